@@ -1,0 +1,59 @@
+package dev.gated.cpu;
+
+/**
+ * The numeric kernels the CPU RNN is written against, for one storage type A (float[] or double[]).
+ * The RNN algorithm exists once ({@link CpuRnnWorkspace}); only these small loops exist per precision,
+ * like BLAS's s/d variants. Row kernels work on one sequence at one step, with H hidden units.
+ */
+interface RnnKernels<A> {
+    A alloc(int n);
+
+    /** The storage of a tensor of this precision. */
+    A data(CpuTensor t);
+
+    /** c = op(a) op(b) (+ c if accumulate), see {@link Gemm}. */
+    void gemm(CpuThreads threads, boolean transA, boolean transB, int m, int n, int k, A a, int aOff, int lda,
+              A b, int bOff, int ldb, boolean accumulate, A c, int cOff, int ldc);
+
+    void zero(A a, int off, int len);
+
+    void copy(A src, int srcOff, A dst, int dstOff, int len);
+
+    /** dst[cols x rows] = src[rows x cols]^T. */
+    void transpose(A src, int srcOff, int rows, int cols, A dst, int dstOff);
+
+    /** out = a + b. */
+    void add(A a, int aOff, A b, int bOff, A out, int outOff, int len);
+
+    /** dst[j] += sum over r of src[r*ld + j], j in [col0, col1), summed in row order. */
+    void sumRows(A src, int off, int rows, int ld, int col0, int col1, A dst, int dstOff);
+
+    /**
+     * LSTM step. In: g = x-projection (4H, no bias), rec = W_hh h (4H), bias = b_ih + b_hh, cPrev.
+     * Out: g = activations i,f,g,o; c = new cell; h = new hidden state.
+     */
+    void lstmForward(int hidden, A g, int gOff, A rec, int recOff, A bias, int biasOff, A cPrev, int cPrevOff,
+                     A c, int cOff, A h, int hOff);
+
+    /**
+     * LSTM step backward. In: activations g, c, cPrev, dh (total gradient of h), dc (gradient of c from the
+     * step after, replaced by the gradient of cPrev). Out: dg (pre-activation gradients, 4H).
+     */
+    void lstmBackward(int hidden, A g, int gOff, A c, int cOff, A cPrev, int cPrevOff, A dh, int dhOff,
+                      A dc, int dcOff, A dg, int dgOff);
+
+    /**
+     * GRU step. In: g = x-projection (3H, no bias), rec = W_hh h (3H, no bias), biases, hPrev.
+     * Out: g = activations r,z,n; hn = W_hn h + b_hn; h = new hidden state.
+     */
+    void gruForward(int hidden, A g, int gOff, A rec, int recOff, A bIh, int bIhOff, A bHh, int bHhOff,
+                    A hPrev, int hPrevOff, A hn, int hnOff, A h, int hOff);
+
+    /**
+     * GRU step backward. In: activations g, hn, hPrev, dh (total gradient of h, replaced by its direct
+     * part dh*z of the gradient of hPrev). Out: dgi (input-side pre-activation gradients), dgh (recurrent
+     * side: the n slot scaled by r).
+     */
+    void gruBackward(int hidden, A g, int gOff, A hn, int hnOff, A hPrev, int hPrevOff, A dh, int dhOff,
+                     A dgi, int dgiOff, A dgh, int dghOff);
+}
