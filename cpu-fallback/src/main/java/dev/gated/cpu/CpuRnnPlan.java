@@ -109,7 +109,7 @@ final class CpuRnnPlan implements RnnPlan {
             throw new IllegalArgumentException("batchSize: expected >= 1, got " + batchSize);
         }
         return spec.dtype() == DType.FLOAT32
-                ? new CpuRnnWorkspace<>(this, F32Kernels.INSTANCE, maxSeqLength, batchSize)
+                ? new CpuRnnWorkspace<>(this, backend.f32Kernels(), maxSeqLength, batchSize)
                 : new CpuRnnWorkspace<>(this, F64Kernels.INSTANCE, maxSeqLength, batchSize);
     }
 

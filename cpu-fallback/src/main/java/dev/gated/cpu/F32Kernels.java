@@ -1,10 +1,13 @@
 package dev.gated.cpu;
 
-/** float32 kernels; activations are evaluated in double and rounded once. */
-final class F32Kernels implements RnnKernels<float[]> {
+/**
+ * float32 kernels in plain Java; activations are evaluated in double and rounded once. Used when the
+ * jdk.incubator.vector module is not available ({@link F32VectorKernels} is the fast path).
+ */
+class F32Kernels implements RnnKernels<float[]> {
     static final F32Kernels INSTANCE = new F32Kernels();
 
-    private F32Kernels() {
+    F32Kernels() {
     }
 
     static float sigmoid(float x) {
@@ -78,7 +81,13 @@ final class F32Kernels implements RnnKernels<float[]> {
     @Override
     public void lstmForward(int hd, float[] g, int gOff, float[] rec, int recOff, float[] bias, int biasOff,
                             float[] cPrev, int cPrevOff, float[] c, int cOff, float[] h, int hOff) {
-        for (int j = 0; j < hd; j++) {
+        lstmForwardFrom(hd, 0, g, gOff, rec, recOff, bias, biasOff, cPrev, cPrevOff, c, cOff, h, hOff);
+    }
+
+    /** The kernel over hidden units [j0, hd). */
+    final void lstmForwardFrom(int hd, int j0, float[] g, int gOff, float[] rec, int recOff, float[] bias, int biasOff,
+                            float[] cPrev, int cPrevOff, float[] c, int cOff, float[] h, int hOff) {
+        for (int j = j0; j < hd; j++) {
             float i = sigmoid(g[gOff + j] + rec[recOff + j] + bias[biasOff + j]);
             float f = sigmoid(g[gOff + hd + j] + rec[recOff + hd + j] + bias[biasOff + hd + j]);
             float gg = tanh(g[gOff + 2 * hd + j] + rec[recOff + 2 * hd + j] + bias[biasOff + 2 * hd + j]);
@@ -96,7 +105,13 @@ final class F32Kernels implements RnnKernels<float[]> {
     @Override
     public void lstmBackward(int hd, float[] g, int gOff, float[] c, int cOff, float[] cPrev, int cPrevOff,
                              float[] dh, int dhOff, float[] dc, int dcOff, float[] dg, int dgOff) {
-        for (int j = 0; j < hd; j++) {
+        lstmBackwardFrom(hd, 0, g, gOff, c, cOff, cPrev, cPrevOff, dh, dhOff, dc, dcOff, dg, dgOff);
+    }
+
+    /** The kernel over hidden units [j0, hd). */
+    final void lstmBackwardFrom(int hd, int j0, float[] g, int gOff, float[] c, int cOff, float[] cPrev, int cPrevOff,
+                             float[] dh, int dhOff, float[] dc, int dcOff, float[] dg, int dgOff) {
+        for (int j = j0; j < hd; j++) {
             float i = g[gOff + j];
             float f = g[gOff + hd + j];
             float gg = g[gOff + 2 * hd + j];
@@ -116,7 +131,14 @@ final class F32Kernels implements RnnKernels<float[]> {
     public void gruForward(int hd, float[] g, int gOff, float[] rec, int recOff, float[] bIh, int bIhOff,
                            float[] bHh, int bHhOff, float[] hPrev, int hPrevOff, float[] hn, int hnOff,
                            float[] h, int hOff) {
-        for (int j = 0; j < hd; j++) {
+        gruForwardFrom(hd, 0, g, gOff, rec, recOff, bIh, bIhOff, bHh, bHhOff, hPrev, hPrevOff, hn, hnOff, h, hOff);
+    }
+
+    /** The kernel over hidden units [j0, hd). */
+    final void gruForwardFrom(int hd, int j0, float[] g, int gOff, float[] rec, int recOff, float[] bIh, int bIhOff,
+                           float[] bHh, int bHhOff, float[] hPrev, int hPrevOff, float[] hn, int hnOff,
+                           float[] h, int hOff) {
+        for (int j = j0; j < hd; j++) {
             float r = sigmoid(g[gOff + j] + bIh[bIhOff + j] + rec[recOff + j] + bHh[bHhOff + j]);
             float z = sigmoid(g[gOff + hd + j] + bIh[bIhOff + hd + j] + rec[recOff + hd + j] + bHh[bHhOff + hd + j]);
             float hnj = rec[recOff + 2 * hd + j] + bHh[bHhOff + 2 * hd + j];
@@ -132,7 +154,13 @@ final class F32Kernels implements RnnKernels<float[]> {
     @Override
     public void gruBackward(int hd, float[] g, int gOff, float[] hn, int hnOff, float[] hPrev, int hPrevOff,
                             float[] dh, int dhOff, float[] dgi, int dgiOff, float[] dgh, int dghOff) {
-        for (int j = 0; j < hd; j++) {
+        gruBackwardFrom(hd, 0, g, gOff, hn, hnOff, hPrev, hPrevOff, dh, dhOff, dgi, dgiOff, dgh, dghOff);
+    }
+
+    /** The kernel over hidden units [j0, hd). */
+    final void gruBackwardFrom(int hd, int j0, float[] g, int gOff, float[] hn, int hnOff, float[] hPrev, int hPrevOff,
+                            float[] dh, int dhOff, float[] dgi, int dgiOff, float[] dgh, int dghOff) {
+        for (int j = j0; j < hd; j++) {
             float r = g[gOff + j];
             float z = g[gOff + hd + j];
             float n = g[gOff + 2 * hd + j];
