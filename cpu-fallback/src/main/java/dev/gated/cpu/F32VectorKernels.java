@@ -23,6 +23,26 @@ final class F32VectorKernels extends F32Kernels {
         VectorGemm.sgemm(threads, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
     }
 
+    /** Column sums in float, one vector of columns at a time, rows in order (tail columns: the same order). */
+    @Override
+    public void sumRows(float[] src, int off, int rows, int ld, int col0, int col1, float[] dst, int dstOff) {
+        int j = col0;
+        for (; j + S.length() <= col1; j += S.length()) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int r = 0, p = off + j; r < rows; r++, p += ld) {
+                acc = acc.add(load(src, p));
+            }
+            load(dst, dstOff + j).add(acc).intoArray(dst, dstOff + j);
+        }
+        for (; j < col1; j++) {
+            float acc = 0f;
+            for (int r = 0, p = off + j; r < rows; r++, p += ld) {
+                acc += src[p];
+            }
+            dst[dstOff + j] += acc;
+        }
+    }
+
     private static FloatVector load(float[] a, int off) {
         return FloatVector.fromArray(S, a, off);
     }
