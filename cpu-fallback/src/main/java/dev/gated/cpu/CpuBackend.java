@@ -20,13 +20,23 @@ import dev.gated.engine.rnn.RnnWorkspace;
 /** The pure-Java backend: heap tensors, blocked multi-threaded kernels, cuDNN's RNN semantics. */
 public final class CpuBackend implements Backend {
     private final CpuThreads threads;
+    private final F32Kernels f32;
 
     public CpuBackend() {
         this(defaultThreads());
     }
 
     public CpuBackend(int threads) {
+        this(threads, CpuKernels.VECTOR);
+    }
+
+    /** {@code vector} false forces the scalar float32 kernels (tests cover both paths). */
+    CpuBackend(int threads, boolean vector) {
         this.threads = new CpuThreads(threads);
+        this.f32 = vector ? CpuKernels.f32() : F32Kernels.INSTANCE;
+        if (vector && !CpuKernels.VECTOR) {
+            throw new IllegalStateException("Vector API kernels requested but unavailable: " + CpuKernels.describe());
+        }
     }
 
     /** GATED_CPU_THREADS (or -Dgated.cpu.threads) if set, else the number of available processors. */
@@ -50,6 +60,10 @@ public final class CpuBackend implements Backend {
         return threads;
     }
 
+    F32Kernels f32Kernels() {
+        return f32;
+    }
+
     @Override
     public String name() {
         return "cpu";
@@ -57,7 +71,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String description() {
-        return "pure Java, " + threads.threads() + " thread" + (threads.threads() == 1 ? "" : "s");
+        return "pure Java, " + threads.threads() + " thread" + (threads.threads() == 1 ? "" : "s") + ", "
+                + (f32 instanceof F32VectorKernels ? CpuKernels.describe() : "scalar kernels");
     }
 
     /** Checks that t is one of ours and returns it as a CpuTensor. */
@@ -70,134 +85,447 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor allocate(DType dtype, Shape shape) {
+        required("dtype", dtype);
+        required("shape", shape);
         return CpuTensor.zeros(this, dtype, shape);
     }
 
     @Override
     public Tensor upload(double[] data, Shape shape, DType dtype) {
-        throw new UnsupportedOperationException("not yet implemented");
+        required("data", data);
+        required("shape", shape);
+        required("dtype", dtype);
+        Checks.numel("data", data.length, shape.numel());
+        if (dtype == DType.FLOAT64) {
+            return new CpuTensor(this, shape, null, data.clone());
+        }
+        float[] f = new float[data.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) data[i];
+        }
+        return new CpuTensor(this, shape, f, null);
     }
 
     @Override
     public Tensor upload(float[] data, Shape shape, DType dtype) {
-        throw new UnsupportedOperationException("not yet implemented");
+        required("data", data);
+        required("shape", shape);
+        required("dtype", dtype);
+        Checks.numel("data", data.length, shape.numel());
+        if (dtype == DType.FLOAT32) {
+            return new CpuTensor(this, shape, data.clone(), null);
+        }
+        double[] d = new double[data.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = data[i];
+        }
+        return new CpuTensor(this, shape, null, d);
     }
 
     @Override
     public double[] download(Tensor t) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor x = own("t", t);
+        if (!x.isFloat()) {
+            return x.d().clone();
+        }
+        float[] f = x.f();
+        double[] out = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            out[i] = f[i];
+        }
+        return out;
     }
 
     @Override
     public float[] downloadFloat(Tensor t) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor x = own("t", t);
+        if (x.isFloat()) {
+            return x.f().clone();
+        }
+        double[] d = x.d();
+        float[] out = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = (float) d[i];
+        }
+        return out;
     }
 
     @Override
     public void copy(Tensor src, Tensor dst) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor s = own("src", src);
+        CpuTensor d = own("dst", dst);
+        Checks.dtype("dst", dst, src.dtype());
+        Checks.numel("dst", dst.numel(), src.numel());
+        if (s.isFloat()) {
+            System.arraycopy(s.f(), 0, d.f(), 0, s.numel());
+        } else {
+            System.arraycopy(s.d(), 0, d.d(), 0, s.numel());
+        }
     }
 
     @Override
     public void fill(Tensor t, double value) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor x = own("t", t);
+        if (x.isFloat()) {
+            CpuOps.fill(threads, x.f(), (float) value);
+        } else {
+            CpuOps.fill(threads, x.d(), value);
+        }
     }
 
     // ---- dense algebra ----
 
     @Override
     public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor ta = own("a", a);
+        CpuTensor tb = own("b", b);
+        CpuTensor tc = own("c", c);
+        Checks.rank("a", a, 2);
+        Checks.rank("b", b, 2);
+        Checks.rank("c", c, 2);
+        Checks.dtype("b", b, a.dtype());
+        Checks.dtype("c", c, a.dtype());
+        Shape as = a.shape();
+        Shape bs = b.shape();
+        int m = transA ? as.dim(1) : as.dim(0);
+        int k = transA ? as.dim(0) : as.dim(1);
+        int kb = transB ? bs.dim(1) : bs.dim(0);
+        int n = transB ? bs.dim(0) : bs.dim(1);
+        if (k != kb) {
+            throw new IllegalArgumentException("b: op(a) is " + Shape.of(m, k) + " (a " + as + (transA ? " transposed" : "")
+                    + ") so op(b) needs " + k + " rows, got op(b) " + Shape.of(kb, n) + " (b " + bs
+                    + (transB ? " transposed" : "") + "): inner dimensions " + k + " and " + kb + " differ");
+        }
+        Checks.shape("c", c, Shape.of(m, n));
+        if (shareStorage(tc, ta) || shareStorage(tc, tb)) {
+            throw new IllegalArgumentException("c: must not share storage with " + (shareStorage(tc, ta) ? "a" : "b")
+                    + " (gemm does not work in place)");
+        }
+        int lda = as.dim(1);
+        int ldb = bs.dim(1);
+        if (ta.isFloat()) {
+            Gemm.sgemm(threads, transA, transB, m, n, k, (float) alpha, ta.f(), 0, lda, tb.f(), 0, ldb, (float) beta,
+                    tc.f(), 0, n);
+        } else {
+            Gemm.dgemm(threads, transA, transB, m, n, k, alpha, ta.d(), 0, lda, tb.d(), 0, ldb, beta, tc.d(), 0, n);
+        }
+    }
+
+    private static boolean shareStorage(CpuTensor x, CpuTensor y) {
+        return x.isFloat() ? x.f() == y.f() : x.d() == y.d();
     }
 
     @Override
     public void axpby(double alpha, Tensor x, double beta, Tensor y) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor tx = own("x", x);
+        CpuTensor ty = own("y", y);
+        Checks.sameShape("y", y, "x", x);
+        if (tx.isFloat()) {
+            CpuOps.axpby(threads, (float) alpha, tx.f(), (float) beta, ty.f());
+        } else {
+            CpuOps.axpby(threads, alpha, tx.d(), beta, ty.d());
+        }
     }
 
     // ---- element-wise ----
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor y) {
-        throw new UnsupportedOperationException("not yet implemented");
+        required("op", op);
+        CpuTensor tx = own("x", x);
+        CpuTensor ty = own("y", y);
+        Checks.sameShape("y", y, "x", x);
+        if (tx.isFloat()) {
+            CpuOps.unary(threads, op, tx.f(), ty.f());
+        } else {
+            CpuOps.unary(threads, op, tx.d(), ty.d());
+        }
     }
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        throw new UnsupportedOperationException("not yet implemented");
+        required("op", op);
+        CpuTensor tx = own("x", x);
+        CpuTensor ty = own("y", y);
+        CpuTensor tdy = own("dy", dy);
+        CpuTensor tdx = own("dx", dx);
+        Checks.sameShape("y", y, "x", x);
+        Checks.sameShape("dy", dy, "x", x);
+        Checks.sameShape("dx", dx, "x", x);
+        if (tx.isFloat()) {
+            CpuOps.unaryBackward(threads, op, tx.f(), ty.f(), tdy.f(), tdx.f());
+        } else {
+            CpuOps.unaryBackward(threads, op, tx.d(), ty.d(), tdy.d(), tdx.d());
+        }
     }
 
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        throw new UnsupportedOperationException("not yet implemented");
+        required("op", op);
+        CpuTensor ta = own("a", a);
+        CpuTensor tb = own("b", b);
+        CpuTensor to = own("out", out);
+        Checks.sameShape("b", b, "a", a);
+        Checks.sameShape("out", out, "a", a);
+        if (ta.isFloat()) {
+            CpuOps.binary(threads, op, ta.f(), tb.f(), to.f());
+        } else {
+            CpuOps.binary(threads, op, ta.d(), tb.d(), to.d());
+        }
     }
 
     @Override
     public void addRowVector(Tensor x, Tensor v) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor tx = own("x", x);
+        CpuTensor tv = own("v", v);
+        Checks.dtype("v", v, x.dtype());
+        int cols = lastAxis("x", x);
+        if (v.numel() != cols) {
+            throw new IllegalArgumentException("v: expected a vector of x's last axis length " + cols + " (x is "
+                    + x.shape() + "), got " + v.numel() + " elements " + v.shape());
+        }
+        if (tx.isFloat()) {
+            CpuOps.addRowVector(threads, tx.f(), tv.f());
+        } else {
+            CpuOps.addRowVector(threads, tx.d(), tv.d());
+        }
     }
 
     @Override
     public void sumRows(Tensor x, Tensor out, boolean accumulate) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor tx = own("x", x);
+        CpuTensor to = own("out", out);
+        Checks.dtype("out", out, x.dtype());
+        int cols = lastAxis("x", x);
+        if (out.numel() != cols) {
+            throw new IllegalArgumentException("out: expected a vector of x's last axis length " + cols + " (x is "
+                    + x.shape() + "), got " + out.numel() + " elements " + out.shape());
+        }
+        if (tx.isFloat()) {
+            CpuOps.sumRows(threads, tx.f(), to.f(), accumulate);
+        } else {
+            CpuOps.sumRows(threads, tx.d(), to.d(), accumulate);
+        }
+    }
+
+    /** The length of t's last axis (the columns of its 2-D view); t must have rank >= 1. */
+    private static int lastAxis(String name, Tensor t) {
+        if (t.shape().rank() < 1) {
+            throw new IllegalArgumentException(name + ": expected a tensor of rank >= 1, got shape " + t.shape());
+        }
+        return t.shape().dim(t.shape().rank() - 1);
     }
 
     // ---- reductions ----
 
     @Override
     public double sum(Tensor x) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor tx = own("x", x);
+        return tx.isFloat() ? CpuOps.sum(threads, tx.f()) : CpuOps.sum(threads, tx.d());
     }
 
     @Override
     public double sumOfSquares(Tensor x) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor tx = own("x", x);
+        return tx.isFloat() ? CpuOps.sumOfSquares(threads, tx.f()) : CpuOps.sumOfSquares(threads, tx.d());
     }
 
     @Override
     public boolean allFinite(Tensor x) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor tx = own("x", x);
+        return tx.isFloat() ? CpuOps.allFinite(threads, tx.f()) : CpuOps.allFinite(threads, tx.d());
     }
 
     // ---- indexing ----
 
     @Override
     public void gatherRows(Tensor src, int[] rows, Tensor dst) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor ts = own("src", src);
+        required("rows", rows);
+        CpuTensor td = own("dst", dst);
+        Checks.dtype("dst", dst, src.dtype());
+        int cols = lastAxis("src", src);
+        int srcRows = src.shape().rows();
+        checkRowCount("dst", dst, rows.length, cols, "src", src);
+        checkRows(rows, srcRows, "src", src);
+        if (ts.isFloat()) {
+            CpuOps.gatherRows(threads, ts.f(), rows, td.f(), cols);
+        } else {
+            CpuOps.gatherRows(threads, ts.d(), rows, td.d(), cols);
+        }
     }
 
     @Override
     public void scatterAddRows(Tensor src, int[] rows, Tensor dst) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor ts = own("src", src);
+        required("rows", rows);
+        CpuTensor td = own("dst", dst);
+        Checks.dtype("dst", dst, src.dtype());
+        int cols = lastAxis("dst", dst);
+        int dstRows = dst.shape().rows();
+        checkRowCount("src", src, rows.length, cols, "dst", dst);
+        checkRows(rows, dstRows, "dst", dst);
+        if (shareStorage(ts, td)) {
+            throw new IllegalArgumentException("dst: must not share storage with src");
+        }
+        if (ts.isFloat()) {
+            CpuOps.scatterAddRows(threads, ts.f(), rows, td.f(), cols);
+        } else {
+            CpuOps.scatterAddRows(threads, ts.d(), rows, td.d(), cols);
+        }
+    }
+
+    /** t's 2-D view must be [count, cols]: one row per entry of rows, rows as long as ref's. */
+    private static void checkRowCount(String name, Tensor t, int count, int cols, String refName, Tensor ref) {
+        int tCols = lastAxis(name, t);
+        if (tCols != cols) {
+            throw new IllegalArgumentException(name + ": expected rows of " + cols + " elements (the last axis of "
+                    + refName + " " + ref.shape() + "), got shape " + t.shape() + " with rows of " + tCols);
+        }
+        if (t.shape().rows() != count) {
+            throw new IllegalArgumentException(name + ": expected " + count + " rows (one per entry of rows, "
+                    + "rows.length = " + count + "), got " + t.shape().rows() + " rows in shape " + t.shape());
+        }
+    }
+
+    /** Every rows[i] must index a row of ref's 2-D view. */
+    private static void checkRows(int[] rows, int limit, String refName, Tensor ref) {
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] < 0 || rows[i] >= limit) {
+                throw new IllegalArgumentException("rows[" + i + "]: expected a row index in [0, " + limit + ") ("
+                        + refName + " " + ref.shape() + " has " + limit + " rows), got " + rows[i]);
+            }
+        }
     }
 
     // ---- losses ----
 
     @Override
     public double mseLoss(Tensor pred, Tensor target, Tensor dPred) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor tp = own("pred", pred);
+        CpuTensor tt = own("target", target);
+        Checks.sameShape("target", target, "pred", pred);
+        CpuTensor td = null;
+        if (dPred != null) {
+            td = own("dPred", dPred);
+            Checks.sameShape("dPred", dPred, "pred", pred);
+        }
+        if (pred.numel() == 0) {
+            throw new IllegalArgumentException("pred: expected at least one element, got shape " + pred.shape());
+        }
+        if (tp.isFloat()) {
+            return CpuOps.mseLoss(threads, tp.f(), tt.f(), td == null ? null : td.f());
+        }
+        return CpuOps.mseLoss(threads, tp.d(), tt.d(), td == null ? null : td.d());
     }
 
     @Override
     public double softmaxCrossEntropy(Tensor logits, int[] labels, Tensor dLogits) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor tl = own("logits", logits);
+        required("labels", labels);
+        int classes = lastAxis("logits", logits);
+        int rows = logits.shape().rows();
+        if (classes == 0 || rows == 0) {
+            throw new IllegalArgumentException("logits: expected at least one row and one class, got shape "
+                    + logits.shape());
+        }
+        if (labels.length != rows) {
+            throw new IllegalArgumentException("labels: expected " + rows + " labels (one per row of logits "
+                    + logits.shape() + "), got " + labels.length);
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("labels[" + i + "]: expected a class in [0, " + classes
+                        + ") (logits " + logits.shape() + "), got " + labels[i]);
+            }
+        }
+        CpuTensor td = null;
+        if (dLogits != null) {
+            td = own("dLogits", dLogits);
+            Checks.sameShape("dLogits", dLogits, "logits", logits);
+        }
+        if (tl.isFloat()) {
+            return CpuOps.softmaxCrossEntropy(threads, tl.f(), classes, labels, td == null ? null : td.f());
+        }
+        return CpuOps.softmaxCrossEntropy(threads, tl.d(), classes, labels, td == null ? null : td.d());
     }
 
     @Override
     public void dropout(Tensor x, Tensor y, double p, long seed, long offset) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor tx = own("x", x);
+        CpuTensor ty = own("y", y);
+        Checks.sameShape("y", y, "x", x);
+        Checks.inRange("p", p, 0, 1);
+        if (tx.isFloat()) {
+            CpuOps.dropout(threads, tx.f(), ty.f(), p, seed, offset);
+        } else {
+            CpuOps.dropout(threads, tx.d(), ty.d(), p, seed, offset);
+        }
     }
 
     // ---- optimizers ----
 
     @Override
     public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, SgdConfig config, long step) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor tp = own("param", param);
+        CpuTensor tg = own("grad", grad);
+        required("config", config);
+        Checks.sameShape("grad", grad, "param", param);
+        checkStep(step);
+        CpuTensor tb = null;
+        if (config.momentum() != 0) {
+            if (momentumBuffer == null) {
+                throw new IllegalArgumentException("momentumBuffer: required when momentum > 0 (momentum="
+                        + config.momentum() + "), got null");
+            }
+            tb = own("momentumBuffer", momentumBuffer);
+            Checks.sameShape("momentumBuffer", momentumBuffer, "param", param);
+            if (shareStorage(tb, tp) || shareStorage(tb, tg)) {
+                throw new IllegalArgumentException("momentumBuffer: must not share storage with param or grad");
+            }
+        } else if (momentumBuffer != null) {
+            own("momentumBuffer", momentumBuffer);
+            Checks.sameShape("momentumBuffer", momentumBuffer, "param", param);
+        }
+        if (tp.isFloat()) {
+            CpuOptimizers.sgd(threads, tp.f(), tg.f(), tb == null ? null : tb.f(), config, step);
+        } else {
+            CpuOptimizers.sgd(threads, tp.d(), tg.d(), tb == null ? null : tb.d(), config, step);
+        }
     }
 
     @Override
     public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, AdamConfig config, long step) {
-        throw new UnsupportedOperationException("not yet implemented");
+        CpuTensor tp = own("param", param);
+        CpuTensor tg = own("grad", grad);
+        CpuTensor tm = own("m", m);
+        CpuTensor tv = own("v", v);
+        required("config", config);
+        Checks.sameShape("grad", grad, "param", param);
+        Checks.sameShape("m", m, "param", param);
+        Checks.sameShape("v", v, "param", param);
+        checkStep(step);
+        if (shareStorage(tm, tv) || shareStorage(tm, tp) || shareStorage(tv, tp)) {
+            throw new IllegalArgumentException("m, v: must be separate buffers, not sharing storage with each other "
+                    + "or with param");
+        }
+        if (tp.isFloat()) {
+            CpuOptimizers.adam(threads, tp.f(), tg.f(), tm.f(), tv.f(), config, step);
+        } else {
+            CpuOptimizers.adam(threads, tp.d(), tg.d(), tm.d(), tv.d(), config, step);
+        }
+    }
+
+    private static void checkStep(long step) {
+        if (step < 1) {
+            throw new IllegalArgumentException("step: expected >= 1 (steps count from 1), got " + step);
+        }
+    }
+
+    private static void required(String name, Object o) {
+        if (o == null) {
+            throw new IllegalArgumentException(name + ": required argument is missing (null)");
+        }
     }
 
     // ---- RNN ----

@@ -14,6 +14,12 @@ public final class RnnChecks {
     }
 
     public static Geometry forward(RnnPlan plan, RnnWorkspace ws, int[] seqLengths, RnnTensors io, Tensor weights) {
+        return call(plan, ws, seqLengths, io, "weights", weights);
+    }
+
+    /** The checks every RNN call shares; {@code weightsName} names the flat buffer in messages. */
+    private static Geometry call(RnnPlan plan, RnnWorkspace ws, int[] seqLengths, RnnTensors io, String weightsName,
+                                 Tensor weights) {
         RnnSpec spec = plan.spec();
         Checks.rank("x", io.x(), 3);
         int t = io.x().shape().dim(0);
@@ -26,7 +32,7 @@ public final class RnnChecks {
         cellState("cx", io.cx(), spec, b);
         cellState("cy", io.cy(), spec, b);
         lengths(seqLengths, t, b);
-        weights("weights", weights, plan);
+        weights(weightsName, weights, plan);
         workspace(ws, g);
         return g;
     }
@@ -46,7 +52,7 @@ public final class RnnChecks {
 
     public static Geometry backwardWeights(RnnPlan plan, RnnWorkspace ws, int[] seqLengths, RnnTensors io,
                                            Tensor dWeights) {
-        return forward(plan, ws, seqLengths, io, dWeights);
+        return call(plan, ws, seqLengths, io, "dWeights", dWeights);
     }
 
     private static void tensor(String name, Tensor t, Shape expected, RnnSpec spec) {

@@ -1,0 +1,630 @@
+package dev.gated.engine.conformance;
+
+import dev.gated.engine.backend.AdamConfig;
+import dev.gated.engine.backend.Backend;
+import dev.gated.engine.backend.BinaryOp;
+import dev.gated.engine.backend.Checks;
+import dev.gated.engine.backend.DType;
+import dev.gated.engine.backend.SgdConfig;
+import dev.gated.engine.backend.Shape;
+import dev.gated.engine.backend.Tensor;
+import dev.gated.engine.backend.UnaryOp;
+import dev.gated.engine.rnn.RnnChecks;
+import dev.gated.engine.rnn.RnnGradients;
+import dev.gated.engine.rnn.RnnMode;
+import dev.gated.engine.rnn.RnnParam;
+import dev.gated.engine.rnn.RnnPlan;
+import dev.gated.engine.rnn.RnnSpec;
+import dev.gated.engine.rnn.RnnTensors;
+import dev.gated.engine.rnn.RnnWorkspace;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A test-only backend built directly on {@link ReferenceOps} and {@link ReferenceRnn}: every value is kept as
+ * a double (rounded to float after each op for float32 tensors). It exists to validate the conformance suite
+ * itself (the suite must pass on it) and as an executable statement of the SPI's contract; it is not fast
+ * and not used for training. Its flat RNN weight layout is deliberately not the canonical order (parameters
+ * are stored last-to-first after one padding element), so a suite that assumed a layout would fail on it.
+ */
+public final class ReferenceBackend implements Backend {
+
+    final class RefTensor implements Tensor {
+        final double[] data;
+        final Shape shape;
+        final DType dtype;
+
+        RefTensor(double[] data, Shape shape, DType dtype) {
+            this.data = data;
+            this.shape = shape;
+            this.dtype = dtype;
+        }
+
+        @Override
+        public Shape shape() {
+            return shape;
+        }
+
+        @Override
+        public DType dtype() {
+            return dtype;
+        }
+
+        @Override
+        public Backend backend() {
+            return ReferenceBackend.this;
+        }
+
+        @Override
+        public Tensor reshape(Shape newShape) {
+            Checks.numel("reshape of " + shape + " to " + newShape, newShape.numel(), shape.numel());
+            return new RefTensor(data, newShape, dtype);
+        }
+
+        @Override
+        public void close() {
+        }
+
+        void set(int i, double v) {
+            data[i] = dtype == DType.FLOAT32 ? (double) (float) v : v;
+        }
+
+        @Override
+        public String toString() {
+            return "RefTensor" + shape + " " + dtype;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "reference";
+    }
+
+    @Override
+    public String description() {
+        return "plain float64 loops (test-only)";
+    }
+
+    private RefTensor own(String name, Tensor t) {
+        Checks.owned(name, t, this);
+        return (RefTensor) t;
+    }
+
+    private RefTensor same(String name, Tensor t, String refName, Tensor ref) {
+        Checks.owned(name, t, this);
+        Checks.sameShape(name, t, refName, ref);
+        return (RefTensor) t;
+    }
+
+    private static void sameDType(String name, Tensor t, Tensor ref) {
+        Checks.dtype(name, t, ref.dtype());
+    }
+
+    // ---- memory ----
+
+    @Override
+    public Tensor allocate(DType dtype, Shape shape) {
+        return new RefTensor(new double[shape.numel()], shape, dtype);
+    }
+
+    @Override
+    public Tensor upload(double[] data, Shape shape, DType dtype) {
+        Checks.numel("data (for shape " + shape + ")", data.length, shape.numel());
+        RefTensor t = new RefTensor(new double[data.length], shape, dtype);
+        for (int i = 0; i < data.length; i++) {
+            t.set(i, data[i]);
+        }
+        return t;
+    }
+
+    @Override
+    public Tensor upload(float[] data, Shape shape, DType dtype) {
+        Checks.numel("data (for shape " + shape + ")", data.length, shape.numel());
+        RefTensor t = new RefTensor(new double[data.length], shape, dtype);
+        for (int i = 0; i < data.length; i++) {
+            t.set(i, data[i]);
+        }
+        return t;
+    }
+
+    @Override
+    public double[] download(Tensor t) {
+        return own("t", t).data.clone();
+    }
+
+    @Override
+    public float[] downloadFloat(Tensor t) {
+        double[] d = own("t", t).data;
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        RefTensor s = own("src", src);
+        RefTensor d = own("dst", dst);
+        Checks.numel("dst (the element count of src " + src.shape() + ")", dst.numel(), src.numel());
+        sameDType("dst", dst, src);
+        System.arraycopy(s.data, 0, d.data, 0, s.data.length);
+    }
+
+    @Override
+    public void fill(Tensor t, double value) {
+        RefTensor r = own("t", t);
+        for (int i = 0; i < r.data.length; i++) {
+            r.set(i, value);
+        }
+    }
+
+    // ---- dense algebra ----
+
+    @Override
+    public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        RefTensor ra = own("a", a);
+        RefTensor rb = own("b", b);
+        RefTensor rc = own("c", c);
+        Checks.rank("a", a, 2);
+        Checks.rank("b", b, 2);
+        Checks.rank("c", c, 2);
+        sameDType("b", b, a);
+        sameDType("c", c, a);
+        int m = transA ? a.shape().dim(1) : a.shape().dim(0);
+        int k = transA ? a.shape().dim(0) : a.shape().dim(1);
+        int k2 = transB ? b.shape().dim(1) : b.shape().dim(0);
+        int n = transB ? b.shape().dim(0) : b.shape().dim(1);
+        if (k != k2) {
+            throw new IllegalArgumentException("b: expected op(b) to have " + k + " rows (the columns of op(a), a "
+                    + a.shape() + (transA ? " transposed" : "") + "), got " + k2 + " (b " + b.shape()
+                    + (transB ? " transposed" : "") + ")");
+        }
+        Checks.shape("c", c, Shape.of(m, n));
+        double[] out = ReferenceOps.gemm(transA, transB, m, n, k, alpha, ra.data, a.shape().dim(1), rb.data,
+                b.shape().dim(1), beta, rc.data);
+        for (int i = 0; i < out.length; i++) {
+            rc.set(i, out[i]);
+        }
+    }
+
+    @Override
+    public void axpby(double alpha, Tensor x, double beta, Tensor y) {
+        RefTensor rx = own("x", x);
+        RefTensor ry = same("y", y, "x", x);
+        for (int i = 0; i < ry.data.length; i++) {
+            ry.set(i, alpha * rx.data[i] + beta * ry.data[i]);
+        }
+    }
+
+    // ---- element-wise ----
+
+    @Override
+    public void unary(UnaryOp op, Tensor x, Tensor y) {
+        RefTensor rx = own("x", x);
+        RefTensor ry = same("y", y, "x", x);
+        for (int i = 0; i < ry.data.length; i++) {
+            ry.set(i, ReferenceOps.unary(op, rx.data[i]));
+        }
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        RefTensor rx = own("x", x);
+        same("y", y, "x", x);
+        RefTensor rdy = same("dy", dy, "x", x);
+        RefTensor rdx = same("dx", dx, "x", x);
+        for (int i = 0; i < rdx.data.length; i++) {
+            rdx.set(i, rdy.data[i] * ReferenceOps.unaryDerivative(op, rx.data[i]));
+        }
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        RefTensor ra = own("a", a);
+        RefTensor rb = same("b", b, "a", a);
+        RefTensor ro = same("out", out, "a", a);
+        for (int i = 0; i < ro.data.length; i++) {
+            ro.set(i, ReferenceOps.binary(op, ra.data[i], rb.data[i]));
+        }
+    }
+
+    private static int lastAxis(Tensor t) {
+        return t.shape().rank() == 0 ? 1 : t.shape().dim(t.shape().rank() - 1);
+    }
+
+    @Override
+    public void addRowVector(Tensor x, Tensor v) {
+        RefTensor rx = own("x", x);
+        RefTensor rv = own("v", v);
+        sameDType("v", v, x);
+        Checks.numel("v (the last axis of x " + x.shape() + ")", v.numel(), lastAxis(x));
+        double[] out = ReferenceOps.addRowVector(rx.data, rv.data);
+        for (int i = 0; i < out.length; i++) {
+            rx.set(i, out[i]);
+        }
+    }
+
+    @Override
+    public void sumRows(Tensor x, Tensor out, boolean accumulate) {
+        RefTensor rx = own("x", x);
+        RefTensor ro = own("out", out);
+        sameDType("out", out, x);
+        Checks.numel("out (the last axis of x " + x.shape() + ")", out.numel(), lastAxis(x));
+        double[] s = ReferenceOps.sumRows(rx.data, lastAxis(x), accumulate ? ro.data : null);
+        for (int i = 0; i < s.length; i++) {
+            ro.set(i, s[i]);
+        }
+    }
+
+    // ---- reductions ----
+
+    @Override
+    public double sum(Tensor x) {
+        return ReferenceOps.sum(own("x", x).data);
+    }
+
+    @Override
+    public double sumOfSquares(Tensor x) {
+        return ReferenceOps.sumOfSquares(own("x", x).data);
+    }
+
+    @Override
+    public boolean allFinite(Tensor x) {
+        for (double v : own("x", x).data) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- indexing ----
+
+    private static void rows(int[] rows, int limit, String limitName) {
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] < 0 || rows[i] >= limit) {
+                throw new IllegalArgumentException("rows[" + i + "]: expected a row in [0, " + limit + ") (the rows of "
+                        + limitName + "), got " + rows[i]);
+            }
+        }
+    }
+
+    @Override
+    public void gatherRows(Tensor src, int[] rows, Tensor dst) {
+        RefTensor rs = own("src", src);
+        RefTensor rd = own("dst", dst);
+        sameDType("dst", dst, src);
+        Checks.numel("dst's last axis (the last axis of src " + src.shape() + ")", lastAxis(dst), lastAxis(src));
+        Checks.numel("rows (one per row of dst " + dst.shape() + ")", rows.length, dst.shape().rows());
+        rows(rows, src.shape().rows(), "src " + src.shape());
+        double[] out = ReferenceOps.gatherRows(rs.data, lastAxis(src), rows);
+        System.arraycopy(out, 0, rd.data, 0, out.length);
+    }
+
+    @Override
+    public void scatterAddRows(Tensor src, int[] rows, Tensor dst) {
+        RefTensor rs = own("src", src);
+        RefTensor rd = own("dst", dst);
+        sameDType("dst", dst, src);
+        Checks.numel("dst's last axis (the last axis of src " + src.shape() + ")", lastAxis(dst), lastAxis(src));
+        Checks.numel("rows (one per row of src " + src.shape() + ")", rows.length, src.shape().rows());
+        rows(rows, dst.shape().rows(), "dst " + dst.shape());
+        double[] out = ReferenceOps.scatterAddRows(rs.data, lastAxis(src), rows, rd.data);
+        for (int i = 0; i < out.length; i++) {
+            rd.set(i, out[i]);
+        }
+    }
+
+    // ---- losses ----
+
+    @Override
+    public double mseLoss(Tensor pred, Tensor target, Tensor dPred) {
+        RefTensor rp = own("pred", pred);
+        RefTensor rt = same("target", target, "pred", pred);
+        if (dPred != null) {
+            RefTensor rd = same("dPred", dPred, "pred", pred);
+            double[] g = ReferenceOps.mseGradient(rp.data, rt.data);
+            for (int i = 0; i < g.length; i++) {
+                rd.set(i, g[i]);
+            }
+        }
+        return ReferenceOps.mse(rp.data, rt.data);
+    }
+
+    @Override
+    public double softmaxCrossEntropy(Tensor logits, int[] labels, Tensor dLogits) {
+        RefTensor rl = own("logits", logits);
+        Checks.rank("logits", logits, 2);
+        int n = logits.shape().dim(0);
+        int classes = logits.shape().dim(1);
+        Checks.numel("labels (one per row of logits " + logits.shape() + ")", labels.length, n);
+        for (int i = 0; i < n; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("labels[" + i + "]: expected a class in [0, " + classes + "), got "
+                        + labels[i]);
+            }
+        }
+        if (dLogits != null) {
+            RefTensor rd = same("dLogits", dLogits, "logits", logits);
+            double[] g = ReferenceOps.softmaxCrossEntropyGradient(rl.data, classes, labels);
+            for (int i = 0; i < g.length; i++) {
+                rd.set(i, g[i]);
+            }
+        }
+        return ReferenceOps.softmaxCrossEntropy(rl.data, classes, labels);
+    }
+
+    // ---- dropout ----
+
+    @Override
+    public void dropout(Tensor x, Tensor y, double p, long seed, long offset) {
+        RefTensor rx = own("x", x);
+        RefTensor ry = same("y", y, "x", x);
+        Checks.inRange("p", p, 0, 1);
+        double[] out = ReferenceOps.dropout(rx.data, p, seed, offset);
+        for (int i = 0; i < out.length; i++) {
+            ry.set(i, out[i]);
+        }
+    }
+
+    // ---- optimizers ----
+
+    private static void step(long step) {
+        if (step < 1) {
+            throw new IllegalArgumentException("step: expected >= 1 (steps count from 1), got " + step);
+        }
+    }
+
+    @Override
+    public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, SgdConfig config, long step) {
+        RefTensor rp = own("param", param);
+        RefTensor rg = same("grad", grad, "param", param);
+        step(step);
+        RefTensor rb = null;
+        if (config.momentum() != 0) {
+            if (momentumBuffer == null) {
+                throw new IllegalArgumentException("momentumBuffer: required when momentum > 0 (momentum = "
+                        + config.momentum() + "), got null");
+            }
+            rb = same("momentumBuffer", momentumBuffer, "param", param);
+        }
+        double[] p = rp.data.clone();
+        double[] buf = rb == null ? null : rb.data.clone();
+        ReferenceOps.sgdStep(p, rg.data, buf, config, step);
+        for (int i = 0; i < p.length; i++) {
+            rp.set(i, p[i]);
+            if (rb != null) {
+                rb.set(i, buf[i]);
+            }
+        }
+    }
+
+    @Override
+    public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, AdamConfig config, long step) {
+        RefTensor rp = own("param", param);
+        RefTensor rg = same("grad", grad, "param", param);
+        RefTensor rm = same("m", m, "param", param);
+        RefTensor rv = same("v", v, "param", param);
+        step(step);
+        double[] p = rp.data.clone();
+        double[] mm = rm.data.clone();
+        double[] vv = rv.data.clone();
+        ReferenceOps.adamStep(p, rg.data, mm, vv, config, step);
+        for (int i = 0; i < p.length; i++) {
+            rp.set(i, p[i]);
+            rm.set(i, mm[i]);
+            rv.set(i, vv[i]);
+        }
+    }
+
+    // ---- RNN ----
+
+    /** Flat layout: one padding element, then the canonical parameters from last to first. */
+    final class RefPlan implements RnnPlan {
+        final RnnSpec spec;
+        final Map<String, Integer> offsets = new HashMap<>();
+        final int size;
+
+        RefPlan(RnnSpec spec) {
+            this.spec = spec;
+            List<RnnParam> params = spec.parameters();
+            int off = 1;
+            for (int i = params.size() - 1; i >= 0; i--) {
+                offsets.put(params.get(i).name(), off);
+                off += params.get(i).shape().numel();
+            }
+            size = off;
+        }
+
+        ReferenceBackend outer() {
+            return ReferenceBackend.this;
+        }
+
+        @Override
+        public RnnSpec spec() {
+            return spec;
+        }
+
+        @Override
+        public int weightSpaceSize() {
+            return size;
+        }
+
+        private RefTensor space(String name, Tensor w) {
+            RefTensor r = own(name, w);
+            if (w.shape().rank() != 1 || w.numel() != size) {
+                throw new IllegalArgumentException(name + ": expected the plan's flat weight buffer of shape [" + size
+                        + "], got " + w.shape());
+            }
+            Checks.dtype(name, w, spec.dtype());
+            return r;
+        }
+
+        @Override
+        public void writeParameter(Tensor weightSpace, String name, Tensor value) {
+            RefTensor w = space("weightSpace", weightSpace);
+            RnnChecks.parameter(spec, name, value);
+            RefTensor v = own(name, value);
+            System.arraycopy(v.data, 0, w.data, offsets.get(name), v.data.length);
+        }
+
+        @Override
+        public void readParameter(Tensor weightSpace, String name, Tensor out) {
+            RefTensor w = space("weightSpace", weightSpace);
+            RnnChecks.parameter(spec, name, out);
+            RefTensor o = own(name, out);
+            System.arraycopy(w.data, offsets.get(name), o.data, 0, o.data.length);
+        }
+
+        Map<String, double[]> canonical(RefTensor w) {
+            Map<String, double[]> p = new LinkedHashMap<>();
+            for (RnnParam param : spec.parameters()) {
+                int off = offsets.get(param.name());
+                double[] v = new double[param.shape().numel()];
+                System.arraycopy(w.data, off, v, 0, v.length);
+                p.put(param.name(), v);
+            }
+            return p;
+        }
+
+        @Override
+        public RnnWorkspace workspace(int maxSeqLength, int batchSize) {
+            Checks.positive("maxSeqLength", maxSeqLength);
+            Checks.positive("batchSize", batchSize);
+            return new RefWorkspace(this, maxSeqLength, batchSize);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static final class RefWorkspace implements RnnWorkspace {
+        final RefPlan plan;
+        final int maxSeqLength;
+        final int batchSize;
+        boolean trained;
+        Map<String, double[]> dParams;
+
+        RefWorkspace(RefPlan plan, int maxSeqLength, int batchSize) {
+            this.plan = plan;
+            this.maxSeqLength = maxSeqLength;
+            this.batchSize = batchSize;
+        }
+
+        @Override
+        public int maxSeqLength() {
+            return maxSeqLength;
+        }
+
+        @Override
+        public int batchSize() {
+            return batchSize;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Override
+    public RnnPlan rnnPlan(RnnSpec spec) {
+        return new RefPlan(spec);
+    }
+
+    private RefPlan plan(RnnPlan plan) {
+        if (!(plan instanceof RefPlan p) || p.outer() != this) {
+            throw new IllegalArgumentException("plan: expected a plan made by this backend, got " + plan);
+        }
+        return p;
+    }
+
+    private static RefWorkspace workspace(RefPlan plan, RnnWorkspace ws) {
+        if (!(ws instanceof RefWorkspace w) || w.plan != plan) {
+            throw new IllegalArgumentException("workspace: expected one made by this plan, got " + ws);
+        }
+        return w;
+    }
+
+    private void owned(RnnTensors io) {
+        own("x", io.x());
+        own("y", io.y());
+        for (Tensor t : new Tensor[] {io.hx(), io.cx(), io.hy(), io.cy()}) {
+            if (t != null) {
+                own("state", t);
+            }
+        }
+    }
+
+    private static double[] data(Tensor t) {
+        return t == null ? null : ((RefTensor) t).data;
+    }
+
+    private void write(Tensor t, double[] v) {
+        if (t != null) {
+            RefTensor r = own("output", t);
+            for (int i = 0; i < v.length; i++) {
+                r.set(i, v[i]);
+            }
+        }
+    }
+
+    @Override
+    public void rnnForward(RnnPlan plan, RnnWorkspace ws, RnnMode mode, int[] seqLengths, RnnTensors io,
+                           Tensor weights) {
+        RefPlan p = plan(plan);
+        RnnChecks.Geometry g = RnnChecks.forward(p, ws, seqLengths, io, weights);
+        RefWorkspace w = workspace(p, ws);
+        owned(io);
+        ReferenceRnn.Output o = ReferenceRnn.forward(p.spec, p.canonical(own("weights", weights)), data(io.x()),
+                g.seqLength(), seqLengths, data(io.hx()), data(io.cx()));
+        write(io.y(), o.y());
+        write(io.hy(), o.hy());
+        write(io.cy(), o.cy());
+        w.trained = mode == RnnMode.TRAINING;
+        w.dParams = null;
+    }
+
+    @Override
+    public void rnnBackwardData(RnnPlan plan, RnnWorkspace ws, int[] seqLengths, RnnTensors io, RnnGradients grads,
+                                Tensor weights) {
+        RefPlan p = plan(plan);
+        RnnChecks.Geometry g = RnnChecks.backwardData(p, ws, seqLengths, io, grads, weights);
+        RefWorkspace w = workspace(p, ws);
+        if (!w.trained) {
+            throw new IllegalStateException("workspace: backward-data needs a training-mode forward first");
+        }
+        ReferenceRnn.Gradients r = ReferenceRnn.backward(p.spec, p.canonical(own("weights", weights)), data(io.x()),
+                g.seqLength(), seqLengths, data(io.hx()), data(io.cx()), data(grads.dy()), data(grads.dhy()),
+                data(grads.dcy()));
+        write(grads.dx(), r.dx());
+        write(grads.dhx(), r.dh0());
+        write(grads.dcx(), r.dc0());
+        w.dParams = r.dParams();
+    }
+
+    @Override
+    public void rnnBackwardWeights(RnnPlan plan, RnnWorkspace ws, int[] seqLengths, RnnTensors io, Tensor dWeights) {
+        RefPlan p = plan(plan);
+        RnnChecks.backwardWeights(p, ws, seqLengths, io, dWeights);
+        RefWorkspace w = workspace(p, ws);
+        if (w.dParams == null) {
+            throw new IllegalStateException("workspace: backward-weights needs backward-data first");
+        }
+        RefTensor dw = own("dWeights", dWeights);
+        for (Map.Entry<String, double[]> e : w.dParams.entrySet()) {
+            int off = p.offsets.get(e.getKey());
+            double[] v = e.getValue();
+            for (int i = 0; i < v.length; i++) {
+                dw.set(off + i, dw.data[off + i] + v[i]);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,252 @@
+package dev.gated.engine.conformance;
+
+import dev.gated.engine.backend.AdamConfig;
+import dev.gated.engine.backend.BinaryOp;
+import dev.gated.engine.backend.CounterRng;
+import dev.gated.engine.backend.SgdConfig;
+import dev.gated.engine.backend.UnaryOp;
+
+/**
+ * Plain float64 reference implementations of every non-RNN backend op: straight loops, no blocking, no
+ * cleverness. Matrices are row-major arrays with explicit sizes.
+ */
+public final class ReferenceOps {
+    private ReferenceOps() {
+    }
+
+    /** op(a) where a is stored [rows, cols]: element (i, j) of op(a). */
+    private static double at(double[] a, int cols, boolean trans, int i, int j) {
+        return trans ? a[j * cols + i] : a[i * cols + j];
+    }
+
+    /**
+     * c = alpha * op(a) op(b) + beta * c with op(a) [m, k], op(b) [k, n]; {@code aCols}/{@code bCols} are the
+     * stored column counts. beta = 0 ignores c (NaN included).
+     */
+    public static double[] gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aCols,
+                                double[] b, int bCols, double beta, double[] c) {
+        double[] out = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    s += at(a, aCols, transA, i, p) * at(b, bCols, transB, p, j);
+                }
+                out[i * n + j] = alpha * s + (beta == 0 ? 0 : beta * c[i * n + j]);
+            }
+        }
+        return out;
+    }
+
+    /** |alpha| * |op(a)| |op(b)| + |beta| * |c|: the scale against which a gemm's rounding error is bounded. */
+    public static double[] gemmScale(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a,
+                                     int aCols, double[] b, int bCols, double beta, double[] c) {
+        double[] out = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    s += Math.abs(at(a, aCols, transA, i, p) * at(b, bCols, transB, p, j));
+                }
+                out[i * n + j] = Math.abs(alpha) * s + (beta == 0 ? 0 : Math.abs(beta * c[i * n + j]));
+            }
+        }
+        return out;
+    }
+
+    public static double unary(UnaryOp op, double v) {
+        return switch (op) {
+            case IDENTITY -> v;
+            case NEG -> -v;
+            case ABS -> Math.abs(v);
+            case SQUARE -> v * v;
+            case SQRT -> Math.sqrt(v);
+            case EXP -> Math.exp(v);
+            case LOG -> Math.log(v);
+            case TANH -> Math.tanh(v);
+            case SIGMOID -> 1.0 / (1.0 + Math.exp(-v));
+            case RELU -> v > 0 ? v : 0;
+        };
+    }
+
+    /** f'(v), written out (the suite checks backends against finite differences, and this against both). */
+    public static double unaryDerivative(UnaryOp op, double v) {
+        return switch (op) {
+            case IDENTITY -> 1;
+            case NEG -> -1;
+            case ABS -> Math.signum(v);
+            case SQUARE -> 2 * v;
+            case SQRT -> 0.5 / Math.sqrt(v);
+            case EXP -> Math.exp(v);
+            case LOG -> 1 / v;
+            case TANH -> 1 - Math.tanh(v) * Math.tanh(v);
+            case SIGMOID -> unary(UnaryOp.SIGMOID, v) * (1 - unary(UnaryOp.SIGMOID, v));
+            case RELU -> v > 0 ? 1 : 0;
+        };
+    }
+
+    public static double binary(BinaryOp op, double a, double b) {
+        return switch (op) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case MAX -> Math.max(a, b);
+            case MIN -> Math.min(a, b);
+        };
+    }
+
+    /** x[r, :] += v. */
+    public static double[] addRowVector(double[] x, double[] v) {
+        double[] out = x.clone();
+        for (int i = 0; i < x.length; i++) {
+            out[i] += v[i % v.length];
+        }
+        return out;
+    }
+
+    /** (init or 0) + sum over the rows of x [rows, cols]. */
+    public static double[] sumRows(double[] x, int cols, double[] init) {
+        double[] out = init == null ? new double[cols] : init.clone();
+        for (int i = 0; i < x.length; i++) {
+            out[i % cols] += x[i];
+        }
+        return out;
+    }
+
+    public static double sum(double[] x) {
+        double s = 0;
+        for (double v : x) {
+            s += v;
+        }
+        return s;
+    }
+
+    public static double sumAbs(double[] x) {
+        double s = 0;
+        for (double v : x) {
+            s += Math.abs(v);
+        }
+        return s;
+    }
+
+    public static double sumOfSquares(double[] x) {
+        double s = 0;
+        for (double v : x) {
+            s += v * v;
+        }
+        return s;
+    }
+
+    public static double[] gatherRows(double[] src, int cols, int[] rows) {
+        double[] out = new double[rows.length * cols];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(src, rows[i] * cols, out, i * cols, cols);
+        }
+        return out;
+    }
+
+    public static double[] scatterAddRows(double[] src, int cols, int[] rows, double[] dst) {
+        double[] out = dst.clone();
+        for (int i = 0; i < rows.length; i++) {
+            for (int j = 0; j < cols; j++) {
+                out[rows[i] * cols + j] += src[i * cols + j];
+            }
+        }
+        return out;
+    }
+
+    /** mean((pred - target)^2). */
+    public static double mse(double[] pred, double[] target) {
+        double s = 0;
+        for (int i = 0; i < pred.length; i++) {
+            double d = pred[i] - target[i];
+            s += d * d;
+        }
+        return s / pred.length;
+    }
+
+    /** d mse / d pred = 2 (pred - target) / n. */
+    public static double[] mseGradient(double[] pred, double[] target) {
+        double[] g = new double[pred.length];
+        for (int i = 0; i < pred.length; i++) {
+            g[i] = 2 * (pred[i] - target[i]) / pred.length;
+        }
+        return g;
+    }
+
+    /** mean over rows of -log softmax(logits[r])[labels[r]], computed stably (max subtracted). */
+    public static double softmaxCrossEntropy(double[] logits, int classes, int[] labels) {
+        double s = 0;
+        for (int r = 0; r < labels.length; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, logits[r * classes + c]);
+            }
+            double z = 0;
+            for (int c = 0; c < classes; c++) {
+                z += Math.exp(logits[r * classes + c] - max);
+            }
+            s += Math.log(z) + max - logits[r * classes + labels[r]];
+        }
+        return s / labels.length;
+    }
+
+    /** (softmax(logits[r]) - onehot(labels[r])) / rows. */
+    public static double[] softmaxCrossEntropyGradient(double[] logits, int classes, int[] labels) {
+        double[] g = new double[logits.length];
+        for (int r = 0; r < labels.length; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, logits[r * classes + c]);
+            }
+            double z = 0;
+            for (int c = 0; c < classes; c++) {
+                z += Math.exp(logits[r * classes + c] - max);
+            }
+            for (int c = 0; c < classes; c++) {
+                double sm = Math.exp(logits[r * classes + c] - max) / z;
+                g[r * classes + c] = (sm - (c == labels[r] ? 1 : 0)) / labels.length;
+            }
+        }
+        return g;
+    }
+
+    /** y = x * keep / (1 - p), keep[i] = CounterRng.keep(seed, offset + i, p). */
+    public static double[] dropout(double[] x, double p, long seed, long offset) {
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = CounterRng.keep(seed, offset + i, p) ? x[i] / (1 - p) : 0;
+        }
+        return y;
+    }
+
+    /** torch.optim.SGD, one step, in place on p and buf (buf may be null when momentum is 0). */
+    public static void sgdStep(double[] p, double[] grad, double[] buf, SgdConfig c, long step) {
+        for (int i = 0; i < p.length; i++) {
+            double g = grad[i] + c.weightDecay() * p[i];
+            if (c.momentum() != 0) {
+                buf[i] = step == 1 ? g : c.momentum() * buf[i] + (1 - c.dampening()) * g;
+                g = c.nesterov() ? g + c.momentum() * buf[i] : buf[i];
+            }
+            p[i] -= c.lr() * g;
+        }
+    }
+
+    /** torch.optim.Adam / AdamW (amsgrad=False), one step, in place on p, m, v; step counts from 1. */
+    public static void adamStep(double[] p, double[] grad, double[] m, double[] v, AdamConfig c, long step) {
+        for (int i = 0; i < p.length; i++) {
+            double g = grad[i];
+            if (c.decoupled()) {
+                p[i] *= 1 - c.lr() * c.weightDecay();
+            } else {
+                g += c.weightDecay() * p[i];
+            }
+            m[i] = c.beta1() * m[i] + (1 - c.beta1()) * g;
+            v[i] = c.beta2() * v[i] + (1 - c.beta2()) * g * g;
+            double mhat = m[i] / (1 - Math.pow(c.beta1(), step));
+            double vhat = v[i] / (1 - Math.pow(c.beta2(), step));
+            p[i] -= c.lr() * mhat / (Math.sqrt(vhat) + c.eps());
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.gated.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gated.cpu.CpuBackend;
+import dev.gated.engine.backend.Backend;
+import dev.gated.engine.backend.DType;
+import dev.gated.engine.backend.SgdConfig;
+import dev.gated.engine.conformance.ReferenceRnn;
+import dev.gated.engine.data.SequenceBatch;
+import dev.gated.engine.data.SineWaves;
+import dev.gated.engine.model.SequenceRegressor;
+import dev.gated.engine.rnn.CellType;
+import dev.gated.engine.rnn.RnnParam;
+import dev.gated.engine.rnn.RnnSpec;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The sequence regressor on the CPU backend: predictions against the reference RNN, gradients against finite differences. */
+class SequenceRegressorTest {
+    private static Backend backend;
+
+    @BeforeAll
+    static void open() {
+        backend = new CpuBackend(2);
+    }
+
+    @AfterAll
+    static void close() {
+        backend.close();
+    }
+
+    /** A float64 batch with random inputs and targets and the given lengths (T = max length). */
+    private static SequenceBatch randomBatch(int seq, int input, int output, int[] lengths, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int b = lengths.length;
+        float[] x = new float[seq * b * input];
+        for (int t = 0; t < seq; t++) {
+            for (int i = 0; i < b; i++) {
+                for (int k = 0; k < input; k++) {
+                    x[(t * b + i) * input + k] = t < lengths[i] ? (float) rnd.nextDouble(-1, 1) : 0f;
+                }
+            }
+        }
+        float[] y = new float[b * output];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        return new SequenceBatch(seq, b, input, output, x, lengths.clone(), y);
+    }
+
+    @ParameterizedTest(name = "{0} layers={1} bidirectional={2}")
+    @CsvSource({"lstm,1,false", "gru,1,false", "lstm,2,true", "gru,2,true"})
+    void predictionsMatchTheReferenceRnnAndHead(String cell, int layers, boolean bidirectional) {
+        RnnSpec spec = new RnnSpec(CellType.parse(cell), 3, 5, layers, bidirectional, DType.FLOAT64);
+        int[] lengths = {4, 1, 3};
+        SequenceBatch batch = randomBatch(4, 3, 2, lengths, 11);
+        try (SequenceRegressor model = new SequenceRegressor(backend, spec, 2, 5)) {
+            Map<String, double[]> p = new HashMap<>();
+            for (RnnParam rp : spec.parameters()) {
+                p.put(rp.name(), model.readParameter(SequenceRegressor.RNN_PREFIX + rp.name()));
+            }
+            double[] x = new double[batch.x().length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = batch.x()[i];
+            }
+            double[] y = ReferenceRnn.forward(spec, p, x, 4, lengths, null, null).y();
+            double[] w = model.readParameter(SequenceRegressor.HEAD_WEIGHT);
+            double[] bias = model.readParameter(SequenceRegressor.HEAD_BIAS);
+            int h = spec.hiddenSize();
+            int d = spec.directions();
+            int b = lengths.length;
+            float[] pred = model.predict(batch);
+            for (int i = 0; i < b; i++) {
+                // PyTorch's head input: forward output at len-1, then the reverse output at step 0.
+                double[] last = new double[d * h];
+                for (int k = 0; k < h; k++) {
+                    last[k] = y[((lengths[i] - 1) * b + i) * d * h + k];
+                    if (d == 2) {
+                        last[h + k] = y[(i * d * h) + h + k];
+                    }
+                }
+                for (int o = 0; o < 2; o++) {
+                    double v = bias[o];
+                    for (int k = 0; k < d * h; k++) {
+                        v += w[o * d * h + k] * last[k];
+                    }
+                    assertEquals(v, pred[i * 2 + o], 1e-6, "sample " + i + " output " + o);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} layers={1} bidirectional={2}")
+    @CsvSource({"lstm,1,false", "gru,2,true", "lstm,2,true"})
+    void gradientsMatchFiniteDifferences(String cell, int layers, boolean bidirectional) {
+        RnnSpec spec = new RnnSpec(CellType.parse(cell), 2, 3, layers, bidirectional, DType.FLOAT64);
+        SequenceBatch batch = randomBatch(4, 2, 2, new int[] {3, 4, 1}, 21);
+        try (SequenceRegressor model = new SequenceRegressor(backend, spec, 2, 9)) {
+            double loss = model.forwardBackward(batch);
+            assertEquals(model.loss(batch), loss, 1e-12, "training and inference forward give the same loss");
+            double eps = 1e-6;
+            for (String name : model.parameterNames()) {
+                double[] grad = model.readGradient(name);
+                double[] theta = model.readParameter(name);
+                double[] numeric = new double[theta.length];
+                for (int i = 0; i < theta.length; i++) {
+                    double keep = theta[i];
+                    theta[i] = keep + eps;
+                    model.writeParameter(name, theta);
+                    double plus = model.loss(batch);
+                    theta[i] = keep - eps;
+                    model.writeParameter(name, theta);
+                    double minus = model.loss(batch);
+                    theta[i] = keep;
+                    model.writeParameter(name, theta);
+                    numeric[i] = (plus - minus) / (2 * eps);
+                }
+                double scale = 1e-3;
+                double maxErr = 0;
+                for (int i = 0; i < grad.length; i++) {
+                    scale = Math.max(scale, Math.abs(numeric[i]));
+                    maxErr = Math.max(maxErr, Math.abs(grad[i] - numeric[i]));
+                }
+                assertTrue(maxErr / scale < 1e-6, name + ": max |analytic - numeric| = " + maxErr
+                        + " relative to " + scale);
+            }
+        }
+    }
+
+    @Test
+    void parametersHavePyTorchNamesAndInitialisation() {
+        RnnSpec spec = new RnnSpec(CellType.GRU, 4, 8, 2, true, DType.FLOAT32);
+        try (SequenceRegressor model = new SequenceRegressor(backend, spec, 3, 1)) {
+            List<String> names = model.parameterNames();
+            assertEquals("rnn.weight_ih_l0", names.get(0));
+            assertEquals("rnn.bias_hh_l1_reverse", names.get(names.size() - 3));
+            assertEquals(List.of("head.weight", "head.bias"), names.subList(names.size() - 2, names.size()));
+            assertEquals(List.of(3, 16), toList(model.parameterShape("head.weight").dims()));
+            long count = 0;
+            for (String n : names) {
+                double[] v = model.readParameter(n);
+                count += v.length;
+                double bound = n.startsWith("rnn.") ? 1 / Math.sqrt(8) : 1 / Math.sqrt(16);
+                for (double e : v) {
+                    assertTrue(Math.abs(e) <= bound, n + ": " + e + " outside +-" + bound);
+                }
+            }
+            assertEquals(model.parameterCount(), count);
+            assertThrows(IllegalArgumentException.class, () -> model.readParameter("rnn.weight_ih_l2"));
+            assertThrows(IllegalArgumentException.class, () -> model.writeParameter("head.bias", new double[2]));
+        }
+    }
+
+    private static List<Integer> toList(int[] a) {
+        return java.util.Arrays.stream(a).boxed().toList();
+    }
+
+    @Test
+    void sameSeedSameModelAndSgdLowersTheLoss() {
+        RnnSpec spec = new RnnSpec(CellType.LSTM, 1, 16, 1, false, DType.FLOAT32);
+        SequenceBatch batch = SineWaves.of(12).batch(16, new SplittableRandom(3));
+        try (SequenceRegressor a = new SequenceRegressor(backend, spec, 1, 77);
+             SequenceRegressor b = new SequenceRegressor(backend, spec, 1, 77)) {
+            assertArrayEquals(a.readParameter("rnn.weight_hh_l0"), b.readParameter("rnn.weight_hh_l0"));
+            double before = a.loss(batch);
+            double first = a.trainStep(batch, SgdConfig.plain(0.05));
+            assertEquals(before, first, 1e-6);
+            assertEquals(1, a.updates());
+            assertTrue(a.loss(batch) < before, "one SGD step on a batch lowers its loss");
+        }
+    }
+
+    @Test
+    void sineWavesAreSeededAndTheBaselineIsTheLastValue() {
+        SineWaves task = new SineWaves(10, 5, 0.3, 0.9, 0);
+        SequenceBatch a = task.batch(64, new SplittableRandom(1));
+        SequenceBatch b = task.batch(64, new SplittableRandom(1));
+        assertArrayEquals(a.x(), b.x());
+        assertArrayEquals(a.y(), b.y());
+        assertArrayEquals(a.lengths(), b.lengths());
+        for (int i = 0; i < 64; i++) {
+            assertTrue(a.lengths()[i] >= 5 && a.lengths()[i] <= 10);
+            for (int t = a.lengths()[i]; t < 10; t++) {
+                assertEquals(0f, a.x()[t * 64 + i], "padding is zero");
+            }
+        }
+        double baseline = a.lastValueMse();
+        assertTrue(baseline > 0.05 && baseline < 0.6, "naive baseline " + baseline);
+    }
+}
