@@ -105,7 +105,10 @@ final class Gemm {
         new SJob(threads, transA, m, n, k, alpha, a, aOff, lda, beta, c, cOff, ldc).run(false, null, 0, 0, b);
     }
 
-    /** op(B) (k x n) packed into k-major row arrays of F_NB columns, column block by column block. */
+    /**
+     * op(B) (k x n) packed into k-major row arrays of F_NB columns, column block by column block: a snapshot of B
+     * (repack after B changes). Read-only in products, so one pack may serve concurrent calls on many threads.
+     */
     static final class PackedF {
         final int k;
         final int n;
@@ -117,14 +120,6 @@ final class Gemm {
             this.n = n;
             int blocks = (n + F_NB - 1) / F_NB;
             this.rows = new float[Math.multiplyExact(blocks, k)][F_NB];
-        }
-
-        int k() {
-            return k;
-        }
-
-        int n() {
-            return n;
         }
     }
 
@@ -653,7 +648,10 @@ final class Gemm {
         new DJob(threads, transA, m, n, k, alpha, a, aOff, lda, beta, c, cOff, ldc).run(false, null, 0, 0, b);
     }
 
-    /** op(B) (k x n) packed into k-major row arrays of D_NB columns, column block by column block. */
+    /**
+     * op(B) (k x n) packed into k-major row arrays of D_NB columns, column block by column block: a snapshot of B
+     * (repack after B changes). Read-only in products, so one pack may serve concurrent calls on many threads.
+     */
     static final class PackedD {
         final int k;
         final int n;
@@ -665,14 +663,6 @@ final class Gemm {
             this.n = n;
             int blocks = (n + D_NB - 1) / D_NB;
             this.rows = new double[Math.multiplyExact(blocks, k)][D_NB];
-        }
-
-        int k() {
-            return k;
-        }
-
-        int n() {
-            return n;
         }
     }
 
