@@ -80,7 +80,7 @@ public final class BenchReport {
     private static void usage(PrintStream out) {
         out.println("Usage: BenchReport [--shapes S,M] [--cells lstm,gru] [--threads N] [--device cpu|auto|gpu]");
         out.println("                   [--steps N] [--warmup N] [--seconds S] [--warmup-seconds S] [--format table|lines]");
-        out.println("Times full RNN training steps (forward + backward-data + backward-weights, float32) and prints");
+        out.println("Times full RNN training steps (forward + backward-data + backward-weights + SGD update, float32) and prints");
         out.println("a markdown table: ms/step (median, min), samples/s and GFLOP/s (6*B*T*G*H*(I+H) per layer).");
         out.println("  --shapes          S = L1-I32-H128-T50-B32, M = L2-I256-H512-T100-B64, or a custom L-I-H-T-B");
         out.println("  --cells           lstm, gru or both");

@@ -2,6 +2,7 @@ package dev.gated.bench;
 
 import dev.gated.engine.backend.Backend;
 import dev.gated.engine.backend.DType;
+import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.backend.Tensor;
 import dev.gated.engine.rnn.CellType;
@@ -17,7 +18,7 @@ import java.util.SplittableRandom;
 
 /**
  * One full RNN training step with everything preallocated: forward in training mode, backward-data,
- * backward-weights into a zeroed gradient buffer. Inputs, weights and the incoming gradient are random
+ * backward-weights into a zeroed gradient buffer, and an SGD update of the weights. Inputs, weights and the incoming gradient are random
  * (seeded); the weights are initialised like PyTorch's, uniform in [-1/sqrt(H), 1/sqrt(H)).
  */
 public final class TrainingStep implements AutoCloseable {
@@ -35,6 +36,8 @@ public final class TrainingStep implements AutoCloseable {
     private final int[] lengths;
     private final RnnTensors io;
     private final RnnGradients grads;
+    private long step;
+    private static final SgdConfig SGD = SgdConfig.plain(1e-3);
 
     public TrainingStep(Backend backend, CellType cell, BenchShape shape, long seed) {
         this.backend = backend;
@@ -70,12 +73,13 @@ public final class TrainingStep implements AutoCloseable {
         return v;
     }
 
-    /** forward (training) + backward-data + backward-weights. */
+    /** forward (training) + backward-data + backward-weights + a plain SGD update, as the peers time it. */
     public void run() {
         backend.rnnForward(plan, ws, RnnMode.TRAINING, lengths, io, weights);
         backend.rnnBackwardData(plan, ws, lengths, io, grads, weights);
         backend.fill(dWeights, 0);
         backend.rnnBackwardWeights(plan, ws, lengths, io, dWeights);
+        backend.sgdStep(weights, dWeights, null, SGD, ++step);
     }
 
     public RnnSpec spec() {

@@ -43,7 +43,8 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
     private final A[] cell_;      // LSTM: c after each step [T*B, H]
     private final A[] cPrev;      // LSTM: c entering each step [T*B, H]
     private final A[] hn;         // GRU: W_hn h + b_hn [T*B, H]
-    private final A[] whhT;       // W_hh transposed [H, G*H], so the per-step GEMM streams it row by row
+    private final Object[] whhForward;   // W_hh^T packed for the per-step forward GEMM h W_hh^T
+    private final Object[] whhBackward;  // W_hh packed for the per-step backward GEMM dG W_hh
     private final A[] biasSum;    // LSTM: b_ih + b_hh [G*H]
     // Per layer below the top: its output, the next layer's input [T*B, D*H].
     private final A[] out;
@@ -88,14 +89,14 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
         cell_ = newArray(probe, ld);
         cPrev = newArray(probe, ld);
         hn = newArray(probe, ld);
-        whhT = newArray(probe, ld);
+        whhForward = new Object[ld];
+        whhBackward = new Object[ld];
         biasSum = newArray(probe, ld);
         for (int i = 0; i < ld; i++) {
             gates[i] = k.alloc(tb * gh);
             dGates[i] = k.alloc(tb * gh);
             dGatesRec[i] = lstm ? dGates[i] : k.alloc(tb * gh);
             hPrev[i] = k.alloc(tb * hidden);
-            whhT[i] = k.alloc(hidden * gh);
             if (lstm) {
                 cell_[i] = k.alloc(tb * hidden);
                 cPrev[i] = k.alloc(tb * hidden);
@@ -187,7 +188,8 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
                 int ld = l * dirs + d;
                 k.gemm(threads(), false, true, t * b, gh, in, x, 0, in, w, plan.offset(l, d, RnnParam.Kind.WEIGHT_IH),
                         in, false, gates[ld], 0, gh);
-                k.transpose(w, plan.offset(l, d, RnnParam.Kind.WEIGHT_HH), gh, hidden, whhT[ld], 0);
+                whhForward[ld] = k.pack(whhForward[ld], true, hidden, gh, w, plan.offset(l, d, RnnParam.Kind.WEIGHT_HH),
+                        hidden);
                 if (cell == CellType.LSTM) {
                     k.add(w, plan.offset(l, d, RnnParam.Kind.BIAS_IH), w, plan.offset(l, d, RnnParam.Kind.BIAS_HH),
                             biasSum[ld], 0, gh);
@@ -232,8 +234,7 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
         int bIh = plan.offset(l, d, RnnParam.Kind.BIAS_IH);
         int bHh = plan.offset(l, d, RnnParam.Kind.BIAS_HH);
         for (int s = 0; s < steps; s++) {
-            k.gemm(CpuThreads.SERIAL, false, false, b1 - b0, gh, hidden, h, b0 * hidden, hidden, whhT[ld], 0, gh,
-                    false, r, b0 * gh, gh);
+            k.gemmPacked(CpuThreads.SERIAL, false, b1 - b0, h, b0 * hidden, hidden, whhForward[ld], false, r, b0 * gh, gh);
             for (int b = b0; b < b1; b++) {
                 int len = lengths[b];
                 if (s >= len) {
@@ -319,6 +320,8 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
             final int in = spec.layerInputSize(l);
             for (int d = 0; d < dirs; d++) {
                 int ld = l * dirs + d;
+                whhBackward[ld] = k.pack(whhBackward[ld], false, gh, hidden, w, plan.offset(l, d, RnnParam.Kind.WEIGHT_HH),
+                        hidden);
                 zeroPadding(dGates[ld], gh, lengths, t, b, 0, gh);
                 if (dGatesRec[ld] != dGates[ld]) {
                     zeroPadding(dGatesRec[ld], gh, lengths, t, b, 0, gh);
@@ -359,7 +362,6 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
                 }
             }
         }
-        int whh = plan.offset(l, d, RnnParam.Kind.WEIGHT_HH);
         for (int s = maxLength(lengths, b0, b1) - 1; s >= 0; s--) {
             for (int b = b0; b < b1; b++) {
                 int len = lengths[b];
@@ -379,8 +381,8 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
                 }
                 k.copy(dGatesRec[ld], row * gh, step, b * gh, gh);
             }
-            k.gemm(CpuThreads.SERIAL, false, false, b1 - b0, hidden, gh, step, b0 * gh, gh, w, whh, hidden, true,
-                    dh, b0 * hidden, hidden);
+            k.gemmPacked(CpuThreads.SERIAL, false, b1 - b0, step, b0 * gh, gh, whhBackward[ld], true, dh, b0 * hidden,
+                    hidden);
         }
         for (int b = b0; b < b1; b++) {
             if (dhx != null) {

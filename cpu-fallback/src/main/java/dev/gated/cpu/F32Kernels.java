@@ -38,6 +38,17 @@ class F32Kernels implements RnnKernels<float[]> {
     }
 
     @Override
+    public Object pack(Object reuse, boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        return Gemm.pack(reuse instanceof Gemm.PackedF p ? p : null, transB, k, n, b, bOff, ldb);
+    }
+
+    @Override
+    public void gemmPacked(CpuThreads threads, boolean transA, int m, float[] a, int aOff, int lda, Object packedB,
+                           boolean accumulate, float[] c, int cOff, int ldc) {
+        Gemm.sgemm(threads, transA, m, 1f, a, aOff, lda, (Gemm.PackedF) packedB, accumulate ? 1f : 0f, c, cOff, ldc);
+    }
+
+    @Override
     public void zero(float[] a, int off, int len) {
         java.util.Arrays.fill(a, off, off + len, 0f);
     }
@@ -45,15 +56,6 @@ class F32Kernels implements RnnKernels<float[]> {
     @Override
     public void copy(float[] src, int srcOff, float[] dst, int dstOff, int len) {
         System.arraycopy(src, srcOff, dst, dstOff, len);
-    }
-
-    @Override
-    public void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff) {
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                dst[dstOff + c * rows + r] = src[srcOff + r * cols + c];
-            }
-        }
     }
 
     @Override

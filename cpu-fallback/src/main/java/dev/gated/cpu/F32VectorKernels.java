@@ -23,6 +23,17 @@ final class F32VectorKernels extends F32Kernels {
         VectorGemm.sgemm(threads, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
     }
 
+    @Override
+    public Object pack(Object reuse, boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        return VectorGemm.pack(reuse instanceof VectorGemm.Packed p ? p : null, transB, k, n, b, bOff, ldb);
+    }
+
+    @Override
+    public void gemmPacked(CpuThreads threads, boolean transA, int m, float[] a, int aOff, int lda, Object packedB,
+                           boolean accumulate, float[] c, int cOff, int ldc) {
+        VectorGemm.sgemm(threads, transA, m, a, aOff, lda, (VectorGemm.Packed) packedB, accumulate, c, cOff, ldc);
+    }
+
     /** Column sums in float, one vector of columns at a time, rows in order (tail columns: the same order). */
     @Override
     public void sumRows(float[] src, int off, int rows, int ld, int col0, int col1, float[] dst, int dstOff) {

@@ -32,6 +32,17 @@ final class F64Kernels implements RnnKernels<double[]> {
     }
 
     @Override
+    public Object pack(Object reuse, boolean transB, int k, int n, double[] b, int bOff, int ldb) {
+        return Gemm.pack(reuse instanceof Gemm.PackedD p ? p : null, transB, k, n, b, bOff, ldb);
+    }
+
+    @Override
+    public void gemmPacked(CpuThreads threads, boolean transA, int m, double[] a, int aOff, int lda, Object packedB,
+                           boolean accumulate, double[] c, int cOff, int ldc) {
+        Gemm.dgemm(threads, transA, m, 1.0, a, aOff, lda, (Gemm.PackedD) packedB, accumulate ? 1.0 : 0.0, c, cOff, ldc);
+    }
+
+    @Override
     public void zero(double[] a, int off, int len) {
         java.util.Arrays.fill(a, off, off + len, 0.0);
     }
@@ -39,15 +50,6 @@ final class F64Kernels implements RnnKernels<double[]> {
     @Override
     public void copy(double[] src, int srcOff, double[] dst, int dstOff, int len) {
         System.arraycopy(src, srcOff, dst, dstOff, len);
-    }
-
-    @Override
-    public void transpose(double[] src, int srcOff, int rows, int cols, double[] dst, int dstOff) {
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                dst[dstOff + c * rows + r] = src[srcOff + r * cols + c];
-            }
-        }
     }
 
     @Override

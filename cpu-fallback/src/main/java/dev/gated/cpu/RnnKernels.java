@@ -15,12 +15,19 @@ interface RnnKernels<A> {
     void gemm(CpuThreads threads, boolean transA, boolean transB, int m, int n, int k, A a, int aOff, int lda,
               A b, int bOff, int ldb, boolean accumulate, A c, int cOff, int ldc);
 
+    /**
+     * op(B) packed for many products with the same B (recurrent weights, used at every time step); pass the
+     * previous pack as {@code reuse} to recycle its memory. Opaque: only {@link #gemmPacked} reads it.
+     */
+    Object pack(Object reuse, boolean transB, int k, int n, A b, int bOff, int ldb);
+
+    /** c = op(a) packedB (+ c if accumulate), bit-identical to {@link #gemm} on the unpacked B. */
+    void gemmPacked(CpuThreads threads, boolean transA, int m, A a, int aOff, int lda, Object packedB,
+                    boolean accumulate, A c, int cOff, int ldc);
+
     void zero(A a, int off, int len);
 
     void copy(A src, int srcOff, A dst, int dstOff, int len);
-
-    /** dst[cols x rows] = src[rows x cols]^T. */
-    void transpose(A src, int srcOff, int rows, int cols, A dst, int dstOff);
 
     /** out = a + b. */
     void add(A a, int aOff, A b, int bOff, A out, int outOff, int len);

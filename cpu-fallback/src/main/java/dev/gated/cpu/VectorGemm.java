@@ -4,8 +4,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * float32 GEMM on the Vector API for the RNN's shapes: C = op(A) op(B) (+ C). A 4 x 2-vector register tile
- * of C accumulates with FMA along k; op(B) is read as k-major rows (a transposed B is packed first).
+ * float32 GEMM on the Vector API: C = op(A) op(B) (+ C). op(B) is first packed into strips of NR = 2 vectors
+ * of columns, k-major inside a strip, so the 4 x NR register tile reads B as one contiguous stream (a
+ * strided B costs a TLB miss per k step). A B used many times, like an RNN's recurrent weights over the
+ * time steps, is packed once with {@link #pack} and passed in packed.
  *
  * <p>Determinism: every C element is one FMA chain over k in increasing order, started from 0 or from C.
  * Tail columns and tail rows run the same chain with {@link Math#fma}, so an element's value does not
@@ -15,14 +17,60 @@ final class VectorGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
     private static final int NR = 2 * V;
+    private static final int MR = 4;
+    /** k block: a 4 x KC block of A and a KC x NC panel of B stay in cache while a row block is done. */
+    private static final int KC = 256;
+    /** Strips per column block (NC = 16 * NR columns). */
+    private static final int STRIPS_PER_BLOCK = 16;
     /** Rows per parallel task: fixed, so partitioning never depends on the thread count. */
     private static final int ROWS_PER_TASK = 64;
-    /** Columns per block, so the op(B) panel in use stays in L2. */
-    private static final int NC = 256;
     private static final long PARALLEL_FLOPS = 1L << 21;
-    private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<Packed> PACKED = new ThreadLocal<>();
+    private static final ThreadLocal<float[]> PACK_A = ThreadLocal.withInitial(() -> new float[MR * KC]);
 
     private VectorGemm() {
+    }
+
+    /** op(B) (k x n) in strips: element (kk, j) at data[((j / NR) * k + kk) * NR + j % NR]; padding is 0. */
+    static final class Packed {
+        final int k;
+        final int n;
+        final float[] data;
+
+        private Packed(int k, int n) {
+            this.k = k;
+            this.n = n;
+            this.data = new float[Math.multiplyExact(strips(n) * NR, Math.max(k, 1))];
+        }
+
+        private static int strips(int n) {
+            return (n + NR - 1) / NR;
+        }
+    }
+
+    /** Packs op(B) (B stored n x k when transB, else k x n), into {@code reuse} when it has the same k and n. */
+    static Packed pack(Packed reuse, boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        Packed p = reuse != null && reuse.k == k && reuse.n == n ? reuse : new Packed(k, n);
+        float[] d = p.data;
+        for (int s = 0, strips = Packed.strips(n); s < strips; s++) {
+            int j0 = s * NR;
+            int w = Math.min(NR, n - j0);
+            int base = s * k * NR;
+            for (int kk = 0; kk < k; kk++) {
+                int dst = base + kk * NR;
+                if (transB) {
+                    for (int r = 0; r < w; r++) {
+                        d[dst + r] = b[bOff + (j0 + r) * ldb + kk];
+                    }
+                } else {
+                    System.arraycopy(b, bOff + kk * ldb + j0, d, dst, w);
+                }
+                for (int r = w; r < NR; r++) {
+                    d[dst + r] = 0f;
+                }
+            }
+        }
+        return p;
     }
 
     static void sgemm(CpuThreads threads, boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
@@ -30,94 +78,90 @@ final class VectorGemm {
         if (m == 0 || n == 0) {
             return;
         }
-        float[] bk = b;
-        int bkOff = bOff;
-        int ldbk = ldb;
-        if (transB) {
-            bk = pack(b, bOff, ldb, n, k);
-            bkOff = 0;
-            ldbk = n;
+        Packed p = pack(PACKED.get(), transB, k, n, b, bOff, ldb);
+        PACKED.set(p);
+        sgemm(threads, transA, m, a, aOff, lda, p, accumulate, c, cOff, ldc);
+    }
+
+    /** C (m x n) = op(A) (m x k) times a packed op(B) (+ C). */
+    static void sgemm(CpuThreads threads, boolean transA, int m, float[] a, int aOff, int lda, Packed b,
+                      boolean accumulate, float[] c, int cOff, int ldc) {
+        int n = b.n;
+        int k = b.k;
+        if (m == 0 || n == 0) {
+            return;
         }
-        final float[] pb = bk;
-        final int pbOff = bkOff;
-        final int ldp = ldbk;
         int tasks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
         if (tasks == 1 || (long) m * n * k < PARALLEL_FLOPS) {
-            rows(0, m, transA, n, k, a, aOff, lda, pb, pbOff, ldp, accumulate, c, cOff, ldc);
+            rows(0, m, transA, a, aOff, lda, b, accumulate, c, cOff, ldc);
         } else {
-            threads.parallelFor(tasks, t -> rows(t * ROWS_PER_TASK, Math.min(m, (t + 1) * ROWS_PER_TASK), transA, n, k,
-                    a, aOff, lda, pb, pbOff, ldp, accumulate, c, cOff, ldc));
+            threads.parallelFor(tasks, t -> rows(t * ROWS_PER_TASK, Math.min(m, (t + 1) * ROWS_PER_TASK), transA,
+                    a, aOff, lda, b, accumulate, c, cOff, ldc));
         }
     }
 
-    /** op(B) = B^T copied into k-major rows [k x n], in a per-thread buffer. */
-    private static float[] pack(float[] b, int bOff, int ldb, int n, int k) {
-        float[] p = PACK.get();
-        if (p.length < n * k) {
-            p = new float[n * k];
-            PACK.set(p);
-        }
-        for (int j = 0; j < n; j++) {
-            int src = bOff + j * ldb;
-            for (int kk = 0; kk < k; kk++) {
-                p[kk * n + j] = b[src + kk];
-            }
-        }
-        return p;
-    }
-
-    private static final int KC = 256;
-    private static final ThreadLocal<float[]> PACK_A = ThreadLocal.withInitial(() -> new float[4 * KC]);
-
-    private static void rows(int i0, int i1, boolean transA, int n, int k, float[] a, int aOff, int lda,
-                             float[] b, int bOff, int ldb, boolean acc, float[] c, int cOff, int ldc) {
+    private static void rows(int i0, int i1, boolean transA, float[] a, int aOff, int lda, Packed pb,
+                             boolean acc, float[] c, int cOff, int ldc) {
+        int n = pb.n;
+        int k = pb.k;
+        float[] b = pb.data;
         // op(A)[i][kk] lives at a[aOff + i*ra + kk*ka].
         int ra = transA ? 1 : lda;
         int ka = transA ? lda : 1;
         float[] ap = PACK_A.get();
-        for (int j0 = 0; j0 < n; j0 += NC) {
-            int j1 = Math.min(n, j0 + NC);
+        int strips = Packed.strips(n);
+        if (k == 0 && !acc) {
+            for (int i = i0; i < i1; i++) {
+                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            }
+            return;
+        }
+        for (int s0 = 0; s0 < strips; s0 += STRIPS_PER_BLOCK) {
+            int s1 = Math.min(strips, s0 + STRIPS_PER_BLOCK);
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kc = Math.min(KC, k - p0);
                 // The first k block starts from 0 or C as asked; later ones continue the chain from C.
                 boolean fromC = acc || p0 > 0;
                 int i = i0;
-                for (; i + 4 <= i1; i += 4) {
+                for (; i + MR <= i1; i += MR) {
                     float[] ta = a;
                     int taOff = aOff + i * ra + p0 * ka;
                     int tra = ra;
                     int tka = ka;
                     if (transA) {
-                        // Gather the 4 x kc block once, instead of once per column tile.
+                        // Gather the 4 x kc block once, instead of once per strip.
                         for (int kk = 0; kk < kc; kk++) {
-                            int src = taOff + kk * ka;
-                            ap[kk * 4] = a[src];
-                            ap[kk * 4 + 1] = a[src + 1];
-                            ap[kk * 4 + 2] = a[src + 2];
-                            ap[kk * 4 + 3] = a[src + 3];
+                            System.arraycopy(a, taOff + kk * ka, ap, kk * MR, MR);
                         }
                         ta = ap;
                         taOff = 0;
                         tra = 1;
-                        tka = 4;
+                        tka = MR;
                     }
-                    int bp = bOff + p0 * ldb;
-                    int j = j0;
-                    for (; j + NR <= j1; j += NR) {
-                        tile4(i, j, kc, ta, taOff, tra, tka, b, bp, ldb, fromC, c, cOff, ldc);
-                    }
-                    for (int r = 0; r < 4; r++) {
-                        rowTail(i + r, j, j1, kc, ta, taOff + r * tra, tka, b, bp, ldb, fromC, c, cOff, ldc);
+                    for (int s = s0; s < s1; s++) {
+                        int j = s * NR;
+                        int bp = (s * k + p0) * NR;
+                        if (j + NR <= n) {
+                            tile4(i, j, kc, ta, taOff, tra, tka, b, bp, acc || p0 > 0, c, cOff, ldc);
+                        } else {
+                            for (int r = 0; r < MR; r++) {
+                                scalar(i + r, j, n, kc, ta, taOff + r * tra, tka, b, bp, fromC, c, cOff, ldc);
+                            }
+                        }
                     }
                 }
                 for (; i < i1; i++) {
                     int aRow = aOff + i * ra + p0 * ka;
-                    int bp = bOff + p0 * ldb;
-                    int j = j0;
-                    for (; j + V <= j1; j += V) {
-                        tile1(i, j, kc, a, aRow, ka, b, bp, ldb, fromC, c, cOff, ldc);
+                    for (int s = s0; s < s1; s++) {
+                        int j = s * NR;
+                        int bp = (s * k + p0) * NR;
+                        int jv = j;
+                        for (; jv + V <= Math.min(n, j + NR); jv += V) {
+                            tile1(i, jv, kc, a, aRow, ka, b, bp + (jv - j), fromC, c, cOff, ldc);
+                        }
+                        // Remaining columns of a partial strip: b[bp + (jv - j) + kk*NR] holds column jv.
+                        scalar(i, jv, Math.min(n, j + NR), kc, a, aRow, ka, b, bp + (jv - j), fromC, c, cOff, ldc);
                     }
-                    rowTail(i, j, j1, kc, a, aRow, ka, b, bp, ldb, fromC, c, cOff, ldc);
                 }
             }
         }
@@ -127,8 +171,8 @@ final class VectorGemm {
         return acc ? FloatVector.fromArray(S, c, off) : FloatVector.zero(S);
     }
 
-    /** Rows i..i+3 of C, two vectors of columns; op(A)[i+r][kk] is a[aOff + r*ra + kk*ka]. */
-    private static void tile4(int i, int j, int k, float[] a, int aOff, int ra, int ka, float[] b, int bOff, int ldb,
+    /** Rows i..i+3 of C, one strip; op(A)[i+r][kk] is a[aOff + r*ra + kk*ka], B at b[bOff + kk*NR]. */
+    private static void tile4(int i, int j, int k, float[] a, int aOff, int ra, int ka, float[] b, int bOff,
                               boolean acc, float[] c, int cOff, int ldc) {
         int c0 = cOff + i * ldc + j;
         int c1 = c0 + ldc;
@@ -139,8 +183,8 @@ final class VectorGemm {
         FloatVector s20 = start(acc, c, c2), s21 = start(acc, c, c2 + V);
         FloatVector s30 = start(acc, c, c3), s31 = start(acc, c, c3 + V);
         int a0 = aOff;
-        int bp = bOff + j;
-        for (int kk = 0; kk < k; kk++, a0 += ka, bp += ldb) {
+        int bp = bOff;
+        for (int kk = 0; kk < k; kk++, a0 += ka, bp += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + V);
             FloatVector x = FloatVector.broadcast(S, a[a0]);
@@ -166,28 +210,28 @@ final class VectorGemm {
         s31.intoArray(c, c3 + V);
     }
 
-    /** One row of C, one vector of columns; {@code aRow} is where op(A)[i][0] of this k block lives. */
-    private static void tile1(int i, int j, int k, float[] a, int aRow, int ka, float[] b, int bOff, int ldb,
+    /** One row of C, one vector of columns; op(A)[i][kk] is a[aRow + kk*ka], B at b[bOff + kk*NR]. */
+    private static void tile1(int i, int j, int k, float[] a, int aRow, int ka, float[] b, int bOff,
                               boolean acc, float[] c, int cOff, int ldc) {
         int c0 = cOff + i * ldc + j;
         FloatVector s = start(acc, c, c0);
         int a0 = aRow;
-        int bp = bOff + j;
-        for (int kk = 0; kk < k; kk++, a0 += ka, bp += ldb) {
+        int bp = bOff;
+        for (int kk = 0; kk < k; kk++, a0 += ka, bp += NR) {
             s = FloatVector.broadcast(S, a[a0]).fma(FloatVector.fromArray(S, b, bp), s);
         }
         s.intoArray(c, c0);
     }
 
     /** Columns [j, j1) of row i, one scalar FMA chain each: the same operations as a vector lane. */
-    private static void rowTail(int i, int j, int j1, int k, float[] a, int aRow, int ka, float[] b, int bOff,
-                                int ldb, boolean acc, float[] c, int cOff, int ldc) {
-        for (; j < j1; j++) {
-            int ci = cOff + i * ldc + j;
+    private static void scalar(int i, int j, int j1, int k, float[] a, int aRow, int ka, float[] b, int bOff,
+                               boolean acc, float[] c, int cOff, int ldc) {
+        for (int col = j; col < j1; col++) {
+            int ci = cOff + i * ldc + col;
             float s = acc ? c[ci] : 0f;
             int a0 = aRow;
-            int bp = bOff + j;
-            for (int kk = 0; kk < k; kk++, a0 += ka, bp += ldb) {
+            int bp = bOff + (col - j);
+            for (int kk = 0; kk < k; kk++, a0 += ka, bp += NR) {
                 s = Math.fma(a[a0], b[bp], s);
             }
             c[ci] = s;
