@@ -26,7 +26,9 @@ final class VectorGemm {
     private static final int ROWS_PER_TASK = 64;
     private static final long PARALLEL_FLOPS = 1L << 21;
     private static final ThreadLocal<Packed> PACKED = new ThreadLocal<>();
-    private static final ThreadLocal<float[]> PACK_A = ThreadLocal.withInitial(() -> new float[MR * KC]);
+    /** Rows of a transposed A gathered at once: 16 floats = one cache line per k. */
+    private static final int A_ROWS = 16;
+    private static final ThreadLocal<float[]> PACK_A = ThreadLocal.withInitial(() -> new float[A_ROWS * KC]);
 
     private VectorGemm() {
     }
@@ -129,20 +131,25 @@ final class VectorGemm {
                     int tra = ra;
                     int tka = ka;
                     if (transA) {
-                        // Gather the 4 x kc block once, instead of once per strip.
-                        for (int kk = 0; kk < kc; kk++) {
-                            System.arraycopy(a, taOff + kk * ka, ap, kk * MR, MR);
+                        // Gather up to 16 rows x kc once (whole cache lines of the transposed A), then read
+                        // 4-row slices of it for every strip.
+                        int r0 = (i - i0) % A_ROWS;
+                        if (r0 == 0) {
+                            int rows = Math.min(A_ROWS, (i1 - i) / MR * MR);
+                            for (int kk = 0; kk < kc; kk++) {
+                                System.arraycopy(a, taOff + kk * ka, ap, kk * A_ROWS, rows);
+                            }
                         }
                         ta = ap;
-                        taOff = 0;
+                        taOff = r0;
                         tra = 1;
-                        tka = MR;
+                        tka = A_ROWS;
                     }
                     for (int s = s0; s < s1; s++) {
                         int j = s * NR;
                         int bp = (s * k + p0) * NR;
                         if (j + NR <= n) {
-                            tile4(i, j, kc, ta, taOff, tra, tka, b, bp, acc || p0 > 0, c, cOff, ldc);
+                            tile4(i, j, kc, ta, taOff, tra, tka, b, bp, fromC, c, cOff, ldc);
                         } else {
                             for (int r = 0; r < MR; r++) {
                                 scalar(i + r, j, n, kc, ta, taOff + r * tra, tka, b, bp, fromC, c, cOff, ldc);
