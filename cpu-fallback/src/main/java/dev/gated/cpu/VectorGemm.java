@@ -26,7 +26,7 @@ final class VectorGemm {
     private static final int ROWS_PER_TASK = 64;
     private static final long PARALLEL_FLOPS = 1L << 21;
     private static final ThreadLocal<Packed> PACKED = new ThreadLocal<>();
-    /** Rows of a transposed A gathered at once: 16 floats = one cache line per k. */
+    /** Rows of op(A) gathered at once: 16 floats = one cache line per k. */
     private static final int A_ROWS = 16;
     private static final ThreadLocal<float[]> PACK_A = ThreadLocal.withInitial(() -> new float[A_ROWS * KC]);
 
@@ -126,33 +126,20 @@ final class VectorGemm {
                 boolean fromC = acc || p0 > 0;
                 int i = i0;
                 for (; i + MR <= i1; i += MR) {
-                    float[] ta = a;
-                    int taOff = aOff + i * ra + p0 * ka;
-                    int tra = ra;
-                    int tka = ka;
-                    if (transA) {
-                        // Gather up to 16 rows x kc once (whole cache lines of the transposed A), then read
-                        // 4-row slices of it for every strip.
-                        int r0 = (i - i0) % A_ROWS;
-                        if (r0 == 0) {
-                            int rows = Math.min(A_ROWS, (i1 - i) / MR * MR);
-                            for (int kk = 0; kk < kc; kk++) {
-                                System.arraycopy(a, taOff + kk * ka, ap, kk * A_ROWS, rows);
-                            }
-                        }
-                        ta = ap;
-                        taOff = r0;
-                        tra = 1;
-                        tka = A_ROWS;
+                    // Gather up to 16 rows x kc of op(A) once per k block, k-major: the tile then reads A at
+                    // constant strides (the JIT hoists its range checks) and a transposed A in whole cache lines.
+                    int r0 = (i - i0) % A_ROWS;
+                    if (r0 == 0) {
+                        packA(a, aOff + i * ra + p0 * ka, ra, ka, Math.min(A_ROWS, (i1 - i) / MR * MR), kc, ap);
                     }
                     for (int s = s0; s < s1; s++) {
                         int j = s * NR;
                         int bp = (s * k + p0) * NR;
                         if (j + NR <= n) {
-                            tile4(i, j, kc, ta, taOff, tra, tka, b, bp, fromC, c, cOff, ldc);
+                            tile4(i, j, kc, ap, r0, b, bp, fromC, c, cOff, ldc);
                         } else {
                             for (int r = 0; r < MR; r++) {
-                                scalar(i + r, j, n, kc, ta, taOff + r * tra, tka, b, bp, fromC, c, cOff, ldc);
+                                scalar(i + r, j, n, kc, ap, r0 + r, A_ROWS, b, bp, fromC, c, cOff, ldc);
                             }
                         }
                     }
@@ -174,12 +161,28 @@ final class VectorGemm {
         }
     }
 
+    /** dst[kk * A_ROWS + r] = op(A)[r][kk] for r < rows, kk < kc; op(A)[r][kk] is a[src + r*ra + kk*ka]. */
+    private static void packA(float[] a, int src, int ra, int ka, int rows, int kc, float[] dst) {
+        if (ra == 1) {
+            for (int kk = 0; kk < kc; kk++) {
+                System.arraycopy(a, src + kk * ka, dst, kk * A_ROWS, rows);
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                int row = src + r * ra;
+                for (int kk = 0; kk < kc; kk++) {
+                    dst[kk * A_ROWS + r] = a[row + kk];
+                }
+            }
+        }
+    }
+
     private static FloatVector start(boolean acc, float[] c, int off) {
         return acc ? FloatVector.fromArray(S, c, off) : FloatVector.zero(S);
     }
 
-    /** Rows i..i+3 of C, one strip; op(A)[i+r][kk] is a[aOff + r*ra + kk*ka], B at b[bOff + kk*NR]. */
-    private static void tile4(int i, int j, int k, float[] a, int aOff, int ra, int ka, float[] b, int bOff,
+    /** Rows i..i+3 of C, one strip; op(A)[i+r][kk] is ap[apOff + r + kk*A_ROWS], B at b[bOff + kk*NR]. */
+    private static void tile4(int i, int j, int k, float[] ap, int apOff, float[] b, int bOff,
                               boolean acc, float[] c, int cOff, int ldc) {
         int c0 = cOff + i * ldc + j;
         int c1 = c0 + ldc;
@@ -189,21 +192,22 @@ final class VectorGemm {
         FloatVector s10 = start(acc, c, c1), s11 = start(acc, c, c1 + V);
         FloatVector s20 = start(acc, c, c2), s21 = start(acc, c, c2 + V);
         FloatVector s30 = start(acc, c, c3), s31 = start(acc, c, c3 + V);
-        int a0 = aOff;
-        int bp = bOff;
-        for (int kk = 0; kk < k; kk++, a0 += ka, bp += NR) {
+        // Indices are affine in kk with constant strides, so the JIT can hoist the range checks.
+        for (int kk = 0; kk < k; kk++) {
+            int bp = bOff + kk * NR;
+            int a0 = apOff + kk * A_ROWS;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + V);
-            FloatVector x = FloatVector.broadcast(S, a[a0]);
+            FloatVector x = FloatVector.broadcast(S, ap[a0]);
             s00 = x.fma(b0, s00);
             s01 = x.fma(b1, s01);
-            x = FloatVector.broadcast(S, a[a0 + ra]);
+            x = FloatVector.broadcast(S, ap[a0 + 1]);
             s10 = x.fma(b0, s10);
             s11 = x.fma(b1, s11);
-            x = FloatVector.broadcast(S, a[a0 + 2 * ra]);
+            x = FloatVector.broadcast(S, ap[a0 + 2]);
             s20 = x.fma(b0, s20);
             s21 = x.fma(b1, s21);
-            x = FloatVector.broadcast(S, a[a0 + 3 * ra]);
+            x = FloatVector.broadcast(S, ap[a0 + 3]);
             s30 = x.fma(b0, s30);
             s31 = x.fma(b1, s31);
         }
