@@ -20,7 +20,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The bench report: times full RNN training steps (forward + backward-data + backward-weights, float32) per cell
+ * The bench report: times full RNN training steps (forward + backward-data + backward-weights + SGD update, float32) per cell
  * and shape and prints a markdown table. Each step is timed on its own after a warm-up; the table gives the median
  * and the minimum.
  *
@@ -194,7 +194,7 @@ public final class BenchReport {
             out.println("- machine: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors()
                     + " available processors, " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
             out.println("- java: " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")");
-            out.println("- step: rnnForward (training) + rnnBackwardData + rnnBackwardWeights, float32, "
+            out.println("- step: rnnForward (training) + rnnBackwardData + rnnBackwardWeights + sgdStep, float32, "
                     + "unidirectional, full-length sequences; each step timed on its own");
             out.println();
             out.println("| cell | shape | L-I-H-T-B | steps | ms/step (median) | ms/step (min) | samples/s | GFLOP/s |");

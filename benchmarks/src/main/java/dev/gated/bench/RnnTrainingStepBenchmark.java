@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One full RNN training step (forward in training mode + backward-data + backward-weights, float32) on the CPU
+ * One full RNN training step (forward in training mode + backward-data + backward-weights + SGD update, float32) on the CPU
  * backend. Run: {@code java -jar benchmarks/target/benchmarks.jar RnnTrainingStep} (add {@code -p shape=S} or
  * {@code -p cell=gru} to narrow it, {@code -p threads=1} for one thread).
  */
