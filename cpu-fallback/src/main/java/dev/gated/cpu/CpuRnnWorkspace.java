@@ -40,7 +40,7 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
     private final A[] dGates;     // pre-activation gradients, input side [T*B, G*H]
     private final A[] dGatesRec;  // recurrent side (GRU: differs in the n slot; LSTM: same array as dGates)
     private final A[] hPrev;      // state entering each step [T*B, H]
-    private final A[] cell_;      // LSTM: c after each step [T*B, H]
+    private final A[] cOut;      // LSTM: c after each step [T*B, H]
     private final A[] cPrev;      // LSTM: c entering each step [T*B, H]
     private final A[] hn;         // GRU: W_hn h + b_hn [T*B, H]
     private final Object[] whhForward;   // W_hh^T packed for the per-step forward GEMM h W_hh^T
@@ -86,7 +86,7 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
         dGates = newArray(probe, ld);
         dGatesRec = newArray(probe, ld);
         hPrev = newArray(probe, ld);
-        cell_ = newArray(probe, ld);
+        cOut = newArray(probe, ld);
         cPrev = newArray(probe, ld);
         hn = newArray(probe, ld);
         whhForward = new Object[ld];
@@ -98,7 +98,7 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
             dGatesRec[i] = lstm ? dGates[i] : k.alloc(tb * gh);
             hPrev[i] = k.alloc(tb * hidden);
             if (lstm) {
-                cell_[i] = k.alloc(tb * hidden);
+                cOut[i] = k.alloc(tb * hidden);
                 cPrev[i] = k.alloc(tb * hidden);
                 biasSum[i] = k.alloc(gh);
             } else {
@@ -216,19 +216,9 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
         A c = cState[d];
         A r = rec[d];
         int stateBase = ld * batch * hidden;
-        for (int b = b0; b < b1; b++) {
-            if (hx != null) {
-                k.copy(hx, stateBase + b * hidden, h, b * hidden, hidden);
-            } else {
-                k.zero(h, b * hidden, hidden);
-            }
-            if (cell == CellType.LSTM) {
-                if (cx != null) {
-                    k.copy(cx, stateBase + b * hidden, c, b * hidden, hidden);
-                } else {
-                    k.zero(c, b * hidden, hidden);
-                }
-            }
+        loadStates(hx, stateBase, h, b0, b1);
+        if (cell == CellType.LSTM) {
+            loadStates(cx, stateBase, c, b0, b1);
         }
         int steps = maxLength(lengths, b0, b1);
         int bIh = plan.offset(l, d, RnnParam.Kind.BIAS_IH);
@@ -246,8 +236,8 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
                 if (cell == CellType.LSTM) {
                     k.copy(c, b * hidden, cPrev[ld], row * hidden, hidden);
                     k.lstmForward(hidden, gates[ld], row * gh, r, b * gh, biasSum[ld], 0, c, b * hidden,
-                            cell_[ld], row * hidden, yl, yOff);
-                    k.copy(cell_[ld], row * hidden, c, b * hidden, hidden);
+                            cOut[ld], row * hidden, yl, yOff);
+                    k.copy(cOut[ld], row * hidden, c, b * hidden, hidden);
                 } else {
                     k.gruForward(hidden, gates[ld], row * gh, r, b * gh, w, bIh, w, bHh, h, b * hidden,
                             hn[ld], row * hidden, yl, yOff);
@@ -255,13 +245,23 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
                 k.copy(yl, yOff, h, b * hidden, hidden);
             }
         }
-        for (int b = b0; b < b1; b++) {
-            if (hy != null) {
-                k.copy(h, b * hidden, hy, stateBase + b * hidden, hidden);
-            }
-            if (cy != null) {
-                k.copy(c, b * hidden, cy, stateBase + b * hidden, hidden);
-            }
+        storeStates(h, hy, stateBase, b0, b1);
+        storeStates(c, cy, stateBase, b0, b1);
+    }
+
+    /** Rows [b0, b1) of a per-direction state buffer from this layer-direction's slice of src, or zeros. */
+    private void loadStates(A src, int base, A state, int b0, int b1) {
+        if (src == null) {
+            k.zero(state, b0 * hidden, (b1 - b0) * hidden);
+        } else {
+            k.copy(src, base + b0 * hidden, state, b0 * hidden, (b1 - b0) * hidden);
+        }
+    }
+
+    /** The inverse of {@link #loadStates}; nothing when the caller did not ask for dst. */
+    private void storeStates(A state, A dst, int base, int b0, int b1) {
+        if (dst != null) {
+            k.copy(state, b0 * hidden, dst, base + b0 * hidden, (b1 - b0) * hidden);
         }
     }
 
@@ -348,19 +348,9 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
         A dc = cState[d];
         A step = dgStep[d];
         int stateBase = ld * batch * hidden;
-        for (int b = b0; b < b1; b++) {
-            if (dhy != null) {
-                k.copy(dhy, stateBase + b * hidden, dh, b * hidden, hidden);
-            } else {
-                k.zero(dh, b * hidden, hidden);
-            }
-            if (cell == CellType.LSTM) {
-                if (dcy != null) {
-                    k.copy(dcy, stateBase + b * hidden, dc, b * hidden, hidden);
-                } else {
-                    k.zero(dc, b * hidden, hidden);
-                }
-            }
+        loadStates(dhy, stateBase, dh, b0, b1);
+        if (cell == CellType.LSTM) {
+            loadStates(dcy, stateBase, dc, b0, b1);
         }
         for (int s = maxLength(lengths, b0, b1) - 1; s >= 0; s--) {
             for (int b = b0; b < b1; b++) {
@@ -372,7 +362,7 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
                 int row = time(d, len, s) * batch + b;
                 k.add(dh, b * hidden, dIn, row * outW + d * hidden, dh, b * hidden, hidden);
                 if (cell == CellType.LSTM) {
-                    k.lstmBackward(hidden, gates[ld], row * gh, cell_[ld], row * hidden, cPrev[ld], row * hidden,
+                    k.lstmBackward(hidden, gates[ld], row * gh, cOut[ld], row * hidden, cPrev[ld], row * hidden,
                             dh, b * hidden, dc, b * hidden, dGates[ld], row * gh);
                     k.zero(dh, b * hidden, hidden);
                 } else {
@@ -384,14 +374,8 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
             k.gemmPacked(CpuThreads.SERIAL, false, b1 - b0, step, b0 * gh, gh, whhBackward[ld], true, dh, b0 * hidden,
                     hidden);
         }
-        for (int b = b0; b < b1; b++) {
-            if (dhx != null) {
-                k.copy(dh, b * hidden, dhx, stateBase + b * hidden, hidden);
-            }
-            if (dcx != null) {
-                k.copy(dc, b * hidden, dcx, stateBase + b * hidden, hidden);
-            }
-        }
+        storeStates(dh, dhx, stateBase, b0, b1);
+        storeStates(dc, dcx, stateBase, b0, b1);
     }
 
     // ---------------------------------------------------------------- backward weights
