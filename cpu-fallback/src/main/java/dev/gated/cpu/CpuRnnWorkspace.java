@@ -61,7 +61,6 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
     private int[] lastLengths;
     private RnnChecks.Geometry lastGeometry;
 
-    @SuppressWarnings("unchecked")
     CpuRnnWorkspace(CpuRnnPlan plan, RnnKernels<A> kernels, int maxSeqLength, int batchSize) {
         this.plan = plan;
         this.k = kernels;

@@ -8,7 +8,7 @@ final class F64Kernels implements RnnKernels<double[]> {
     }
 
     static double sigmoid(double x) {
-        return (1.0 / (1.0 + Math.exp(-x)));
+        return 1.0 / (1.0 + Math.exp(-x));
     }
 
     static double tanh(double x) {
