@@ -14,7 +14,7 @@ import java.security.SecureRandom;
  * Writes a file so that a reader sees either the old file or the complete new one: the bytes go to a temporary
  * file in the same directory, are forced to the device, and the temporary file is atomically moved onto the target.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     /** Test hook: runs after the bytes are written and forced, before the move. */
     interface BeforeMove {
         void run(Path temp) throws IOException;
@@ -23,6 +23,11 @@ final class AtomicFiles {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private AtomicFiles() {
+    }
+
+    /** Writes {@code bytes} to {@code target} atomically; on failure the target is left as it was. */
+    public static void write(Path target, byte[] bytes) throws IOException {
+        write(target, new ByteBuffer[] {ByteBuffer.wrap(bytes)}, null);
     }
 
     static void write(Path target, ByteBuffer[] content, BeforeMove beforeMove) throws IOException {

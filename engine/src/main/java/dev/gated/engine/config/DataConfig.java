@@ -1,0 +1,50 @@
+package dev.gated.engine.config;
+
+import dev.gated.engine.data.timeseries.NanPolicy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The {@code data} section of a job file.
+ *
+ * <table>
+ * <caption>data keys</caption>
+ * <tr><th>key</th><th>type</th><th>default</th></tr>
+ * <tr><td>{@code kind}</td><td>{@code csv | npy | text | sequences}</td><td>required</td></tr>
+ * <tr><td>{@code path}</td><td>file path (as written; relative paths are the caller's to resolve)</td>
+ *     <td>required</td></tr>
+ * <tr><td>{@code input_columns}</td><td>list of column names; {@code csv} only</td><td>required for {@code csv}</td></tr>
+ * <tr><td>{@code target_columns}</td><td>list of column names; {@code csv} only</td><td>required for {@code csv}</td></tr>
+ * <tr><td>{@code date_column}</td><td>column name; {@code csv} only</td><td>none</td></tr>
+ * <tr><td>{@code window}</td><td>integer &ge; 1, input steps per forecasting window</td><td>24</td></tr>
+ * <tr><td>{@code horizon}</td><td>integer &ge; 1, steps ahead to forecast</td><td>1</td></tr>
+ * <tr><td>{@code stride}</td><td>integer &ge; 1, steps between window starts</td><td>1</td></tr>
+ * <tr><td>{@code split}</td><td>{@code [train, validation, test]} fractions summing to 1</td>
+ *     <td>{@code [0.7, 0.15, 0.15]}</td></tr>
+ * <tr><td>{@code max_length}</td><td>integer &ge; 1, pad/truncate length; {@code sequences} only</td><td>none</td></tr>
+ * <tr><td>{@code nan_policy}</td><td>{@code error | drop | interpolate}</td><td>{@code error}</td></tr>
+ * </table>
+ */
+public record DataConfig(DataKind kind, Path path, List<String> inputColumns, List<String> targetColumns,
+                         Optional<String> dateColumn, int window, int horizon, int stride, Split split,
+                         Optional<Integer> maxLength, NanPolicy nanPolicy) {
+    public static final int DEFAULT_WINDOW = 24;
+    public static final int DEFAULT_HORIZON = 1;
+    public static final int DEFAULT_STRIDE = 1;
+    public static final NanPolicy DEFAULT_NAN_POLICY = NanPolicy.ERROR;
+
+    /** Copies the lists; checks nothing but presence (the job file reader reports range errors with positions). */
+    public DataConfig {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(path, "path");
+        inputColumns = List.copyOf(inputColumns);
+        targetColumns = List.copyOf(targetColumns);
+        Objects.requireNonNull(dateColumn, "dateColumn");
+        Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(maxLength, "maxLength");
+        Objects.requireNonNull(nanPolicy, "nanPolicy");
+    }
+}

@@ -1,0 +1,224 @@
+package dev.gated.engine.config;
+
+import dev.gated.engine.io.AtomicFiles;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads job files into {@link JobConfig} and writes the resolved configuration back.
+ *
+ * <p>A job file is YAML ({@code .yaml}, {@code .yml}) or JSON ({@code .json}, read with the JSON parser so that
+ * syntax errors are JSON's); its keys and defaults are listed on {@link JobConfig}. Every problem (syntax, duplicate
+ * key, unknown key, wrong type, value out of range, unknown choice, missing required key) is reported with the
+ * file, line and column, the field path, what was expected and what was found, and for a misspelt key or value the
+ * closest allowed one; all problems of a file are reported together, sorted by position, in one
+ * {@link JobConfigException}.
+ */
+public final class JobFiles {
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+    // `model:` with nothing after it is null (an empty section), not the empty string.
+    private static final YAMLFactory YAML = YAMLFactory.builder().enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+            .build();
+
+    private JobFiles() {
+    }
+
+    /** Same as {@link #load(Path, List)} without overrides. */
+    public static JobConfig load(Path file) {
+        return load(file, List.of());
+    }
+
+    /**
+     * Reads, applies overrides to, and validates a job file.
+     *
+     * @param file      a {@code .yaml}, {@code .yml} or {@code .json} job file
+     * @param overrides {@code section.key=value} settings (the CLI's {@code --set}), applied in order before
+     *                  validation; the value is read as a YAML scalar or flow collection ({@code 0.01},
+     *                  {@code gru}, {@code [0.8, 0.1, 0.1]}; empty for null, which means the default)
+     * @throws JobConfigException   if the file cannot be read or any problem is found
+     */
+    public static JobConfig load(Path file, List<String> overrides) {
+        String source = file.toString();
+        String fileName = file.getFileName() == null ? source : file.getFileName().toString();
+        String lower = fileName.toLowerCase(Locale.ROOT);
+        boolean json = lower.endsWith(".json");
+        List<Problem> problems = new ArrayList<>();
+        Location fileAt = new Location(source, 0, 0, 0);
+        if (!json && !lower.endsWith(".yaml") && !lower.endsWith(".yml")) {
+            throw new JobConfigException(source, List.of(new Problem(fileAt, null,
+                    "expected a job file ending in .yaml, .yml or .json")));
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new JobConfigException(source, List.of(new Problem(fileAt, null, "no such job file")));
+        } catch (IOException e) {
+            throw new JobConfigException(source, List.of(new Problem(fileAt, null, "cannot read the job file: "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()))));
+        }
+        Node root;
+        try (JsonParser p = json ? JSON.createParser(text) : YAML.createParser(text)) {
+            root = TreeReader.read(p, source, 0, problems);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // reading from a String
+        }
+        if (root != null) {
+            for (int i = 0; i < overrides.size(); i++) {
+                root = applyOverride(root, overrides.get(i), i + 1, problems);
+            }
+        }
+        String name = fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
+        if (!JobReader.validName(name)) {
+            name = "run";
+        }
+        JobConfig config = root == null ? null : new JobReader(problems, name).read(root);
+        if (!problems.isEmpty()) {
+            problems.sort(Comparator.comparingInt((Problem p) -> p.at().order())
+                    .thenComparingInt(p -> p.at().line()).thenComparingInt(p -> p.at().column()));
+            throw new JobConfigException(source, problems);
+        }
+        return config;
+    }
+
+    private static Node applyOverride(Node root, String override, int order, List<Problem> problems) {
+        Location at = new Location("--set " + override, order, 0, 0);
+        int eq = override.indexOf('=');
+        String path = eq < 0 ? override : override.substring(0, eq).strip();
+        String[] parts = path.split("\\.", -1);
+        if (eq < 0 || parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            problems.add(new Problem(at, null, "expected section.key=value (like training.learning_rate=0.01)"));
+            return root;
+        }
+        List<String> keys = Schema.SECTIONS.get(parts[0]);
+        if (keys == null) {
+            problems.add(new Problem(at, null, Schema.unknownKey(parts[0], "the job file",
+                    List.copyOf(Schema.SECTIONS.keySet()))));
+            return root;
+        }
+        if (!keys.contains(parts[1])) {
+            problems.add(new Problem(at, null, Schema.unknownKey(parts[1], parts[0], keys)));
+            return root;
+        }
+        Node value;
+        try (JsonParser p = YAML.createParser(override.substring(eq + 1))) {
+            value = TreeReader.read(p, at.source(), order, problems);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (value == null) {
+            return root;
+        }
+        if (!(root instanceof Node.MapNode map)) {
+            return root; // the reader reports the root itself
+        }
+        Node.Field section = map.fields().get(parts[0]);
+        Node.MapNode sectionMap;
+        if (section != null && section.value() instanceof Node.MapNode m) {
+            sectionMap = m;
+        } else {
+            sectionMap = new Node.MapNode(at);
+            map.fields().put(parts[0], new Node.Field(parts[0], at, sectionMap));
+        }
+        sectionMap.fields().put(parts[1], new Node.Field(parts[1], at, value));
+        return root;
+    }
+
+    /**
+     * Writes {@code config} as a YAML job file with every key that applies to its data kind (optional keys left
+     * unset are written as {@code null}; csv-only and sequences-only keys are left out for other kinds), so that
+     * {@link #load} gives back an equal config. Written atomically: a reader sees the old
+     * file or the complete new one.
+     *
+     * @throws UncheckedIOException if the file cannot be written (it is then left unchanged)
+     */
+    public static void writeResolved(JobConfig config, Path file) {
+        try {
+            AtomicFiles.write(file, toYaml(config).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The resolved config as YAML text. */
+    public static String toYaml(JobConfig c) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode root = f.objectNode();
+        DataConfig d = c.data();
+        ObjectNode data = root.putObject("data");
+        data.put("kind", d.kind().key());
+        data.put("path", d.path().toString());
+        strings(data.putArray("input_columns"), d.inputColumns());
+        strings(data.putArray("target_columns"), d.targetColumns());
+        data.put("date_column", d.dateColumn().orElse(null));
+        data.put("window", d.window());
+        data.put("horizon", d.horizon());
+        data.put("stride", d.stride());
+        data.putArray("split").add(d.split().train()).add(d.split().validation()).add(d.split().test());
+        data.put("max_length", d.maxLength().orElse(null));
+        data.put("nan_policy", JobReader.key(d.nanPolicy()));
+        ModelConfig m = c.model();
+        ObjectNode model = root.putObject("model");
+        model.put("cell", JobReader.key(m.cell()));
+        model.put("layers", m.layers());
+        model.put("hidden", m.hidden());
+        model.put("bidirectional", m.bidirectional());
+        model.put("dropout", m.dropout());
+        model.put("head", m.head().key());
+        model.put("init_from", m.initFrom().map(Path::toString).orElse(null));
+        root.putObject("task").put("kind", c.task().kind().key());
+        TrainingConfig t = c.training();
+        ObjectNode training = root.putObject("training");
+        training.put("optimizer", t.optimizer().key());
+        training.put("learning_rate", t.learningRate());
+        training.put("momentum", t.momentum());
+        training.put("weight_decay", t.weightDecay());
+        training.put("batch_size", t.batchSize());
+        training.put("epochs", t.epochs());
+        training.put("shuffle", t.shuffle());
+        training.put("seed", t.seed());
+        training.put("clip_grad_norm", t.clipGradNorm().orElse(null));
+        training.put("device", JobReader.key(t.device()));
+        training.put("checkpoint_every_steps", t.checkpointEverySteps().orElse(null));
+        ObjectNode output = root.putObject("output");
+        output.put("dir", c.output().dir().toString());
+        output.put("name", c.output().name());
+        // Inputs with other keys (data for csv, say) are not written for other kinds: the reader rejects them.
+        if (d.kind() != DataKind.CSV) {
+            data.remove(List.of("input_columns", "target_columns", "date_column"));
+        }
+        if (d.kind() != DataKind.SEQUENCES) {
+            data.remove("max_length");
+        }
+        ObjectMapper mapper = new YAMLMapper(YAMLFactory.builder()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build());
+        try {
+            return "# Resolved job configuration: every key with its value, defaults filled in.\n"
+                    + mapper.writeValueAsString(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void strings(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+}

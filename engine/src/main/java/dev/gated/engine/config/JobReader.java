@@ -1,0 +1,435 @@
+package dev.gated.engine.config;
+
+import dev.gated.engine.backend.DeviceMode;
+
+import dev.gated.engine.data.timeseries.NanPolicy;
+
+import dev.gated.engine.rnn.CellType;
+
+import java.math.BigInteger;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.DoublePredicate;
+
+/** Turns a located tree into a {@link JobConfig}, collecting every problem rather than stopping at the first. */
+final class JobReader {
+    private final List<Problem> problems;
+    private final String defaultName;
+
+    JobReader(List<Problem> problems, String defaultName) {
+        this.problems = problems;
+        this.defaultName = defaultName;
+    }
+
+    /** The config, or {@code null} when a problem was found (and added). */
+    JobConfig read(Node root) {
+        if (!(root instanceof Node.MapNode map)) {
+            problems.add(new Problem(root.at(), null, "expected a mapping with the sections "
+                    + String.join(", ", Schema.SECTIONS.keySet()) + ", found " + root.describe()));
+            return null;
+        }
+        for (Node.Field f : map.fields().values()) {
+            if (!Schema.SECTIONS.containsKey(f.key())) {
+                problems.add(new Problem(f.keyAt(), null, Schema.unknownKey(f.key(), "the job file",
+                        List.copyOf(Schema.SECTIONS.keySet()))));
+            }
+        }
+        Section data = section(map, "data", true);
+        Section model = section(map, "model", false);
+        Section task = section(map, "task", true);
+        Section training = section(map, "training", false);
+        Section output = section(map, "output", false);
+
+        DataConfig d = readData(data);
+        ModelConfig m = readModel(model);
+        TaskConfig t = task.present() ? new TaskConfig(task.enumValue("kind", TaskKind.class, null)) : null;
+        TrainingConfig tr = readTraining(training);
+        OutputConfig o = readOutput(output);
+        for (Section s : List.of(data, model, task, training, output)) {
+            s.reportUnknownKeys();
+        }
+        if (d != null && t != null && t.kind() != null && d.kind() != null
+                && (t.kind() == TaskKind.LANGUAGE_MODEL) != (d.kind() == DataKind.TEXT)) {
+            Node.Field f = task.field("kind");
+            problems.add(new Problem(f.value().at(), "task.kind", t.kind() == TaskKind.LANGUAGE_MODEL
+                    ? "expected data.kind text for task language_model, found data.kind " + d.kind().key()
+                    : "data.kind text needs task.kind language_model, found " + t.kind().key()));
+        }
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return new JobConfig(d, m, t, tr, o);
+    }
+
+    private DataConfig readData(Section s) {
+        if (!s.present()) {
+            return null;
+        }
+        DataKind kind = s.enumValue("kind", DataKind.class, null);
+        Path path = s.path("path", true).orElse(null);
+        boolean csv = kind == DataKind.CSV;
+        List<String> inputs = s.stringList("input_columns", csv, kind == null || csv, "csv");
+        List<String> targets = s.stringList("target_columns", csv, kind == null || csv, "csv");
+        Optional<String> date = s.onlyFor("date_column", kind == null || csv, "csv")
+                ? s.optionalString("date_column") : Optional.empty();
+        int window = s.intValue("window", DataConfig.DEFAULT_WINDOW, 1);
+        int horizon = s.intValue("horizon", DataConfig.DEFAULT_HORIZON, 1);
+        int stride = s.intValue("stride", DataConfig.DEFAULT_STRIDE, 1);
+        Split split = s.split("split");
+        Optional<Integer> maxLength = s.onlyFor("max_length", kind == null || kind == DataKind.SEQUENCES, "sequences")
+                ? s.optionalLong("max_length", 1, Integer.MAX_VALUE).map(Long::intValue) : Optional.empty();
+        NanPolicy nan = s.enumValue("nan_policy", NanPolicy.class, DataConfig.DEFAULT_NAN_POLICY);
+        if (kind == null || path == null || split == null || nan == null) {
+            return null;
+        }
+        return new DataConfig(kind, path, inputs, targets, date, window, horizon, stride, split, maxLength, nan);
+    }
+
+    private ModelConfig readModel(Section s) {
+        CellType cell = s.enumValue("cell", CellType.class, ModelConfig.DEFAULT_CELL);
+        int layers = s.intValue("layers", ModelConfig.DEFAULT_LAYERS, 1);
+        int hidden = s.intValue("hidden", ModelConfig.DEFAULT_HIDDEN, 1);
+        boolean bidirectional = s.bool("bidirectional", ModelConfig.DEFAULT_BIDIRECTIONAL);
+        double dropout = s.number("dropout", ModelConfig.DEFAULT_DROPOUT, v -> v >= 0 && v < 1, "in [0, 1)");
+        HeadType head = s.enumValue("head", HeadType.class, ModelConfig.DEFAULT_HEAD);
+        Optional<Path> initFrom = s.path("init_from", false);
+        if (initFrom.isPresent() && !initFrom.get().toString().endsWith(".safetensors")) {
+            Node.Field f = s.field("init_from");
+            problems.add(new Problem(f.value().at(), "model.init_from",
+                    "expected a path to a .safetensors file, found " + f.value().describe()));
+        }
+        if (cell == null || head == null) {
+            return null;
+        }
+        return new ModelConfig(cell, layers, hidden, bidirectional, dropout, head, initFrom);
+    }
+
+    private TrainingConfig readTraining(Section s) {
+        OptimizerKind optimizer = s.enumValue("optimizer", OptimizerKind.class, TrainingConfig.DEFAULT_OPTIMIZER);
+        double lr = s.number("learning_rate", TrainingConfig.DEFAULT_LEARNING_RATE, v -> v > 0, "> 0");
+        double momentum = s.number("momentum", TrainingConfig.DEFAULT_MOMENTUM, v -> v >= 0 && v < 1, "in [0, 1)");
+        if (momentum != 0 && optimizer != null && optimizer != OptimizerKind.SGD) {
+            problems.add(new Problem(s.field("momentum").value().at(), "training.momentum",
+                    "momentum applies only to optimizer sgd, found optimizer " + optimizer.key()
+                            + " (remove momentum or set it to 0)"));
+        }
+        double weightDecay = s.number("weight_decay", TrainingConfig.DEFAULT_WEIGHT_DECAY, v -> v >= 0, ">= 0");
+        int batchSize = s.intValue("batch_size", TrainingConfig.DEFAULT_BATCH_SIZE, 1);
+        int epochs = s.intValue("epochs", TrainingConfig.DEFAULT_EPOCHS, 1);
+        boolean shuffle = s.bool("shuffle", TrainingConfig.DEFAULT_SHUFFLE);
+        long seed = s.optionalLong("seed", Long.MIN_VALUE, Long.MAX_VALUE).orElse(TrainingConfig.DEFAULT_SEED);
+        Optional<Double> clip = s.optionalNumber("clip_grad_norm", v -> v > 0, "> 0");
+        DeviceMode device = s.enumValue("device", DeviceMode.class, TrainingConfig.DEFAULT_DEVICE);
+        Optional<Long> checkpointEvery = s.optionalLong("checkpoint_every_steps", 1, Long.MAX_VALUE);
+        if (optimizer == null || device == null) {
+            return null;
+        }
+        return new TrainingConfig(optimizer, lr, momentum, weightDecay, batchSize, epochs, shuffle, seed, clip,
+                device, checkpointEvery);
+    }
+
+    private OutputConfig readOutput(Section s) {
+        Path dir = s.path("dir", false).orElse(OutputConfig.DEFAULT_DIR);
+        Optional<String> name = s.optionalString("name");
+        if (name.isPresent() && !validName(name.get())) {
+            problems.add(new Problem(s.field("name").value().at(), "output.name",
+                    "expected a run name (not empty, no '/' or '\\', not '.' or '..'), found '" + name.get() + "'"));
+        }
+        return new OutputConfig(dir, name.orElse(defaultName));
+    }
+
+    static boolean validName(String name) {
+        return !name.isBlank() && name.indexOf('/') < 0 && name.indexOf('\\') < 0 && !name.equals(".")
+                && !name.equals("..");
+    }
+
+    private Section section(Node.MapNode root, String name, boolean required) {
+        Node.Field f = root.fields().get(name);
+        if (f == null) {
+            if (required) {
+                problems.add(new Problem(root.at(), name, "missing required section '" + name + "'"));
+                return new Section(name, null, root.at(), false);
+            }
+            return new Section(name, new Node.MapNode(root.at()), root.at(), true);
+        }
+        Node v = f.value();
+        if (v instanceof Node.MapNode m) {
+            return new Section(name, m, v.at(), true);
+        }
+        if (v instanceof Node.ScalarNode sc && sc.isNull()) {
+            if (required) {
+                problems.add(new Problem(f.keyAt(), name, "section '" + name + "' is empty; expected a mapping with "
+                        + "its required keys"));
+                return new Section(name, null, f.keyAt(), false);
+            }
+            return new Section(name, new Node.MapNode(v.at()), v.at(), true);
+        }
+        problems.add(new Problem(v.at(), name, "expected a mapping, found " + v.describe()));
+        return new Section(name, null, v.at(), false);
+    }
+
+    /** Reads the keys of one section; each method reports its own problems and returns a usable fallback. */
+    private final class Section {
+        private final String name;
+        private final Node.MapNode map;
+        private final Location at;
+        private final boolean present;
+
+        Section(String name, Node.MapNode map, Location at, boolean present) {
+            this.name = name;
+            this.map = map;
+            this.at = at;
+            this.present = present;
+        }
+
+        boolean present() {
+            return present;
+        }
+
+        Node.Field field(String key) {
+            if (!Schema.SECTIONS.get(name).contains(key)) {
+                throw new IllegalStateException("not in the schema: " + name + "." + key);
+            }
+            if (map == null) {
+                return null;
+            }
+            Node.Field f = map.fields().get(key);
+            // An explicit null is the same as leaving the key out.
+            return f == null || (f.value() instanceof Node.ScalarNode s && s.isNull()) ? null : f;
+        }
+
+        void reportUnknownKeys() {
+            if (map == null) {
+                return;
+            }
+            List<String> allowed = Schema.SECTIONS.get(name);
+            for (Node.Field f : map.fields().values()) {
+                if (!allowed.contains(f.key())) {
+                    problems.add(new Problem(f.keyAt(), null, Schema.unknownKey(f.key(), name, allowed)));
+                }
+            }
+        }
+
+        private String path(String key) {
+            return name + "." + key;
+        }
+
+        private void wrong(Node.Field f, String expected) {
+            problems.add(new Problem(f.value().at(), path(f.key()), "expected " + expected + ", found "
+                    + f.value().describe()));
+        }
+
+        private void missing(String key, String expected) {
+            problems.add(new Problem(at, path(key), "missing required key '" + key + "' (expected " + expected + ")"));
+        }
+
+        /** False (after reporting it) when the key is given but does not apply. */
+        boolean onlyFor(String key, boolean applies, String kind) {
+            Node.Field f = field(key);
+            if (f != null && !applies) {
+                problems.add(new Problem(f.keyAt(), path(key), "'" + key + "' applies only when data.kind is " + kind
+                        + ", found data.kind " + map.fields().get("kind").value().describe()));
+                return false;
+            }
+            return true;
+        }
+
+        <E extends Enum<E>> E enumValue(String key, Class<E> type, E fallback) {
+            List<String> allowed = Arrays.stream(type.getEnumConstants()).map(JobReader::key).toList();
+            String expected = "one of " + String.join(", ", allowed);
+            Node.Field f = field(key);
+            if (f == null) {
+                if (fallback == null && present) {
+                    missing(key, expected);
+                }
+                return fallback;
+            }
+            if (f.value() instanceof Node.ScalarNode s && s.value() instanceof String text) {
+                for (E e : type.getEnumConstants()) {
+                    if (key(e).equals(text)) {
+                        return e;
+                    }
+                }
+                problems.add(new Problem(s.at(), path(key), "expected " + expected + ", found '" + text + "'"
+                        + Suggestions.closest(text, allowed).map(c -> "; did you mean '" + c + "'?").orElse("")));
+                return null;
+            }
+            wrong(f, expected);
+            return null;
+        }
+
+        Optional<String> optionalString(String key) {
+            Node.Field f = field(key);
+            if (f == null) {
+                return Optional.empty();
+            }
+            // YAML reads `name: 2024` as a number; any scalar's text is a fine string.
+            if (f.value() instanceof Node.ScalarNode s && !(s.value() instanceof Boolean)) {
+                if (s.text().isEmpty()) {
+                    wrong(f, "a non-empty string");
+                    return Optional.empty();
+                }
+                return Optional.of(s.text());
+            }
+            wrong(f, "a string");
+            return Optional.empty();
+        }
+
+        Optional<Path> path(String key, boolean required) {
+            Optional<String> s = optionalString(key);
+            if (s.isEmpty()) {
+                if (required && field(key) == null) {
+                    missing(key, "a file path");
+                }
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(Path.of(s.get()));
+            } catch (InvalidPathException e) {
+                wrong(field(key), "a file path (" + e.getReason() + ")");
+                return Optional.empty();
+            }
+        }
+
+        List<String> stringList(String key, boolean required, boolean applies, String kind) {
+            if (!onlyFor(key, applies, kind)) {
+                return List.of();
+            }
+            Node.Field f = field(key);
+            String expected = "a non-empty list of column names";
+            if (f == null) {
+                if (required) {
+                    missing(key, expected + " for data.kind csv");
+                }
+                return List.of();
+            }
+            if (!(f.value() instanceof Node.ListNode list) || list.items().isEmpty()) {
+                wrong(f, expected);
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < list.items().size(); i++) {
+                Node item = list.items().get(i);
+                String itemPath = path(key) + "[" + i + "]";
+                if (!(item instanceof Node.ScalarNode s) || s.isNull() || s.value() instanceof Boolean
+                        || s.text().isEmpty()) {
+                    problems.add(new Problem(item.at(), itemPath, "expected a column name, found " + item.describe()));
+                } else if (!seen.add(s.text())) {
+                    problems.add(new Problem(item.at(), itemPath, "column '" + s.text() + "' is listed twice"));
+                } else {
+                    out.add(s.text());
+                }
+            }
+            return out;
+        }
+
+        boolean bool(String key, boolean fallback) {
+            Node.Field f = field(key);
+            if (f == null) {
+                return fallback;
+            }
+            if (f.value() instanceof Node.ScalarNode s && s.value() instanceof Boolean b) {
+                return b;
+            }
+            wrong(f, "true or false");
+            return fallback;
+        }
+
+        /** A number (integers accepted), finite and satisfying {@code ok}. */
+        private Double numberOf(Node node, String path, DoublePredicate ok, String range) {
+            String expected = "a number " + range;
+            if (node instanceof Node.ScalarNode s && s.value() instanceof Number n) {
+                double v = n.doubleValue();
+                if (Double.isFinite(v) && ok.test(v)) {
+                    return v;
+                }
+                problems.add(new Problem(node.at(), path, "expected " + expected + ", found " + s.describe()));
+                return null;
+            }
+            problems.add(new Problem(node.at(), path, "expected " + expected + ", found " + node.describe()));
+            return null;
+        }
+
+        double number(String key, double fallback, DoublePredicate ok, String range) {
+            return optionalNumber(key, ok, range).orElse(fallback);
+        }
+
+        Optional<Double> optionalNumber(String key, DoublePredicate ok, String range) {
+            Node.Field f = field(key);
+            return f == null ? Optional.empty() : Optional.ofNullable(numberOf(f.value(), path(key), ok, range));
+        }
+
+        int intValue(String key, int fallback, int min) {
+            return optionalLong(key, min, Integer.MAX_VALUE).map(Long::intValue).orElse(fallback);
+        }
+
+        Optional<Long> optionalLong(String key, long min, long max) {
+            Node.Field f = field(key);
+            if (f == null) {
+                return Optional.empty();
+            }
+            String expected = min == Long.MIN_VALUE ? "an integer" : max == Integer.MAX_VALUE || max == Long.MAX_VALUE
+                    ? "an integer >= " + min : "an integer in [" + min + ", " + max + "]";
+            if (f.value() instanceof Node.ScalarNode s && (s.value() instanceof Long || s.value() instanceof BigInteger)) {
+                Number n = (Number) s.value();
+                if (n instanceof Long l && l >= min && l <= max) {
+                    return Optional.of(l);
+                }
+                if (n instanceof BigInteger) {
+                    expected += max == Long.MAX_VALUE || min == Long.MIN_VALUE ? " that fits in 64 bits" : "";
+                } else if (n.longValue() > max) {
+                    expected += " and <= " + max;
+                }
+            }
+            wrong(f, expected);
+            return Optional.empty();
+        }
+
+        Split split(String key) {
+            Node.Field f = field(key);
+            if (f == null) {
+                return Split.DEFAULT;
+            }
+            String expected = "a list of 3 fractions [train, validation, test]";
+            if (!(f.value() instanceof Node.ListNode list) || list.items().size() != 3) {
+                problems.add(new Problem(f.value().at(), path(key), "expected " + expected + ", found "
+                        + (f.value() instanceof Node.ListNode l ? "a list of " + l.items().size() : f.value().describe())));
+                return null;
+            }
+            double[] v = new double[3];
+            String[] names = {"train", "validation", "test"};
+            boolean ok = true;
+            for (int i = 0; i < 3; i++) {
+                Double d = numberOf(list.items().get(i), path(key) + "[" + i + "]",
+                        i == 0 ? x -> x > 0 && x <= 1 : x -> x >= 0 && x <= 1,
+                        i == 0 ? "in (0, 1] (the " + names[i] + " fraction)" : "in [0, 1] (the " + names[i] + " fraction)");
+                if (d == null) {
+                    ok = false;
+                } else {
+                    v[i] = d;
+                }
+            }
+            if (!ok) {
+                return null;
+            }
+            double sum = v[0] + v[1] + v[2];
+            if (Math.abs(sum - 1) > Split.SUM_TOLERANCE) {
+                problems.add(new Problem(f.value().at(), path(key), "expected fractions that sum to 1, found "
+                        + list.items().stream().map(n -> ((Node.ScalarNode) n).text()).toList() + " (sum " + Math.round(sum * 1e9) / 1e9 + ")"));
+                return null;
+            }
+            return new Split(v[0], v[1], v[2]);
+        }
+    }
+
+    static String key(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.gated.engine.config;
+
+import dev.gated.engine.rnn.CellType;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The {@code model} section of a job file (the whole section may be left out).
+ *
+ * <table>
+ * <caption>model keys</caption>
+ * <tr><th>key</th><th>type</th><th>default</th></tr>
+ * <tr><td>{@code cell}</td><td>{@code lstm | gru}</td><td>{@code lstm}</td></tr>
+ * <tr><td>{@code layers}</td><td>integer &ge; 1</td><td>1</td></tr>
+ * <tr><td>{@code hidden}</td><td>integer &ge; 1, hidden size per direction</td><td>64</td></tr>
+ * <tr><td>{@code bidirectional}</td><td>boolean</td><td>{@code false}</td></tr>
+ * <tr><td>{@code dropout}</td><td>number in [0, 1), between layers</td><td>0.0</td></tr>
+ * <tr><td>{@code head}</td><td>{@code linear}</td><td>{@code linear}</td></tr>
+ * <tr><td>{@code init_from}</td><td>path to a {@code .safetensors} file with PyTorch-named weights</td>
+ *     <td>none</td></tr>
+ * </table>
+ */
+public record ModelConfig(CellType cell, int layers, int hidden, boolean bidirectional, double dropout,
+                          HeadType head, Optional<Path> initFrom) {
+    public static final CellType DEFAULT_CELL = CellType.LSTM;
+    public static final int DEFAULT_LAYERS = 1;
+    public static final int DEFAULT_HIDDEN = 64;
+    public static final boolean DEFAULT_BIDIRECTIONAL = false;
+    public static final double DEFAULT_DROPOUT = 0.0;
+    public static final HeadType DEFAULT_HEAD = HeadType.LINEAR;
+
+    public ModelConfig {
+        Objects.requireNonNull(cell, "cell");
+        Objects.requireNonNull(head, "head");
+        Objects.requireNonNull(initFrom, "initFrom");
+    }
+}

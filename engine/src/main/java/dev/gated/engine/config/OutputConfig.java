@@ -1,0 +1,24 @@
+package dev.gated.engine.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The {@code output} section of a job file (the whole section may be left out). Runs go to {@code dir/name}.
+ *
+ * <table>
+ * <caption>output keys</caption>
+ * <tr><th>key</th><th>type</th><th>default</th></tr>
+ * <tr><td>{@code dir}</td><td>directory path</td><td>{@code runs}</td></tr>
+ * <tr><td>{@code name}</td><td>run name: not empty, no {@code /} or {@code \}, not {@code .} or {@code ..}</td>
+ *     <td>the job file's name without its extension ({@code jobs/sine.yaml} gives {@code sine})</td></tr>
+ * </table>
+ */
+public record OutputConfig(Path dir, String name) {
+    public static final Path DEFAULT_DIR = Path.of("runs");
+
+    public OutputConfig {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(name, "name");
+    }
+}

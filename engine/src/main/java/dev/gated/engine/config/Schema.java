@@ -1,0 +1,32 @@
+package dev.gated.engine.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The sections of a job file and their keys, in the order the resolved file writes them. */
+final class Schema {
+    private Schema() {
+    }
+
+    static final Map<String, List<String>> SECTIONS = sections();
+
+    private static Map<String, List<String>> sections() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("data", List.of("kind", "path", "input_columns", "target_columns", "date_column", "window", "horizon",
+                "stride", "split", "max_length", "nan_policy"));
+        m.put("model", List.of("cell", "layers", "hidden", "bidirectional", "dropout", "head", "init_from"));
+        m.put("task", List.of("kind"));
+        m.put("training", List.of("optimizer", "learning_rate", "momentum", "weight_decay", "batch_size", "epochs",
+                "shuffle", "seed", "clip_grad_norm", "device", "checkpoint_every_steps"));
+        m.put("output", List.of("dir", "name"));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** "unknown key 'x' in training; did you mean 'y'?" or "…; expected one of a, b, c". */
+    static String unknownKey(String key, String where, List<String> allowed) {
+        return "unknown key '" + key + "' in " + where + Suggestions.closest(key, allowed)
+                .map(s -> "; did you mean '" + s + "'?")
+                .orElse("; expected one of " + String.join(", ", allowed));
+    }
+}

@@ -1,0 +1,46 @@
+package dev.gated.engine.config;
+
+import dev.gated.engine.backend.DeviceMode;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The {@code training} section of a job file (the whole section may be left out).
+ *
+ * <table>
+ * <caption>training keys</caption>
+ * <tr><th>key</th><th>type</th><th>default</th></tr>
+ * <tr><td>{@code optimizer}</td><td>{@code sgd | adam | adamw}</td><td>{@code adam}</td></tr>
+ * <tr><td>{@code learning_rate}</td><td>number &gt; 0</td><td>0.001</td></tr>
+ * <tr><td>{@code momentum}</td><td>number in [0, 1); other than 0 only with {@code sgd}</td><td>0.0</td></tr>
+ * <tr><td>{@code weight_decay}</td><td>number &ge; 0</td><td>0.0</td></tr>
+ * <tr><td>{@code batch_size}</td><td>integer &ge; 1</td><td>32</td></tr>
+ * <tr><td>{@code epochs}</td><td>integer &ge; 1</td><td>10</td></tr>
+ * <tr><td>{@code shuffle}</td><td>boolean</td><td>{@code true}</td></tr>
+ * <tr><td>{@code seed}</td><td>integer</td><td>42</td></tr>
+ * <tr><td>{@code clip_grad_norm}</td><td>number &gt; 0, maximum global gradient norm</td><td>none (no clipping)</td></tr>
+ * <tr><td>{@code device}</td><td>{@code auto | cpu | gpu}</td><td>{@code auto}</td></tr>
+ * <tr><td>{@code checkpoint_every_steps}</td><td>integer &ge; 1</td><td>none (checkpoints each epoch only)</td></tr>
+ * </table>
+ */
+public record TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
+                             int batchSize, int epochs, boolean shuffle, long seed, Optional<Double> clipGradNorm,
+                             DeviceMode device, Optional<Long> checkpointEverySteps) {
+    public static final OptimizerKind DEFAULT_OPTIMIZER = OptimizerKind.ADAM;
+    public static final double DEFAULT_LEARNING_RATE = 1e-3;
+    public static final double DEFAULT_MOMENTUM = 0.0;
+    public static final double DEFAULT_WEIGHT_DECAY = 0.0;
+    public static final int DEFAULT_BATCH_SIZE = 32;
+    public static final int DEFAULT_EPOCHS = 10;
+    public static final boolean DEFAULT_SHUFFLE = true;
+    public static final long DEFAULT_SEED = 42;
+    public static final DeviceMode DEFAULT_DEVICE = DeviceMode.AUTO;
+
+    public TrainingConfig {
+        Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(clipGradNorm, "clipGradNorm");
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(checkpointEverySteps, "checkpointEverySteps");
+    }
+}
