@@ -1,5 +1,7 @@
 package dev.gated.engine.config;
 
+import dev.gated.engine.util.Suggestions;
+
 import dev.gated.engine.backend.DeviceMode;
 
 import dev.gated.engine.data.timeseries.NanPolicy;

@@ -1,5 +1,7 @@
 package dev.gated.engine.config;
 
+import dev.gated.engine.util.Suggestions;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.gated.engine.data.timeseries;
 
+import dev.gated.engine.util.Suggestions;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -161,10 +163,7 @@ public final class TimeSeriesCsv {
         }
         StringBuilder msg = new StringBuilder(source + ":" + line + ": expected a column named '" + name
                 + "' in the header, found only " + quoteAll(header));
-        String best = closest(name, header);
-        if (best != null) {
-            msg.append("; did you mean '").append(best).append("'?");
-        }
+        Suggestions.closest(name, header).ifPresent(best -> msg.append("; did you mean '").append(best).append("'?"));
         throw new DataFormatException(msg.toString());
     }
 
@@ -174,40 +173,6 @@ public final class TimeSeriesCsv {
             sb.append(sb.length() == 0 ? "" : ", ").append('\'').append(n).append('\'');
         }
         return sb.toString();
-    }
-
-    /** The header name nearest to {@code name} (case-insensitive edit distance), if it is plausibly a typo. */
-    static String closest(String name, List<String> candidates) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        String lower = name.toLowerCase(Locale.ROOT);
-        for (String c : candidates) {
-            int d = distance(lower, c.toLowerCase(Locale.ROOT));
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = c;
-            }
-        }
-        return best != null && bestDistance <= Math.max(2, name.length() / 3) ? best : null;
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     /** The cell's value, or NaN for a missing value allowed by the policy. */

@@ -1,4 +1,4 @@
-package dev.gated.engine.config;
+package dev.gated.engine.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

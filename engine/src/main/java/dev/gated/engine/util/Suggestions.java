@@ -1,16 +1,19 @@
-package dev.gated.engine.config;
+package dev.gated.engine.util;
 
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** "Did you mean …?" by edit distance (Damerau–Levenshtein, optimal string alignment). */
-final class Suggestions {
+/**
+ * "Did you mean …?" for job-file keys, choices and data column names, by case-insensitive edit distance
+ * (Damerau–Levenshtein, optimal string alignment).
+ */
+public final class Suggestions {
     private Suggestions() {
     }
 
     /** The closest candidate, if it is close enough to be a likely misspelling. */
-    static Optional<String> closest(String word, Collection<String> candidates) {
+    public static Optional<String> closest(String word, Collection<String> candidates) {
         String w = word.toLowerCase(Locale.ROOT);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
@@ -25,7 +28,7 @@ final class Suggestions {
         return best != null && bestDistance <= limit ? Optional.of(best) : Optional.empty();
     }
 
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[][] d = new int[a.length() + 1][b.length() + 1];
         for (int i = 0; i <= a.length(); i++) {
             d[i][0] = i;
