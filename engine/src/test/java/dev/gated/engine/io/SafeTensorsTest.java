@@ -108,7 +108,12 @@ class SafeTensorsTest {
         byte[] before = Files.readAllBytes(f);
         Files.setPosixFilePermissions(sub, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
-            Assumptions.assumeFalse(canCreateFileIn(sub), "the directory stays writable (running as root)");
+            if (canCreateFileIn(sub)) {
+                String why = "a read-only directory stays writable here (running as root); the failed-write case is "
+                        + "covered by failedWriteLeavesTheOldFileAndNoTemporaryFile";
+                System.out.println("SKIPPED SafeTensorsTest.writeIntoAReadOnlyDirectory: " + why);
+                Assumptions.abort(why);
+            }
             IOException e = assertThrows(IOException.class, () -> SafeTensors.write(f, Map.of()));
             assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
             assertArrayEquals(before, Files.readAllBytes(f));
