@@ -274,16 +274,22 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /** Checks that {@code vec} is ours, has x's dtype and as many elements as x's last axis. */
+    private CpuTensor rowVector(String name, Tensor vec, Tensor x) {
+        CpuTensor t = own(name, vec);
+        Checks.dtype(name, vec, x.dtype());
+        int cols = lastAxis("x", x);
+        if (vec.numel() != cols) {
+            throw new IllegalArgumentException(name + ": expected a vector of x's last axis length " + cols + " (x is "
+                    + x.shape() + "), got " + vec.numel() + " elements " + vec.shape());
+        }
+        return t;
+    }
+
     @Override
     public void addRowVector(Tensor x, Tensor v) {
         CpuTensor tx = own("x", x);
-        CpuTensor tv = own("v", v);
-        Checks.dtype("v", v, x.dtype());
-        int cols = lastAxis("x", x);
-        if (v.numel() != cols) {
-            throw new IllegalArgumentException("v: expected a vector of x's last axis length " + cols + " (x is "
-                    + x.shape() + "), got " + v.numel() + " elements " + v.shape());
-        }
+        CpuTensor tv = rowVector("v", v, x);
         if (tx.isFloat()) {
             CpuOps.addRowVector(threads, tx.f(), tv.f());
         } else {
@@ -294,13 +300,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void sumRows(Tensor x, Tensor out, boolean accumulate) {
         CpuTensor tx = own("x", x);
-        CpuTensor to = own("out", out);
-        Checks.dtype("out", out, x.dtype());
-        int cols = lastAxis("x", x);
-        if (out.numel() != cols) {
-            throw new IllegalArgumentException("out: expected a vector of x's last axis length " + cols + " (x is "
-                    + x.shape() + "), got " + out.numel() + " elements " + out.shape());
-        }
+        CpuTensor to = rowVector("out", out, x);
         if (tx.isFloat()) {
             CpuOps.sumRows(threads, tx.f(), to.f(), accumulate);
         } else {
