@@ -163,7 +163,14 @@ final class VectorGemm {
 
     /** dst[kk * A_ROWS + r] = op(A)[r][kk] for r < rows, kk < kc; op(A)[r][kk] is a[src + r*ra + kk*ka]. */
     private static void packA(float[] a, int src, int ra, int ka, int rows, int kc, float[] dst) {
-        if (ra == 1) {
+        if (ra == 1 && rows == A_ROWS) {
+            // 16 contiguous floats per k: vector copies, far cheaper than an arraycopy call each.
+            for (int kk = 0; kk < kc; kk++) {
+                for (int r = 0; r < A_ROWS; r += V) {
+                    FloatVector.fromArray(S, a, src + kk * ka + r).intoArray(dst, kk * A_ROWS + r);
+                }
+            }
+        } else if (ra == 1) {
             for (int kk = 0; kk < kc; kk++) {
                 System.arraycopy(a, src + kk * ka, dst, kk * A_ROWS, rows);
             }
