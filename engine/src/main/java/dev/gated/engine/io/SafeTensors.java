@@ -1,5 +1,9 @@
 package dev.gated.engine.io;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.gated.engine.backend.Shape;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,6 +35,12 @@ public final class SafeTensors {
     public static final String METADATA_KEY = "__metadata__";
     /** The largest header accepted, as in the reference implementation. */
     static final long MAX_HEADER_BYTES = 100_000_000L;
+
+    /** Header JSON: objects keep their key order, every integer is a Long, a repeated key is an error. */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .build();
 
     /** The tensors of a file in header order, and its metadata (empty when there is none); both unmodifiable. */
     public record Contents(Map<String, HostTensor> tensors, Map<String, String> metadata) {
@@ -87,9 +97,10 @@ public final class SafeTensors {
         }
         Object json;
         try {
-            json = Json.parse(headerText);
-        } catch (IllegalArgumentException e) {
-            throw err(file, "header is not valid JSON: " + e.getMessage());
+            json = JSON.readValue(headerText, Object.class);
+        } catch (JsonProcessingException e) {
+            throw err(file, "header is not valid JSON: " + e.getOriginalMessage() + " at offset "
+                    + e.getLocation().getCharOffset());
         }
         if (!(json instanceof Map<?, ?> header)) {
             throw err(file, "header is not a JSON object");
@@ -220,19 +231,27 @@ public final class SafeTensors {
         AtomicFiles.write(file, encode(file, tensors, metadata), beforeMove);
     }
 
+    private static String quote(String s) {
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a string as JSON", e);
+        }
+    }
+
     static ByteBuffer[] encode(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata) {
         if (tensors == null || metadata == null) {
             throw new IllegalArgumentException("cannot write " + file + ": tensors and metadata are required");
         }
         StringBuilder h = new StringBuilder("{");
         if (!metadata.isEmpty()) {
-            h.append(Json.quote(METADATA_KEY)).append(":{");
+            h.append(quote(METADATA_KEY)).append(":{");
             boolean first = true;
             for (Map.Entry<String, String> e : metadata.entrySet()) {
                 if (e.getKey() == null || e.getValue() == null) {
                     throw new IllegalArgumentException("cannot write " + file + ": metadata keys and values must not be null");
                 }
-                h.append(first ? "" : ",").append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
+                h.append(first ? "" : ",").append(quote(e.getKey())).append(':').append(quote(e.getValue()));
                 first = false;
             }
             h.append('}');
@@ -248,7 +267,7 @@ public final class SafeTensors {
             if (h.length() > 1) {
                 h.append(',');
             }
-            h.append(Json.quote(name)).append(":{\"dtype\":\"").append(t.type().safetensorsName())
+            h.append(quote(name)).append(":{\"dtype\":\"").append(t.type().safetensorsName())
                     .append("\",\"shape\":[");
             int[] dims = t.shape().dims();
             for (int i = 0; i < dims.length; i++) {
