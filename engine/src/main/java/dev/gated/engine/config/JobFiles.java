@@ -164,7 +164,7 @@ public final class JobFiles {
         ObjectNode root = f.objectNode();
         DataConfig d = c.data();
         ObjectNode data = root.putObject("data");
-        data.put("kind", d.kind().key());
+        data.put("kind", JobReader.key(d.kind()));
         data.put("path", d.path().toString());
         strings(data.putArray("input_columns"), d.inputColumns());
         strings(data.putArray("target_columns"), d.targetColumns());
@@ -182,12 +182,12 @@ public final class JobFiles {
         model.put("hidden", m.hidden());
         model.put("bidirectional", m.bidirectional());
         model.put("dropout", m.dropout());
-        model.put("head", m.head().key());
+        model.put("head", JobReader.key(m.head()));
         model.put("init_from", m.initFrom().map(Path::toString).orElse(null));
-        root.putObject("task").put("kind", c.task().kind().key());
+        root.putObject("task").put("kind", JobReader.key(c.task().kind()));
         TrainingConfig t = c.training();
         ObjectNode training = root.putObject("training");
-        training.put("optimizer", t.optimizer().key());
+        training.put("optimizer", JobReader.key(t.optimizer()));
         training.put("learning_rate", t.learningRate());
         training.put("momentum", t.momentum());
         training.put("weight_decay", t.weightDecay());

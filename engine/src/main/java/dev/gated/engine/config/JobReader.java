@@ -60,8 +60,8 @@ final class JobReader {
                 && (t.kind() == TaskKind.LANGUAGE_MODEL) != (d.kind() == DataKind.TEXT)) {
             Node.Field f = task.field("kind");
             problems.add(new Problem(f.value().at(), "task.kind", t.kind() == TaskKind.LANGUAGE_MODEL
-                    ? "expected data.kind text for task language_model, found data.kind " + d.kind().key()
-                    : "data.kind text needs task.kind language_model, found " + t.kind().key()));
+                    ? "expected data.kind text for task language_model, found data.kind " + key(d.kind())
+                    : "data.kind text needs task.kind language_model, found " + key(t.kind())));
         }
         if (!problems.isEmpty()) {
             return null;
@@ -118,7 +118,7 @@ final class JobReader {
         double momentum = s.number("momentum", TrainingConfig.DEFAULT_MOMENTUM, v -> v >= 0 && v < 1, "in [0, 1)");
         if (momentum != 0 && optimizer != null && optimizer != OptimizerKind.SGD) {
             problems.add(new Problem(s.field("momentum").value().at(), "training.momentum",
-                    "momentum applies only to optimizer sgd, found optimizer " + optimizer.key()
+                    "momentum applies only to optimizer sgd, found optimizer " + key(optimizer)
                             + " (remove momentum or set it to 0)"));
         }
         double weightDecay = s.number("weight_decay", TrainingConfig.DEFAULT_WEIGHT_DECAY, v -> v >= 0, ">= 0");
