@@ -32,11 +32,11 @@ public final class CpuBackend implements Backend {
 
     /** {@code vector} false forces the scalar float32 kernels (tests cover both paths). */
     CpuBackend(int threads, boolean vector) {
-        this.threads = new CpuThreads(threads);
-        this.f32 = vector ? CpuKernels.f32() : F32Kernels.INSTANCE;
         if (vector && !CpuKernels.VECTOR) {
             throw new IllegalStateException("Vector API kernels requested but unavailable: " + CpuKernels.describe());
         }
+        this.f32 = vector ? F32VectorKernels.INSTANCE : F32Kernels.INSTANCE;
+        this.threads = new CpuThreads(threads);
     }
 
     /** GATED_CPU_THREADS (or -Dgated.cpu.threads) if set, else the number of available processors. */

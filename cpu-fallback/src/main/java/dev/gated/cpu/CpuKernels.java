@@ -1,6 +1,6 @@
 package dev.gated.cpu;
 
-/** Picks the float32 kernels: the Vector API ones when jdk.incubator.vector is in the boot layer. */
+/** Whether the float32 Vector API kernels can run: jdk.incubator.vector is in the boot layer and not disabled. */
 final class CpuKernels {
     private static final System.Logger LOG = System.getLogger(CpuKernels.class.getName());
     static final boolean VECTOR = vectorModulePresent() && !"false".equals(System.getProperty("gated.cpu.vector"));
@@ -10,10 +10,6 @@ final class CpuKernels {
 
     private static boolean vectorModulePresent() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    }
-
-    static F32Kernels f32() {
-        return VECTOR ? F32VectorKernels.INSTANCE : F32Kernels.INSTANCE;
     }
 
     /** One line for logs and `gated info`. */
