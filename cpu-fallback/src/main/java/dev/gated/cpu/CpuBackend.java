@@ -547,7 +547,7 @@ public final class CpuBackend implements Backend {
                            Tensor weights) {
         CpuRnnPlan p = plan(plan);
         RnnChecks.Geometry g = RnnChecks.forward(p, ws, seqLengths, io, weights);
-        p.forward(p.workspace(ws), mode, seqLengths, g, io, own("weights", weights));
+        p.workspace(ws).forward(mode, seqLengths, g, io, own("weights", weights));
     }
 
     @Override
@@ -555,7 +555,7 @@ public final class CpuBackend implements Backend {
                                 RnnGradients grads, Tensor weights) {
         CpuRnnPlan p = plan(plan);
         RnnChecks.Geometry g = RnnChecks.backwardData(p, ws, seqLengths, io, grads, weights);
-        p.backwardData(p.workspace(ws), seqLengths, g, io, grads, own("weights", weights));
+        p.workspace(ws).backwardData(seqLengths, g, io, grads, own("weights", weights));
     }
 
     @Override
@@ -563,7 +563,7 @@ public final class CpuBackend implements Backend {
                                    Tensor dWeights) {
         CpuRnnPlan p = plan(plan);
         RnnChecks.Geometry g = RnnChecks.backwardWeights(p, ws, seqLengths, io, dWeights);
-        p.backwardWeights(p.workspace(ws), seqLengths, g, io, own("dWeights", dWeights));
+        p.workspace(ws).backwardWeights(seqLengths, g, io, own("dWeights", dWeights));
     }
 
     @Override

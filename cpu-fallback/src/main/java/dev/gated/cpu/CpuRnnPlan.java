@@ -3,12 +3,9 @@ package dev.gated.cpu;
 import dev.gated.engine.backend.DType;
 import dev.gated.engine.backend.Tensor;
 import dev.gated.engine.rnn.RnnChecks;
-import dev.gated.engine.rnn.RnnGradients;
-import dev.gated.engine.rnn.RnnMode;
 import dev.gated.engine.rnn.RnnParam;
 import dev.gated.engine.rnn.RnnPlan;
 import dev.gated.engine.rnn.RnnSpec;
-import dev.gated.engine.rnn.RnnTensors;
 import dev.gated.engine.rnn.RnnWorkspace;
 import java.util.HashMap;
 import java.util.List;
@@ -118,23 +115,6 @@ final class CpuRnnPlan implements RnnPlan {
             throw new IllegalArgumentException("workspace: expected one made by this plan's workspace(), got " + ws);
         }
         return w;
-    }
-
-    void forward(CpuRnnWorkspace<?> ws, RnnMode mode, int[] lengths, RnnChecks.Geometry g, RnnTensors io,
-                 CpuTensor w) {
-        ws.forward(lengths, g, io, w);
-        if (mode == RnnMode.INFERENCE) {
-            ws.markInference();
-        }
-    }
-
-    void backwardData(CpuRnnWorkspace<?> ws, int[] lengths, RnnChecks.Geometry g, RnnTensors io,
-                      RnnGradients grads, CpuTensor w) {
-        ws.backwardData(lengths, g, io, grads, w);
-    }
-
-    void backwardWeights(CpuRnnWorkspace<?> ws, int[] lengths, RnnChecks.Geometry g, RnnTensors io, CpuTensor dw) {
-        ws.backwardWeights(lengths, g, io, dw);
     }
 
     @Override

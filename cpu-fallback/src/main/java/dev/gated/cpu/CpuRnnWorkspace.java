@@ -166,7 +166,8 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
 
     // ---------------------------------------------------------------- forward
 
-    void forward(int[] lengths, RnnChecks.Geometry g, RnnTensors io, CpuTensor weights) {
+    /** Inference runs the same passes but leaves nothing a backward call may use. */
+    void forward(RnnMode mode, int[] lengths, RnnChecks.Geometry g, RnnTensors io, CpuTensor weights) {
         final int t = g.seqLength();
         final int b = g.batch();
         final A w = k.data(weights);
@@ -202,7 +203,7 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
                 forwardChunk(layer, d, b * c / nChunks, b * (c + 1) / nChunks, lengths, b, w, yl, hx, cx, hy, cy);
             });
         }
-        state = State.FORWARD_DONE;
+        state = mode == RnnMode.TRAINING ? State.FORWARD_DONE : State.EMPTY;
         lastLengths = lengths.clone();
         lastGeometry = g;
     }
@@ -296,10 +297,6 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
                     + Arrays.toString(lastLengths) + "), got T = " + g.seqLength() + ", B = " + g.batch()
                     + ", lengths " + Arrays.toString(lengths));
         }
-    }
-
-    void markInference() {
-        state = State.EMPTY;
     }
 
     void backwardData(int[] lengths, RnnChecks.Geometry g, RnnTensors io, RnnGradients grads, CpuTensor weights) {
