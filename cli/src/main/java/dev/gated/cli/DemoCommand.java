@@ -4,10 +4,10 @@ import dev.gated.engine.backend.Backend;
 import dev.gated.engine.backend.Backends;
 import dev.gated.engine.backend.DType;
 import dev.gated.engine.backend.DeviceMode;
-import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.data.SineWaves;
-import dev.gated.engine.model.SequenceRegressor;
+import dev.gated.engine.model.Optimizer;
+import dev.gated.engine.model.SequenceModel;
 import dev.gated.engine.rnn.CellType;
 import dev.gated.engine.rnn.RnnSpec;
 import java.io.PrintWriter;
@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Trains a {@link SequenceRegressor} on {@link SineWaves} and shows the loss falling. */
+/** Trains a {@link SequenceModel} on {@link SineWaves} and shows the loss falling. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = Gated.Version.class,
         description = {"Train a small LSTM (or GRU) on a generated sine-wave forecasting task and print the loss "
@@ -105,11 +105,11 @@ final class DemoCommand implements Callable<Integer> {
         SequenceBatch eval = task.batch(evalSamples, evalData);
         double baseline = eval.lastValueMse();
         RnnSpec rnn = new RnnSpec(cell, 1, hidden, layers, bidirectional, DType.FLOAT32);
-        SgdConfig sgd = SgdConfig.plain(lr);
 
         Backends.Selection selection = Backends.select(device);
         try (Backend backend = selection.backend();
-             SequenceRegressor model = new SequenceRegressor(backend, rnn, 1, initSeed)) {
+             SequenceModel model = new SequenceModel(backend, rnn, 1, initSeed);
+             Optimizer sgd = new Optimizer(model, Optimizer.Settings.sgd(lr, 0, 0))) {
             out.printf(Locale.ROOT, "backend: %s (%s)%n", backend.name(), backend.description());
             out.printf(Locale.ROOT, "  why: %s%n", selection.reason());
             out.printf(Locale.ROOT, "model: %s -> linear head (1 output), %,d parameters%n", rnn, model.parameterCount());
@@ -123,7 +123,8 @@ final class DemoCommand implements Callable<Integer> {
             double evalLoss = Double.NaN;
             long trainStart = System.nanoTime();
             for (int s = 1; s <= steps; s++) {
-                double loss = model.trainStep(task.batch(batch, trainData), sgd);
+                double loss = model.forwardBackward(task.batch(batch, trainData));
+                sgd.step();
                 if (!Double.isFinite(loss)) {
                     throw new IllegalStateException("training diverged at step " + s + " (loss " + loss
                             + "); try a smaller --lr");

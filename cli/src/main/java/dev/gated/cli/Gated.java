@@ -3,6 +3,7 @@ package dev.gated.cli;
 import dev.gated.engine.backend.BackendUnavailableException;
 import dev.gated.engine.backend.DeviceMode;
 import dev.gated.engine.rnn.CellType;
+import dev.gated.engine.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -18,7 +19,9 @@ import picocli.CommandLine.Spec;
 /** The {@code gated} command. {@link #commandLine()} builds it fully configured, for {@code main} and for tests. */
 @Command(name = "gated", mixinStandardHelpOptions = true, versionProvider = Gated.Version.class,
         description = "Train LSTM and GRU networks: on an NVIDIA GPU through cuDNN, or in pure Java on the CPU.",
-        subcommands = {DemoCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, GenerateCommand.class,
+                DemoCommand.class, InfoCommand.class, InspectCommand.class, ExportCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Environment: GATED_CPU_THREADS (threads of the CPU backend), "
                 + "GATED_DEBUG=1 (stack traces on errors)."})
 public final class Gated implements Callable<Integer> {
@@ -28,6 +31,8 @@ public final class Gated implements Callable<Integer> {
     public static final int ERROR = 1;
     /** The command line itself is wrong. */
     public static final int USAGE = 2;
+    /** Training was stopped (Ctrl-C, SIGTERM) after writing a checkpoint; {@code --resume} continues it. */
+    public static final int INTERRUPTED = 130;
 
     /** Strong reference, so the level set in {@link #main} is not lost when the logger is collected. */
     private static final Logger ENGINE_LOG = Logger.getLogger("dev.gated");
@@ -108,7 +113,9 @@ public final class Gated implements Callable<Integer> {
     static String describe(Throwable ex) {
         String m = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
         if (ex instanceof BackendUnavailableException || ex instanceof IllegalArgumentException
-                || ex instanceof IllegalStateException) {
+                || ex instanceof IllegalStateException || ex instanceof TrainingDivergedException
+                || ex instanceof java.io.UncheckedIOException || ex instanceof java.io.IOException
+                || ex instanceof dev.gated.engine.config.JobConfigException) {
             return m;
         }
         if (ex instanceof UnsupportedOperationException) {

@@ -3,18 +3,14 @@ package dev.gated.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gated.cpu.CpuBackend;
-import dev.gated.engine.backend.Backend;
-import dev.gated.engine.backend.DType;
-import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.backend.Shape;
-import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.io.Npy;
 import dev.gated.engine.io.SafeTensors;
-import dev.gated.engine.model.SequenceRegressor;
-import dev.gated.engine.rnn.CellType;
-import dev.gated.engine.rnn.RnnSpec;
+import dev.gated.engine.checkpoint.CheckpointFiles;
+import dev.gated.engine.train.RunFolder;
+import dev.gated.engine.train.TrainingJob;
+import dev.gated.engine.train.TrainingListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +26,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,9 +37,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Gated against PyTorch itself: the peer in {@code ../shared/peers} (libtorch's own LSTM/GRU through DJL)
- * generates weights and data, Gated loads them from its safetensors and .npy files and trains with plain SGD on
- * the CPU backend in float32, the peer trains the same model on the same batches, and every loss and every final
- * weight must agree to a relative 1e-5. Cases: LSTM and GRU x 1 and 2 layers x uni- and bidirectional x fixed
+ * generates weights and data; Gated trains on them as a job ({@code data.kind: npy}, {@code model.init_from} the
+ * peer's safetensors, plain SGD, no shuffling) on the CPU backend in float32; the peer trains the same model on the
+ * same batches, and every loss and every final weight must agree to a relative 1e-5. Cases: LSTM and GRU x 1 and 2 layers x uni- and bidirectional x fixed
  * and variable lengths.
  *
  * <p>Skipped, with the reason printed, when the peer's jar is not built ({@code -Dgated.peers.jar=PATH} points
@@ -58,11 +53,11 @@ class PyTorchInteropTest {
     static final int N = 16;
     static final int SEQ = 7;
     static final int BATCH = 4;
-    static final int STEPS = 10;
+    /** Three epochs of N / BATCH steps: the peer takes samples (s*B + j) mod N at step s, a job in order. */
+    static final int STEPS = 12;
     static final double LR = 0.1;
     static final double TOLERANCE = 1e-5;
 
-    private static Backend backend;
     private static final List<String> SUMMARY = new ArrayList<>();
 
     /** The peer's jar: -Dgated.peers.jar, else ../shared/peers/target/peers.jar next to the repository. */
@@ -102,16 +97,8 @@ class PyTorchInteropTest {
         }
     }
 
-    @BeforeAll
-    static void open() {
-        backend = new CpuBackend(2);
-    }
-
     @AfterAll
-    static void close() {
-        if (backend != null) {
-            backend.close();
-        }
+    static void summary() {
         System.out.println("PyTorch interop (max relative differences, tolerance " + TOLERANCE + "):");
         SUMMARY.forEach(s -> System.out.println("  " + s));
     }
@@ -155,39 +142,27 @@ class PyTorchInteropTest {
         // The peer trains while Gated does.
         Process peer = startPeer(train, dir.resolve("train.log"));
 
-        Map<String, HostTensor> init = SafeTensors.read(dir.resolve("init.safetensors")).tensors();
-        HostTensor x = Npy.read(dir.resolve("x.npy"));
-        HostTensor y = Npy.read(dir.resolve("y.npy"));
-        assertEquals(Shape.of(N, SEQ, INPUT), x.shape());
-        assertEquals(Shape.of(N, OUT), y.shape());
-        int[] lengths = new int[N];
-        Arrays.fill(lengths, SEQ);
-        if (varlen) {
-            lengths = Npy.read(dir.resolve("lengths.npy")).toIntArray();
-            assertEquals(N, lengths.length);
-        }
-
-        RnnSpec spec = new RnnSpec(CellType.parse(cell), INPUT, HIDDEN, layers, bidirectional, DType.FLOAT32);
-        double[] losses = new double[STEPS];
+        // Gated runs the same steps as a job: the peer's arrays, its initial weights, plain SGD, no shuffling.
+        Files.writeString(dir.resolve("job.yaml"), String.format(Locale.ROOT, """
+                data: {kind: npy, path: ., split: [1.0, 0.0, 0.0], standardize: false}
+                model: {cell: %s, layers: %d, hidden: %d, bidirectional: %s, init_from: init.safetensors}
+                task: {kind: regression}
+                training: {optimizer: sgd, learning_rate: %s, batch_size: %d, epochs: %d, shuffle: false, device: cpu}
+                output: {dir: %s, name: run, plots: false}
+                """, cell, layers, HIDDEN, bidirectional, LR, BATCH, STEPS * BATCH / N, dir.resolve("runs")));
+        List<Double> stepLosses = new ArrayList<>();
+        TrainingJob.Result result = TrainingJob.run(new TrainingJob.Options(dir.resolve("job.yaml"), List.of(),
+                RunFolder.Resume.NEVER, false), new TrainingListener() {
+                    @Override
+                    public void onStep(Step step) {
+                        stepLosses.add(step.loss());
+                    }
+                }, () -> false);
+        assertEquals(STEPS, result.steps());
+        double[] losses = stepLosses.stream().mapToDouble(Double::doubleValue).toArray();
         Map<String, double[]> finals = new LinkedHashMap<>();
-        try (SequenceRegressor model = new SequenceRegressor(backend, spec, OUT, 0)) {
-            assertEquals(new TreeSet<>(model.parameterNames()), new TreeSet<>(init.keySet()),
-                    "init.safetensors holds exactly the model's PyTorch-named parameters");
-            for (String name : model.parameterNames()) {
-                HostTensor t = init.get(name);
-                assertEquals(model.parameterShape(name), t.shape(), name);
-                model.writeParameter(name, t.toDoubleArray());
-            }
-            float[] xs = x.toFloatArray();
-            float[] ys = y.toFloatArray();
-            SgdConfig sgd = SgdConfig.plain(LR);
-            for (int s = 0; s < STEPS; s++) {
-                losses[s] = model.trainStep(batch(s, xs, ys, lengths), sgd);
-            }
-            for (String name : model.parameterNames()) {
-                finals.put(name, model.readParameter(name));
-            }
-        }
+        CheckpointFiles.read(result.runDir().resolve("checkpoints/last.safetensors")).modelTensors()
+                .forEach((name, t) -> finals.put(name, t.toDoubleArray()));
 
         int rc = waitFor(peer, train, dir.resolve("train.log"));
         assertEquals(0, rc, () -> "peer train failed:\n" + log(dir.resolve("train.log")));
@@ -233,23 +208,6 @@ class PyTorchInteropTest {
                 + Arrays.toString(losses) + ", PyTorch " + Arrays.toString(peerLosses));
         assertTrue(maxWeight <= TOLERANCE, () -> "final weights differ from PyTorch's by " + fMaxWeight
                 + " of the tensor's max abs: " + line);
-    }
-
-    /** Step s uses samples (s*B + j) mod N, as the peer does; x goes from [N, T, I] to [T, B, I]. */
-    private static SequenceBatch batch(int step, float[] x, float[] y, int[] lengths) {
-        float[] xb = new float[SEQ * BATCH * INPUT];
-        float[] yb = new float[BATCH * OUT];
-        int[] lb = new int[BATCH];
-        for (int j = 0; j < BATCH; j++) {
-            int n = (step * BATCH + j) % N;
-            lb[j] = lengths[n];
-            for (int t = 0; t < SEQ; t++) {
-                // Steps past the sequence's length keep the generated values: Gated must ignore them.
-                System.arraycopy(x, (n * SEQ + t) * INPUT, xb, (t * BATCH + j) * INPUT, INPUT);
-            }
-            System.arraycopy(y, n * OUT, yb, j * OUT, OUT);
-        }
-        return new SequenceBatch(SEQ, BATCH, INPUT, OUT, xb, lb, yb);
     }
 
     // ---- running the peer ----

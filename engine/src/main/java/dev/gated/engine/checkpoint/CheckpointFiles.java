@@ -328,7 +328,16 @@ public final class CheckpointFiles {
     }
 
     private static void verify(String what, Checkpoint checkpoint, Map<String, Shape> expected) {
-        Map<String, HostTensor> actual = checkpoint.modelTensors();
+        verifyTensors(what, checkpoint.modelTensors(), expected);
+    }
+
+    /**
+     * Checks that {@code actual} holds exactly the expected tensors with the expected shapes ({@code what} names the
+     * source in the message, e.g. a weights file given as {@code model.init_from}).
+     *
+     * @throws CheckpointException listing every missing, unexpected and wrongly-shaped tensor
+     */
+    public static void verifyTensors(String what, Map<String, HostTensor> actual, Map<String, Shape> expected) {
         List<String> missing = new ArrayList<>();
         List<String> wrongShape = new ArrayList<>();
         for (Map.Entry<String, Shape> e : expected.entrySet()) {
@@ -336,7 +345,7 @@ public final class CheckpointFiles {
             if (t == null) {
                 missing.add(e.getKey() + " " + e.getValue());
             } else if (!t.shape().equals(e.getValue())) {
-                wrongShape.add(e.getKey() + ": expected " + e.getValue() + ", the checkpoint has " + t.shape());
+                wrongShape.add(e.getKey() + ": expected " + e.getValue() + ", found " + t.shape());
             }
         }
         List<String> unexpected = new ArrayList<>();
@@ -350,16 +359,16 @@ public final class CheckpointFiles {
         }
         StringBuilder m = new StringBuilder(what).append(" does not match the model:");
         if (!missing.isEmpty()) {
-            m.append("\n  missing tensors (the model has them, the checkpoint does not): ").append(String.join(", ", missing));
+            m.append("\n  missing tensors (the model has them, the file does not): ").append(String.join(", ", missing));
         }
         if (!unexpected.isEmpty()) {
-            m.append("\n  unexpected tensors (the checkpoint has them, the model does not): ")
+            m.append("\n  unexpected tensors (the file has them, the model does not): ")
                     .append(String.join(", ", unexpected));
         }
         if (!wrongShape.isEmpty()) {
             m.append("\n  wrong shapes: ").append(String.join("; ", wrongShape));
         }
-        m.append("\n  the model expects ").append(expected.size()).append(" tensors, the checkpoint has ")
+        m.append("\n  the model expects ").append(expected.size()).append(" tensors, the file has ")
                 .append(actual.size());
         throw new CheckpointException(m.toString());
     }

@@ -16,25 +16,38 @@ import java.util.Optional;
  * <tr><td>{@code kind}</td><td>{@code csv | npy | text | sequences}</td><td>required</td></tr>
  * <tr><td>{@code path}</td><td>file path (as written; relative paths are the caller's to resolve)</td>
  *     <td>required</td></tr>
- * <tr><td>{@code input_columns}</td><td>list of column names; {@code csv} only</td><td>required for {@code csv}</td></tr>
+ * <tr><td>{@code input_columns}</td><td>list of column names; {@code csv} and {@code sequences}</td>
+ *     <td>required for those</td></tr>
  * <tr><td>{@code target_columns}</td><td>list of column names; {@code csv} only</td><td>required for {@code csv}</td></tr>
  * <tr><td>{@code date_column}</td><td>column name; {@code csv} only</td><td>none</td></tr>
- * <tr><td>{@code window}</td><td>integer &ge; 1, input steps per forecasting window</td><td>24</td></tr>
- * <tr><td>{@code horizon}</td><td>integer &ge; 1, steps ahead to forecast</td><td>1</td></tr>
- * <tr><td>{@code stride}</td><td>integer &ge; 1, steps between window starts</td><td>1</td></tr>
+ * <tr><td>{@code sequence_column}</td><td>column naming each row's sequence; {@code sequences} only</td>
+ *     <td>{@code sequence}</td></tr>
+ * <tr><td>{@code label_column}</td><td>column holding the class; {@code sequences} only</td><td>{@code label}</td></tr>
+ * <tr><td>{@code window}</td><td>integer &ge; 1, input steps per window (csv) or characters per training sequence
+ *     (text)</td><td>24</td></tr>
+ * <tr><td>{@code horizon}</td><td>integer &ge; 1, steps ahead to forecast; {@code csv} only</td><td>1</td></tr>
+ * <tr><td>{@code stride}</td><td>integer &ge; 1, steps between window starts; {@code csv} and {@code text}</td>
+ *     <td>1 ({@code text}: the window)</td></tr>
  * <tr><td>{@code split}</td><td>{@code [train, validation, test]} fractions summing to 1</td>
  *     <td>{@code [0.7, 0.15, 0.15]}</td></tr>
  * <tr><td>{@code max_length}</td><td>integer &ge; 1, pad/truncate length; {@code sequences} only</td><td>none</td></tr>
- * <tr><td>{@code nan_policy}</td><td>{@code error | drop | interpolate}</td><td>{@code error}</td></tr>
+ * <tr><td>{@code nan_policy}</td><td>{@code error | drop | interpolate}; {@code csv} and {@code sequences}</td>
+ *     <td>{@code error}</td></tr>
+ * <tr><td>{@code standardize}</td><td>boolean: scale inputs (and csv targets) to mean 0, std 1 with statistics of
+ *     the training split, saved with the model; not for {@code text}</td><td>{@code true}</td></tr>
  * </table>
  */
 public record DataConfig(DataKind kind, Path path, List<String> inputColumns, List<String> targetColumns,
-                         Optional<String> dateColumn, int window, int horizon, int stride, Split split,
-                         Optional<Integer> maxLength, NanPolicy nanPolicy) {
+                         Optional<String> dateColumn, String sequenceColumn, String labelColumn, int window,
+                         int horizon, int stride, Split split, Optional<Integer> maxLength, NanPolicy nanPolicy,
+                         boolean standardize) {
     public static final int DEFAULT_WINDOW = 24;
     public static final int DEFAULT_HORIZON = 1;
     public static final int DEFAULT_STRIDE = 1;
     public static final NanPolicy DEFAULT_NAN_POLICY = NanPolicy.ERROR;
+    public static final String DEFAULT_SEQUENCE_COLUMN = "sequence";
+    public static final String DEFAULT_LABEL_COLUMN = "label";
+    public static final boolean DEFAULT_STANDARDIZE = true;
 
     /** Copies the lists; checks nothing but presence (the job file reader reports range errors with positions). */
     public DataConfig {
@@ -43,6 +56,8 @@ public record DataConfig(DataKind kind, Path path, List<String> inputColumns, Li
         inputColumns = List.copyOf(inputColumns);
         targetColumns = List.copyOf(targetColumns);
         Objects.requireNonNull(dateColumn, "dateColumn");
+        Objects.requireNonNull(sequenceColumn, "sequenceColumn");
+        Objects.requireNonNull(labelColumn, "labelColumn");
         Objects.requireNonNull(split, "split");
         Objects.requireNonNull(maxLength, "maxLength");
         Objects.requireNonNull(nanPolicy, "nanPolicy");

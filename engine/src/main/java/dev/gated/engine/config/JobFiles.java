@@ -169,19 +169,21 @@ public final class JobFiles {
         strings(data.putArray("input_columns"), d.inputColumns());
         strings(data.putArray("target_columns"), d.targetColumns());
         data.put("date_column", d.dateColumn().orElse(null));
+        data.put("sequence_column", d.sequenceColumn());
+        data.put("label_column", d.labelColumn());
         data.put("window", d.window());
         data.put("horizon", d.horizon());
         data.put("stride", d.stride());
         data.putArray("split").add(d.split().train()).add(d.split().validation()).add(d.split().test());
         data.put("max_length", d.maxLength().orElse(null));
         data.put("nan_policy", JobReader.key(d.nanPolicy()));
+        data.put("standardize", d.standardize());
         ModelConfig m = c.model();
         ObjectNode model = root.putObject("model");
         model.put("cell", JobReader.key(m.cell()));
         model.put("layers", m.layers());
         model.put("hidden", m.hidden());
         model.put("bidirectional", m.bidirectional());
-        model.put("dropout", m.dropout());
         model.put("head", JobReader.key(m.head()));
         model.put("init_from", m.initFrom().map(Path::toString).orElse(null));
         root.putObject("task").put("kind", JobReader.key(c.task().kind()));
@@ -198,15 +200,27 @@ public final class JobFiles {
         training.put("clip_grad_norm", t.clipGradNorm().orElse(null));
         training.put("device", JobReader.key(t.device()));
         training.put("checkpoint_every_steps", t.checkpointEverySteps().orElse(null));
+        training.put("keep_checkpoints", t.keepCheckpoints());
         ObjectNode output = root.putObject("output");
         output.put("dir", c.output().dir().toString());
         output.put("name", c.output().name());
-        // Inputs with other keys (data for csv, say) are not written for other kinds: the reader rejects them.
-        if (d.kind() != DataKind.CSV) {
-            data.remove(List.of("input_columns", "target_columns", "date_column"));
+        output.put("plots", c.output().plots());
+        // Keys that apply to other data kinds are not written: the reader rejects them.
+        DataKind k = d.kind();
+        if (k != DataKind.CSV) {
+            data.remove(List.of("target_columns", "date_column", "horizon"));
         }
-        if (d.kind() != DataKind.SEQUENCES) {
-            data.remove("max_length");
+        if (k != DataKind.CSV && k != DataKind.SEQUENCES) {
+            data.remove(List.of("input_columns", "nan_policy"));
+        }
+        if (k != DataKind.SEQUENCES) {
+            data.remove(List.of("sequence_column", "label_column", "max_length"));
+        }
+        if (k != DataKind.CSV && k != DataKind.TEXT) {
+            data.remove(List.of("window", "stride"));
+        }
+        if (k == DataKind.TEXT) {
+            data.remove("standardize");
         }
         ObjectMapper mapper = new YAMLMapper(YAMLFactory.builder()
                 .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build());

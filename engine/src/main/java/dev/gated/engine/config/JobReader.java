@@ -56,12 +56,15 @@ final class JobReader {
         for (Section s : List.of(data, model, task, training, output)) {
             s.reportUnknownKeys();
         }
-        if (d != null && t != null && t.kind() != null && d.kind() != null
-                && (t.kind() == TaskKind.LANGUAGE_MODEL) != (d.kind() == DataKind.TEXT)) {
+        if (d != null && t != null && t.kind() != null && !t.kind().accepts(d.kind())) {
             Node.Field f = task.field("kind");
-            problems.add(new Problem(f.value().at(), "task.kind", t.kind() == TaskKind.LANGUAGE_MODEL
-                    ? "expected data.kind text for task language_model, found data.kind " + key(d.kind())
-                    : "data.kind text needs task.kind language_model, found " + key(t.kind())));
+            problems.add(new Problem(f.value().at(), "task.kind", "task " + key(t.kind()) + " needs data.kind "
+                    + t.kind().dataKinds().stream().map(JobReader::key).collect(java.util.stream.Collectors.joining(" or "))
+                    + ", found data.kind " + key(d.kind())));
+        }
+        if (t != null && t.kind() == TaskKind.LANGUAGE_MODEL && m != null && m.bidirectional()) {
+            problems.add(new Problem(model.field("bidirectional").value().at(), "model.bidirectional",
+                    "a language model predicts the next character from the past only; expected false, found true"));
         }
         if (!problems.isEmpty()) {
             return null;
@@ -76,21 +79,38 @@ final class JobReader {
         DataKind kind = s.enumValue("kind", DataKind.class, null);
         Path path = s.path("path", true).orElse(null);
         boolean csv = kind == DataKind.CSV;
-        List<String> inputs = s.stringList("input_columns", csv, kind == null || csv, "csv");
+        boolean sequences = kind == DataKind.SEQUENCES;
+        boolean columns = kind == null || csv || sequences;
+        List<String> inputs = s.stringList("input_columns", csv || sequences, columns, "csv or sequences");
         List<String> targets = s.stringList("target_columns", csv, kind == null || csv, "csv");
         Optional<String> date = s.onlyFor("date_column", kind == null || csv, "csv")
                 ? s.optionalString("date_column") : Optional.empty();
-        int window = s.intValue("window", DataConfig.DEFAULT_WINDOW, 1);
-        int horizon = s.intValue("horizon", DataConfig.DEFAULT_HORIZON, 1);
-        int stride = s.intValue("stride", DataConfig.DEFAULT_STRIDE, 1);
+        String sequenceColumn = s.onlyFor("sequence_column", kind == null || sequences, "sequences")
+                ? s.optionalString("sequence_column").orElse(DataConfig.DEFAULT_SEQUENCE_COLUMN)
+                : DataConfig.DEFAULT_SEQUENCE_COLUMN;
+        String labelColumn = s.onlyFor("label_column", kind == null || sequences, "sequences")
+                ? s.optionalString("label_column").orElse(DataConfig.DEFAULT_LABEL_COLUMN)
+                : DataConfig.DEFAULT_LABEL_COLUMN;
+        boolean windows = kind == null || csv || kind == DataKind.TEXT;
+        int window = s.onlyFor("window", windows, "csv or text")
+                ? s.intValue("window", DataConfig.DEFAULT_WINDOW, 1) : DataConfig.DEFAULT_WINDOW;
+        int horizon = s.onlyFor("horizon", kind == null || csv, "csv")
+                ? s.intValue("horizon", DataConfig.DEFAULT_HORIZON, 1) : DataConfig.DEFAULT_HORIZON;
+        // Text windows do not overlap unless asked to: with stride 1 an epoch would read every character window+1 times.
+        int defaultStride = kind == DataKind.TEXT ? window : DataConfig.DEFAULT_STRIDE;
+        int stride = s.onlyFor("stride", windows, "csv or text") ? s.intValue("stride", defaultStride, 1) : defaultStride;
         Split split = s.split("split");
         Optional<Integer> maxLength = s.onlyFor("max_length", kind == null || kind == DataKind.SEQUENCES, "sequences")
                 ? s.optionalLong("max_length", 1, Integer.MAX_VALUE).map(Long::intValue) : Optional.empty();
-        NanPolicy nan = s.enumValue("nan_policy", NanPolicy.class, DataConfig.DEFAULT_NAN_POLICY);
+        NanPolicy nan = s.onlyFor("nan_policy", columns, "csv or sequences")
+                ? s.enumValue("nan_policy", NanPolicy.class, DataConfig.DEFAULT_NAN_POLICY) : DataConfig.DEFAULT_NAN_POLICY;
+        boolean standardize = s.onlyFor("standardize", kind != DataKind.TEXT, "csv, sequences or npy")
+                ? s.bool("standardize", DataConfig.DEFAULT_STANDARDIZE) : DataConfig.DEFAULT_STANDARDIZE;
         if (kind == null || path == null || split == null || nan == null) {
             return null;
         }
-        return new DataConfig(kind, path, inputs, targets, date, window, horizon, stride, split, maxLength, nan);
+        return new DataConfig(kind, path, inputs, targets, date, sequenceColumn, labelColumn, window, horizon, stride,
+                split, maxLength, nan, standardize);
     }
 
     private ModelConfig readModel(Section s) {
@@ -98,7 +118,6 @@ final class JobReader {
         int layers = s.intValue("layers", ModelConfig.DEFAULT_LAYERS, 1);
         int hidden = s.intValue("hidden", ModelConfig.DEFAULT_HIDDEN, 1);
         boolean bidirectional = s.bool("bidirectional", ModelConfig.DEFAULT_BIDIRECTIONAL);
-        double dropout = s.number("dropout", ModelConfig.DEFAULT_DROPOUT, v -> v >= 0 && v < 1, "in [0, 1)");
         HeadType head = s.enumValue("head", HeadType.class, ModelConfig.DEFAULT_HEAD);
         Optional<Path> initFrom = s.path("init_from", false);
         if (initFrom.isPresent() && !initFrom.get().toString().endsWith(".safetensors")) {
@@ -109,7 +128,7 @@ final class JobReader {
         if (cell == null || head == null) {
             return null;
         }
-        return new ModelConfig(cell, layers, hidden, bidirectional, dropout, head, initFrom);
+        return new ModelConfig(cell, layers, hidden, bidirectional, head, initFrom);
     }
 
     private TrainingConfig readTraining(Section s) {
@@ -129,11 +148,12 @@ final class JobReader {
         Optional<Double> clip = s.optionalNumber("clip_grad_norm", v -> v > 0, "> 0");
         DeviceMode device = s.enumValue("device", DeviceMode.class, TrainingConfig.DEFAULT_DEVICE);
         Optional<Long> checkpointEvery = s.optionalLong("checkpoint_every_steps", 1, Long.MAX_VALUE);
+        int keep = s.intValue("keep_checkpoints", TrainingConfig.DEFAULT_KEEP_CHECKPOINTS, 1);
         if (optimizer == null || device == null) {
             return null;
         }
         return new TrainingConfig(optimizer, lr, momentum, weightDecay, batchSize, epochs, shuffle, seed, clip,
-                device, checkpointEvery);
+                device, checkpointEvery, keep);
     }
 
     private OutputConfig readOutput(Section s) {
@@ -143,7 +163,8 @@ final class JobReader {
             problems.add(new Problem(s.field("name").value().at(), "output.name",
                     "expected a run name (not empty, no '/' or '\\', not '.' or '..'), found '" + name.get() + "'"));
         }
-        return new OutputConfig(dir, name.orElse(defaultName));
+        boolean plots = s.bool("plots", OutputConfig.DEFAULT_PLOTS);
+        return new OutputConfig(dir, name.orElse(defaultName), plots);
     }
 
     static boolean validName(String name) {

@@ -16,19 +16,17 @@ import java.util.Optional;
  * <tr><td>{@code layers}</td><td>integer &ge; 1</td><td>1</td></tr>
  * <tr><td>{@code hidden}</td><td>integer &ge; 1, hidden size per direction</td><td>64</td></tr>
  * <tr><td>{@code bidirectional}</td><td>boolean</td><td>{@code false}</td></tr>
- * <tr><td>{@code dropout}</td><td>number in [0, 1), between layers</td><td>0.0</td></tr>
  * <tr><td>{@code head}</td><td>{@code linear}</td><td>{@code linear}</td></tr>
  * <tr><td>{@code init_from}</td><td>path to a {@code .safetensors} file with PyTorch-named weights</td>
  *     <td>none</td></tr>
  * </table>
  */
-public record ModelConfig(CellType cell, int layers, int hidden, boolean bidirectional, double dropout,
+public record ModelConfig(CellType cell, int layers, int hidden, boolean bidirectional,
                           HeadType head, Optional<Path> initFrom) {
     public static final CellType DEFAULT_CELL = CellType.LSTM;
     public static final int DEFAULT_LAYERS = 1;
     public static final int DEFAULT_HIDDEN = 64;
     public static final boolean DEFAULT_BIDIRECTIONAL = false;
-    public static final double DEFAULT_DROPOUT = 0.0;
     public static final HeadType DEFAULT_HEAD = HeadType.LINEAR;
 
     public ModelConfig {

@@ -15,13 +15,13 @@ final class Schema {
 
     private static Map<String, List<String>> sections() {
         Map<String, List<String>> m = new LinkedHashMap<>();
-        m.put("data", List.of("kind", "path", "input_columns", "target_columns", "date_column", "window", "horizon",
-                "stride", "split", "max_length", "nan_policy"));
-        m.put("model", List.of("cell", "layers", "hidden", "bidirectional", "dropout", "head", "init_from"));
+        m.put("data", List.of("kind", "path", "input_columns", "target_columns", "date_column", "sequence_column",
+                "label_column", "window", "horizon", "stride", "split", "max_length", "nan_policy", "standardize"));
+        m.put("model", List.of("cell", "layers", "hidden", "bidirectional", "head", "init_from"));
         m.put("task", List.of("kind"));
         m.put("training", List.of("optimizer", "learning_rate", "momentum", "weight_decay", "batch_size", "epochs",
-                "shuffle", "seed", "clip_grad_norm", "device", "checkpoint_every_steps"));
-        m.put("output", List.of("dir", "name"));
+                "shuffle", "seed", "clip_grad_norm", "device", "checkpoint_every_steps", "keep_checkpoints"));
+        m.put("output", List.of("dir", "name", "plots"));
         return java.util.Collections.unmodifiableMap(m);
     }
 

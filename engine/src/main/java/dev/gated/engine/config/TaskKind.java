@@ -1,9 +1,28 @@
 package dev.gated.engine.config;
 
+import java.util.List;
+
 /**
- * {@code task.kind}: {@code forecast}, {@code classify}, {@code language_model} (needs {@code data.kind: text}) or
- * {@code regression}. In a job file each constant is written in lower case.
+ * {@code task.kind}, written in lower case in a job file, and the data each task reads:
+ * {@code forecast} (data.kind {@code csv}), {@code classify} ({@code sequences} or {@code npy} with integer labels),
+ * {@code regression} ({@code npy} with value targets) and {@code language_model} ({@code text}).
  */
 public enum TaskKind {
-    FORECAST, CLASSIFY, LANGUAGE_MODEL, REGRESSION
+    FORECAST(DataKind.CSV), CLASSIFY(DataKind.SEQUENCES, DataKind.NPY), LANGUAGE_MODEL(DataKind.TEXT),
+    REGRESSION(DataKind.NPY);
+
+    private final List<DataKind> dataKinds;
+
+    TaskKind(DataKind... dataKinds) {
+        this.dataKinds = List.of(dataKinds);
+    }
+
+    /** The data kinds this task reads. */
+    public List<DataKind> dataKinds() {
+        return dataKinds;
+    }
+
+    public boolean accepts(DataKind kind) {
+        return dataKinds.contains(kind);
+    }
 }

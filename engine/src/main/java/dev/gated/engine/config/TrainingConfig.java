@@ -22,11 +22,13 @@ import java.util.Optional;
  * <tr><td>{@code clip_grad_norm}</td><td>number &gt; 0, maximum global gradient norm</td><td>none (no clipping)</td></tr>
  * <tr><td>{@code device}</td><td>{@code auto | cpu | gpu}</td><td>{@code auto}</td></tr>
  * <tr><td>{@code checkpoint_every_steps}</td><td>integer &ge; 1</td><td>none (checkpoints each epoch only)</td></tr>
+ * <tr><td>{@code keep_checkpoints}</td><td>integer &ge; 1, step checkpoints kept (oldest removed first)</td>
+ *     <td>3</td></tr>
  * </table>
  */
 public record TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
                              int batchSize, int epochs, boolean shuffle, long seed, Optional<Double> clipGradNorm,
-                             DeviceMode device, Optional<Long> checkpointEverySteps) {
+                             DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints) {
     public static final OptimizerKind DEFAULT_OPTIMIZER = OptimizerKind.ADAM;
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final double DEFAULT_MOMENTUM = 0.0;
@@ -36,6 +38,7 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
     public static final boolean DEFAULT_SHUFFLE = true;
     public static final long DEFAULT_SEED = 42;
     public static final DeviceMode DEFAULT_DEVICE = DeviceMode.AUTO;
+    public static final int DEFAULT_KEEP_CHECKPOINTS = 3;
 
     public TrainingConfig {
         Objects.requireNonNull(optimizer, "optimizer");

@@ -1,12 +1,20 @@
 package dev.gated.engine.data;
 
 /**
- * A batch of padded sequences with one target vector each, in the RNN's sequence-major layout:
- * {@code x} is [T, B, I] (row-major, element (t, b, i) at {@code (t*B + b)*I + i}), {@code y} is [B, O].
- * Sequence b uses steps [0, lengths[b]); the steps after it are padding (zeros).
+ * A batch of padded sequences in the RNN's sequence-major layout: {@code x} is [T, B, I] (row-major, element
+ * (t, b, i) at {@code (t*B + b)*I + i}). Sequence b uses steps [0, lengths[b]); the steps after it are padding
+ * (zeros) and never count in a loss or metric.
+ *
+ * <p>The targets are exactly one of:
+ * <ul>
+ *   <li>{@code y}: values [B, O] (regression, forecasting); {@code outputSize} = O;</li>
+ *   <li>{@code labels} of length B: one class per sequence in [0, outputSize) (classification);</li>
+ *   <li>{@code labels} of length T*B: one class per step, sequence-major like x, in [0, outputSize) at valid
+ *       steps (language models); values at padded steps are ignored.</li>
+ * </ul>
  */
 public record SequenceBatch(int seqLength, int batchSize, int inputSize, int outputSize, float[] x, int[] lengths,
-                            float[] y) {
+                            float[] y, int[] labels) {
     public SequenceBatch {
         if (seqLength <= 0 || batchSize <= 0 || inputSize <= 0 || outputSize <= 0) {
             throw new IllegalArgumentException("batch: expected seqLength, batchSize, inputSize, outputSize > 0, got "
@@ -16,10 +24,6 @@ public record SequenceBatch(int seqLength, int batchSize, int inputSize, int out
             throw new IllegalArgumentException("x: expected " + seqLength * batchSize * inputSize
                     + " values [T=" + seqLength + ", B=" + batchSize + ", I=" + inputSize + "], got "
                     + (x == null ? "null" : x.length));
-        }
-        if (y == null || y.length != batchSize * outputSize) {
-            throw new IllegalArgumentException("y: expected " + batchSize * outputSize + " values [B=" + batchSize
-                    + ", O=" + outputSize + "], got " + (y == null ? "null" : y.length));
         }
         if (lengths == null || lengths.length != batchSize) {
             throw new IllegalArgumentException("lengths: expected " + batchSize + " lengths, got "
@@ -31,16 +35,56 @@ public record SequenceBatch(int seqLength, int batchSize, int inputSize, int out
                         + "], got " + lengths[b]);
             }
         }
+        if ((y == null) == (labels == null)) {
+            throw new IllegalArgumentException("batch: expected exactly one of y (values) and labels (classes)");
+        }
+        if (y != null && y.length != batchSize * outputSize) {
+            throw new IllegalArgumentException("y: expected " + batchSize * outputSize + " values [B=" + batchSize
+                    + ", O=" + outputSize + "], got " + y.length);
+        }
+        if (labels != null) {
+            if (labels.length != batchSize && labels.length != seqLength * batchSize) {
+                throw new IllegalArgumentException("labels: expected " + batchSize + " (one per sequence) or "
+                        + seqLength * batchSize + " (one per step, [T=" + seqLength + ", B=" + batchSize
+                        + "]), got " + labels.length);
+            }
+            boolean perStep = labels.length != batchSize;
+            for (int i = 0; i < labels.length; i++) {
+                int b = i % batchSize;
+                boolean valid = !perStep || i / batchSize < lengths[b];
+                if (valid && (labels[i] < 0 || labels[i] >= outputSize)) {
+                    throw new IllegalArgumentException("labels[" + i + "]: expected a class in [0, " + outputSize
+                            + "), got " + labels[i]);
+                }
+            }
+        }
+    }
+
+    /** A batch with value targets y [B, O]. */
+    public SequenceBatch(int seqLength, int batchSize, int inputSize, int outputSize, float[] x, int[] lengths,
+                         float[] y) {
+        this(seqLength, batchSize, inputSize, outputSize, x, lengths, y, null);
+    }
+
+    /** A batch with one class per sequence ({@code labels.length == B}) or per step ({@code T*B}). */
+    public static SequenceBatch ofLabels(int seqLength, int batchSize, int inputSize, int classes, float[] x,
+                                         int[] lengths, int[] labels) {
+        return new SequenceBatch(seqLength, batchSize, inputSize, classes, x, lengths, null, labels);
+    }
+
+    /** True when the targets are classes, one per step (language models); with T = 1 the two forms agree. */
+    public boolean labelsPerStep() {
+        return labels != null && seqLength > 1 && labels.length == seqLength * batchSize;
     }
 
     /**
      * MSE of the naive forecast "the next value equals the last one seen": predicts y[b, :] = x[len_b - 1, b, :].
-     * Needs inputSize == outputSize.
+     * Needs value targets and inputSize == outputSize.
      */
     public double lastValueMse() {
-        if (inputSize != outputSize) {
-            throw new IllegalStateException("the last-value baseline needs inputSize == outputSize, got "
-                    + inputSize + " and " + outputSize);
+        if (y == null || inputSize != outputSize) {
+            throw new IllegalStateException("the last-value baseline needs value targets and inputSize == outputSize,"
+                    + " got inputSize " + inputSize + " and outputSize " + outputSize);
         }
         double sum = 0;
         for (int b = 0; b < batchSize; b++) {

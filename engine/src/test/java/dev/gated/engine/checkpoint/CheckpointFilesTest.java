@@ -271,11 +271,11 @@ class CheckpointFilesTest {
         CheckpointException e = assertThrows(CheckpointException.class,
                 () -> CheckpointFiles.verifyCompatible(file, c, expected));
         assertEquals("checkpoint " + file + " does not match the model:"
-                + "\n  missing tensors (the model has them, the checkpoint does not): rnn.bias_hh_l0 [8]"
-                + "\n  unexpected tensors (the checkpoint has them, the model does not): head.bias [1]"
-                + "\n  wrong shapes: rnn.weight_ih_l0: expected [8, 4], the checkpoint has [8, 3]; "
-                + "head.weight: expected [2, 2], the checkpoint has [1, 2]"
-                + "\n  the model expects 5 tensors, the checkpoint has 5", e.getMessage());
+                + "\n  missing tensors (the model has them, the file does not): rnn.bias_hh_l0 [8]"
+                + "\n  unexpected tensors (the file has them, the model does not): head.bias [1]"
+                + "\n  wrong shapes: rnn.weight_ih_l0: expected [8, 4], found [8, 3]; "
+                + "head.weight: expected [2, 2], found [1, 2]"
+                + "\n  the model expects 5 tensors, the file has 5", e.getMessage());
     }
 
     @Test

@@ -44,7 +44,6 @@ class JobFilesTest {
               layers: 2
               hidden: 128
               bidirectional: true
-              dropout: 0.25
               head: linear
               init_from: weights/init.safetensors
             task:
@@ -61,9 +60,11 @@ class JobFilesTest {
               clip_grad_norm: 1.5
               device: cpu
               checkpoint_every_steps: 100
+              keep_checkpoints: 5
             output:
               dir: out/runs
               name: air-gru
+              plots: false
             """;
 
     static final String FULL_JSON = """
@@ -71,13 +72,13 @@ class JobFilesTest {
               "data": {"kind": "csv", "path": "data/air.csv", "input_columns": ["temp", "humidity"],
                        "target_columns": ["temp"], "date_column": "date", "window": 48, "horizon": 6,
                        "stride": 2, "split": [0.8, 0.1, 0.1], "nan_policy": "interpolate"},
-              "model": {"cell": "gru", "layers": 2, "hidden": 128, "bidirectional": true, "dropout": 0.25,
+              "model": {"cell": "gru", "layers": 2, "hidden": 128, "bidirectional": true,
                         "head": "linear", "init_from": "weights/init.safetensors"},
               "task": {"kind": "forecast"},
               "training": {"optimizer": "sgd", "learning_rate": 0.05, "momentum": 0.9, "weight_decay": 1e-4,
                            "batch_size": 16, "epochs": 3, "shuffle": false, "seed": 7, "clip_grad_norm": 1.5,
-                           "device": "cpu", "checkpoint_every_steps": 100},
-              "output": {"dir": "out/runs", "name": "air-gru"}
+                           "device": "cpu", "checkpoint_every_steps": 100, "keep_checkpoints": 5},
+              "output": {"dir": "out/runs", "name": "air-gru", "plots": false}
             }
             """;
 
@@ -111,14 +112,14 @@ class JobFilesTest {
         JobConfig c = JobFiles.load(write("air.yaml", FULL_YAML), List.of());
         JobConfig expected = new JobConfig(
                 new DataConfig(DataKind.CSV, Path.of("data/air.csv"), List.of("temp", "humidity"), List.of("temp"),
-                        Optional.of("date"), 48, 6, 2, new Split(0.8, 0.1, 0.1), Optional.empty(),
-                        NanPolicy.INTERPOLATE),
-                new ModelConfig(CellType.GRU, 2, 128, true, 0.25, HeadType.LINEAR,
+                        Optional.of("date"), "sequence", "label", 48, 6, 2, new Split(0.8, 0.1, 0.1),
+                        Optional.empty(), NanPolicy.INTERPOLATE, true),
+                new ModelConfig(CellType.GRU, 2, 128, true, HeadType.LINEAR,
                         Optional.of(Path.of("weights/init.safetensors"))),
                 new TaskConfig(TaskKind.FORECAST),
                 new TrainingConfig(OptimizerKind.SGD, 0.05, 0.9, 1e-4, 16, 3, false, 7, Optional.of(1.5),
-                        DeviceMode.CPU, Optional.of(100L)),
-                new OutputConfig(Path.of("out/runs"), "air-gru"));
+                        DeviceMode.CPU, Optional.of(100L), 5),
+                new OutputConfig(Path.of("out/runs"), "air-gru", false));
         assertEquals(expected, c);
     }
 
@@ -143,11 +144,11 @@ class JobFilesTest {
         assertEquals(new Split(0.7, 0.15, 0.15), d.split());
         assertEquals(Optional.empty(), d.maxLength());
         assertEquals(NanPolicy.ERROR, d.nanPolicy());
-        assertEquals(new ModelConfig(CellType.LSTM, 1, 64, false, 0.0, HeadType.LINEAR, Optional.empty()), c.model());
+        assertEquals(new ModelConfig(CellType.LSTM, 1, 64, false, HeadType.LINEAR, Optional.empty()), c.model());
         assertEquals(new TaskConfig(TaskKind.REGRESSION), c.task());
         assertEquals(new TrainingConfig(OptimizerKind.ADAM, 1e-3, 0.0, 0.0, 32, 10, true, 42, Optional.empty(),
-                DeviceMode.AUTO, Optional.empty()), c.training());
-        assertEquals(new OutputConfig(Path.of("runs"), "sine-wave"), c.output());
+                DeviceMode.AUTO, Optional.empty(), 3), c.training());
+        assertEquals(new OutputConfig(Path.of("runs"), "sine-wave", true), c.output());
     }
 
     @Test
@@ -164,8 +165,8 @@ class JobFilesTest {
         JobConfig c = JobFiles.load(write("air.yaml", FULL_YAML));
         assertThrows(UnsupportedOperationException.class, () -> c.data().inputColumns().add("x"));
         java.util.ArrayList<String> cols = new java.util.ArrayList<>(List.of("a"));
-        DataConfig d = new DataConfig(DataKind.CSV, Path.of("p"), cols, cols, Optional.empty(), 1, 1, 1,
-                Split.DEFAULT, Optional.empty(), NanPolicy.ERROR);
+        DataConfig d = new DataConfig(DataKind.CSV, Path.of("p"), cols, cols, Optional.empty(), "sequence", "label",
+                1, 1, 1, Split.DEFAULT, Optional.empty(), NanPolicy.ERROR, true);
         cols.add("b");
         assertEquals(List.of("a"), d.inputColumns());
         assertThrows(IllegalArgumentException.class, () -> new Split(0.5, 0.2, 0.2));
@@ -187,8 +188,13 @@ class JobFilesTest {
                         List.of("job.yaml:7:18:", "training.learning_rate:", "found the string '0.1'")),
                 Arguments.of("negative rate", MINIMAL + "training:\n  learning_rate: -0.01\n",
                         List.of("job.yaml:7:18:", "training.learning_rate: expected a number > 0, found -0.01")),
-                Arguments.of("dropout 1", MINIMAL + "model:\n  dropout: 1.0\n",
-                        List.of("job.yaml:7:12:", "model.dropout: expected a number in [0, 1), found 1.0")),
+                Arguments.of("keep no checkpoints", MINIMAL + "training:\n  keep_checkpoints: 0\n",
+                        List.of("job.yaml:7:21:", "training.keep_checkpoints: expected an integer >= 1, found 0")),
+                Arguments.of("window for npy", MINIMAL.replace("path: arrays", "path: arrays\n  window: 5"),
+                        List.of("job.yaml:4:3:", "'window' applies only when data.kind is csv or text")),
+                Arguments.of("bidirectional language model",
+                        "data: {kind: text, path: t.txt}\ntask: {kind: language_model}\nmodel: {bidirectional: true}\n",
+                        List.of("model.bidirectional: a language model predicts the next character from the past only")),
                 Arguments.of("fractional integer", MINIMAL + "training:\n  batch_size: 1.5\n",
                         List.of("job.yaml:7:15:", "training.batch_size: expected an integer >= 1, found 1.5")),
                 Arguments.of("zero epochs", MINIMAL + "training:\n  epochs: 0\n",
@@ -222,12 +228,12 @@ class JobFilesTest {
                 Arguments.of("momentum without sgd", MINIMAL + "training:\n  momentum: 0.9\n",
                         List.of("training.momentum: momentum applies only to optimizer sgd, found optimizer adam")),
                 Arguments.of("columns for npy", MINIMAL.replace("path: arrays", "path: arrays\n  input_columns: [a]"),
-                        List.of("job.yaml:4:3:", "data.input_columns: 'input_columns' applies only when data.kind is csv")),
+                        List.of("job.yaml:4:3:", "data.input_columns: 'input_columns' applies only when data.kind is csv or sequences")),
                 Arguments.of("csv without columns", MINIMAL.replace("kind: npy", "kind: csv"),
                         List.of("data.input_columns: missing required key 'input_columns'",
                                 "data.target_columns: missing required key 'target_columns'")),
                 Arguments.of("text needs language_model", MINIMAL.replace("kind: npy", "kind: text"),
-                        List.of("task.kind: data.kind text needs task.kind language_model, found regression")),
+                        List.of("task.kind: task regression needs data.kind npy, found data.kind text")),
                 Arguments.of("init_from not safetensors", MINIMAL + "model:\n  init_from: w.pt\n",
                         List.of("model.init_from: expected a path to a .safetensors file, found the string 'w.pt'")),
                 Arguments.of("bad run name", MINIMAL + "output:\n  name: a/b\n",
@@ -254,7 +260,7 @@ class JobFilesTest {
                   kind: npy
                   path: x
                 model:
-                  dropout: 2
+                  layers: 0
                   hiden: 3
                 task:
                   kind: regression
@@ -263,7 +269,7 @@ class JobFilesTest {
                 """);
         List<String> p = e.problems();
         assertEquals(3, p.size(), e.getMessage());
-        assertTrue(p.get(0).startsWith(dir.resolve("job.yaml") + ":5:12: model.dropout"), p.get(0));
+        assertTrue(p.get(0).startsWith(dir.resolve("job.yaml") + ":5:11: model.layers"), p.get(0));
         assertTrue(p.get(1).contains(":6:3: unknown key 'hiden' in model; did you mean 'hidden'?"), p.get(1));
         assertTrue(p.get(2).contains(":10:18: training.learning_rate"), p.get(2));
         assertTrue(e.getMessage().startsWith("3 problems in job file " + dir.resolve("job.yaml") + ":"), e.getMessage());
@@ -332,7 +338,8 @@ class JobFilesTest {
                         + "output: {name: '2024'}\n"}}) {
             String text = job[1].replace("data_:\n", "");
             if (job[0].equals("seq.yaml")) {
-                text = text.replace("path: arrays", "path: arrays\n  max_length: 200");
+                text = text.replace("path: arrays", "path: arrays\n  max_length: 200\n  input_columns: [a, b]")
+                        .replace("kind: regression", "kind: classify");
             }
             JobConfig c = JobFiles.load(write(job[0], text));
             Path resolved = dir.resolve("resolved-" + job[0].replace('.', '-') + ".yaml");
@@ -340,7 +347,7 @@ class JobFilesTest {
             JobConfig back = JobFiles.load(resolved);
             assertEquals(c, back, () -> JobFiles.toYaml(c));
             String written = Files.readString(resolved);
-            assertContains(written, "learning_rate:", "batch_size:", "name:", "nan_policy:", "clip_grad_norm:");
+            assertContains(written, "learning_rate:", "batch_size:", "name:", "seed:", "clip_grad_norm:");
         }
         try (Stream<Path> files = Files.list(dir)) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")));

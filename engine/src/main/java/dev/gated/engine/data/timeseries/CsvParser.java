@@ -1,17 +1,36 @@
 package dev.gated.engine.data.timeseries;
 
+import dev.gated.engine.util.Suggestions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A small RFC 4180 style CSV parser: comma separator, fields optionally in double quotes (a quoted field may hold
  * commas, line breaks and {@code ""} for one quote), records ended by LF or CRLF (a lone CR is also accepted), an
  * optional UTF-8 byte order mark at the start. Blank lines (no characters at all) are skipped. Unquoted fields are
  * returned exactly as written (no trimming).
+ *
+ * <p>{@link #readTable} and {@link Table} add what every reader of a headed CSV needs (UTF-8 decoding, the header,
+ * columns by name, numeric cells under a {@link NanPolicy}), with error messages of the form
+ * {@code FILE:LINE: column N ('name'): expected ..., found ...}.
  */
-final class CsvParser {
+public final class CsvParser {
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern NON_FINITE = Pattern.compile("[+-]?(nan|inf|infinity)", Pattern.CASE_INSENSITIVE);
+
     /** One record and the 1-based line it starts on. */
-    record Record(int line, List<String> fields) {
+    public record Record(int line, List<String> fields) {
     }
 
     private final String text;
@@ -19,13 +38,13 @@ final class CsvParser {
     private int pos;
     private int line = 1;
 
-    CsvParser(String text, String source) {
+    public CsvParser(String text, String source) {
         this.text = text.startsWith("\uFEFF") ? text.substring(1) : text;
         this.source = source;
     }
 
     /** All records of the text, blank lines skipped. */
-    List<Record> records() {
+    public List<Record> records() {
         List<Record> out = new ArrayList<>();
         while (pos < text.length()) {
             if (atLineEnd()) {
@@ -110,5 +129,142 @@ final class CsvParser {
             skipLineEnd();
             return new Record(startLine, fields);
         }
+    }
+
+    // ---- headed tables ----
+
+    /**
+     * The text of a UTF-8 file, a byte order mark included.
+     *
+     * @param what what the file should be, for the message when it is missing (e.g. "a CSV file")
+     * @throws DataFormatException if the file does not exist or is not UTF-8
+     */
+    public static String readUtf8(Path file, String what) {
+        String src = file.toString();
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (NoSuchFileException e) {
+            throw new DataFormatException(src + ": expected " + what + ", found no such file");
+        } catch (CharacterCodingException e) {
+            throw new DataFormatException(src + ": expected UTF-8 text, found bytes that are not UTF-8");
+        } catch (IOException e) {
+            throw new UncheckedIOException(src + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The CSV file as a {@link Table}: see {@link #table}. */
+    public static Table readTable(Path file) {
+        return table(readUtf8(file, "a CSV file"), file.toString());
+    }
+
+    /**
+     * CSV text as a table: the first record is the header (names trimmed, which must be distinct), every later
+     * record a row with exactly as many fields as the header, and at least one row.
+     *
+     * @param source names the text in messages (the file name)
+     */
+    public static Table table(String text, String source) {
+        List<Record> records = new CsvParser(text, source).records();
+        if (records.isEmpty()) {
+            throw new DataFormatException(source + ":1: expected a header row with the column names, found an "
+                    + "empty file");
+        }
+        Record headerRecord = records.get(0);
+        List<String> header = new ArrayList<>();
+        for (String h : headerRecord.fields()) {
+            header.add(h.trim());
+        }
+        for (int i = 0; i < header.size(); i++) {
+            int j = header.indexOf(header.get(i));
+            if (j != i) {
+                throw new DataFormatException(source + ":" + headerRecord.line() + ": column " + (i + 1)
+                        + ": expected distinct column names, found '" + header.get(i) + "' again (also column "
+                        + (j + 1) + ")");
+            }
+        }
+        if (records.size() == 1) {
+            throw new DataFormatException(source + ":" + headerRecord.line() + ": expected at least one data row "
+                    + "after the header, found only the header");
+        }
+        List<Record> rows = records.subList(1, records.size());
+        for (Record r : rows) {
+            if (r.fields().size() != header.size()) {
+                throw new DataFormatException(source + ":" + r.line() + ": expected " + header.size()
+                        + " fields as in the header, found " + r.fields().size());
+            }
+        }
+        return new Table(source, headerRecord.line(), List.copyOf(header), List.copyOf(rows));
+    }
+
+    /**
+     * A CSV file with a header: its column names (trimmed, distinct) and its data rows (each with as many fields as
+     * the header, at least one row).
+     *
+     * @param source     the file, as named in messages
+     * @param headerLine 1-based line of the header
+     */
+    public record Table(String source, int headerLine, List<String> header, List<Record> rows) {
+        /** The 0-based index of a column; an error listing the columns (and a likely misspelling) if absent. */
+        public int column(String name) {
+            return optionalColumn(name).orElseThrow(() -> {
+                StringBuilder msg = new StringBuilder(source + ":" + headerLine + ": expected a column named '" + name
+                        + "' in the header, found only " + quoteAll(header));
+                Suggestions.closest(name, header)
+                        .ifPresent(best -> msg.append("; did you mean '").append(best).append("'?"));
+                return new DataFormatException(msg.toString());
+            });
+        }
+
+        /** The 0-based index of a column, if the header has it. */
+        public Optional<Integer> optionalColumn(String name) {
+            int i = header.indexOf(name);
+            return i < 0 ? Optional.empty() : Optional.of(i);
+        }
+
+        /** {@code "FILE:LINE: column N ('name'): "}, the start of a message about one cell. */
+        public String where(Record row, int column) {
+            return source + ":" + row.line() + ": column " + (column + 1) + " ('" + header.get(column) + "'): ";
+        }
+
+        /**
+         * The cell as a number: a plain decimal such as {@code 12}, {@code -0.5}, {@code 1.2e-3} (surrounding
+         * spaces allowed). A missing value (empty, {@code nan}, {@code inf}, or too large for a double) is an error
+         * under {@link NanPolicy#ERROR} and NaN otherwise; any other text is always an error.
+         */
+        public double number(Record row, int column, NanPolicy policy) {
+            String cell = row.fields().get(column);
+            String s = cell.trim();
+            if (NUMBER.matcher(s).matches()) {
+                double v = Double.parseDouble(s);
+                if (Double.isFinite(v)) {
+                    return v;
+                }
+                return missing(row, column, "'" + cell + "' (too large for a double)", policy);
+            }
+            if (s.isEmpty()) {
+                return missing(row, column, "an empty cell", policy);
+            }
+            if (NON_FINITE.matcher(s).matches()) {
+                return missing(row, column, "'" + cell + "'", policy);
+            }
+            throw new DataFormatException(where(row, column) + "expected a number, found '" + cell + "'");
+        }
+
+        private double missing(Record row, int column, String found, NanPolicy policy) {
+            if (policy == NanPolicy.ERROR) {
+                throw new DataFormatException(where(row, column) + "expected a finite number, found " + found
+                        + " (nan_policy is error; use drop or interpolate to accept missing values)");
+            }
+            return Double.NaN;
+        }
+    }
+
+    /** {@code 'a', 'b', 'c'}. */
+    public static String quoteAll(List<String> names) {
+        StringBuilder sb = new StringBuilder();
+        for (String n : names) {
+            sb.append(sb.length() == 0 ? "" : ", ").append('\'').append(n).append('\'');
+        }
+        return sb.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.gated.engine.data.timeseries;
 
+import dev.gated.engine.data.Dataset;
 import dev.gated.engine.data.SequenceBatch;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.List;
  * {@code x[T=window, B, I]}, {@code y[B, O]}, every length {@code window}), in whatever units the series is in:
  * window a standardized series ({@link Standardizer#transform(TimeSeries)}) for training.
  */
-public final class Windows {
+public final class Windows implements Dataset {
     private final TimeSeries series;
     private final int window;
     private final int horizon;
@@ -183,36 +184,42 @@ public final class Windows {
         return out;
     }
 
+    @Override
+    public int size() {
+        return count;
+    }
+
     /**
-     * Windows {@code [from, to)} as one batch: {@code x} is {@code [T=window, B=to-from, I]} sequence-major
-     * (element (t, b, i) at {@code (t*B + b)*I + i}, window {@code from + b}), {@code y} is {@code [B, O]},
+     * The given windows as one batch: {@code x} is {@code [T=window, B=indices.length, I]} sequence-major
+     * (element (t, b, i) at {@code (t*B + b)*I + i}, window {@code indices[b]}), {@code y} is {@code [B, O]},
      * all lengths are {@code window} (no padding).
      */
-    public SequenceBatch batch(int from, int to) {
-        checkRange(from, to);
-        if (to == from) {
-            throw new IllegalArgumentException("batch: expected at least one window, got the empty range [" + from
-                    + ", " + to + ")");
+    @Override
+    public SequenceBatch batch(int[] indices) {
+        if (indices.length == 0) {
+            throw new IllegalArgumentException("batch: expected at least one window, got none");
         }
-        int b = to - from;
+        int b = indices.length;
         int in = inputIdx.length;
+        int out = targetIdx.length;
         float[] x = new float[window * b * in];
+        float[] y = new float[b * out];
         for (int k = 0; k < b; k++) {
-            int s = start(from + k);
+            check(indices[k]);
+            int s = start(indices[k]);
             for (int t = 0; t < window; t++) {
                 for (int i = 0; i < in; i++) {
                     x[(t * b + k) * in + i] = (float) series.value(inputIdx[i], s + t);
                 }
             }
-        }
-        double[] yd = targets(from, to);
-        float[] y = new float[yd.length];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = (float) yd[i];
+            double[] target = target(indices[k]);
+            for (int o = 0; o < out; o++) {
+                y[k * out + o] = (float) target[o];
+            }
         }
         int[] lengths = new int[b];
         Arrays.fill(lengths, window);
-        return new SequenceBatch(window, b, in, targetIdx.length, x, lengths, y);
+        return new SequenceBatch(window, b, in, out, x, lengths, y);
     }
 
     private void check(int k) {

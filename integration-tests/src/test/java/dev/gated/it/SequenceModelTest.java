@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gated.cpu.CpuBackend;
 import dev.gated.engine.backend.Backend;
 import dev.gated.engine.backend.DType;
-import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.conformance.ReferenceRnn;
 import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.data.SineWaves;
-import dev.gated.engine.model.SequenceRegressor;
+import dev.gated.engine.model.Optimizer;
+import dev.gated.engine.model.SequenceModel;
 import dev.gated.engine.rnn.CellType;
 import dev.gated.engine.rnn.RnnParam;
 import dev.gated.engine.rnn.RnnSpec;
@@ -27,7 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The sequence regressor on the CPU backend: predictions against the reference RNN, gradients against finite differences. */
-class SequenceRegressorTest {
+class SequenceModelTest {
     private static Backend backend;
 
     @BeforeAll
@@ -65,18 +65,18 @@ class SequenceRegressorTest {
         RnnSpec spec = new RnnSpec(CellType.parse(cell), 3, 5, layers, bidirectional, DType.FLOAT64);
         int[] lengths = {4, 1, 3};
         SequenceBatch batch = randomBatch(4, 3, 2, lengths, 11);
-        try (SequenceRegressor model = new SequenceRegressor(backend, spec, 2, 5)) {
+        try (SequenceModel model = new SequenceModel(backend, spec, 2, 5)) {
             Map<String, double[]> p = new HashMap<>();
             for (RnnParam rp : spec.parameters()) {
-                p.put(rp.name(), model.readParameter(SequenceRegressor.RNN_PREFIX + rp.name()));
+                p.put(rp.name(), model.readParameter(SequenceModel.RNN_PREFIX + rp.name()));
             }
             double[] x = new double[batch.x().length];
             for (int i = 0; i < x.length; i++) {
                 x[i] = batch.x()[i];
             }
             double[] y = ReferenceRnn.forward(spec, p, x, 4, lengths, null, null).y();
-            double[] w = model.readParameter(SequenceRegressor.HEAD_WEIGHT);
-            double[] bias = model.readParameter(SequenceRegressor.HEAD_BIAS);
+            double[] w = model.readParameter(SequenceModel.HEAD_WEIGHT);
+            double[] bias = model.readParameter(SequenceModel.HEAD_BIAS);
             int h = spec.hiddenSize();
             int d = spec.directions();
             int b = lengths.length;
@@ -106,7 +106,7 @@ class SequenceRegressorTest {
     void gradientsMatchFiniteDifferences(String cell, int layers, boolean bidirectional) {
         RnnSpec spec = new RnnSpec(CellType.parse(cell), 2, 3, layers, bidirectional, DType.FLOAT64);
         SequenceBatch batch = randomBatch(4, 2, 2, new int[] {3, 4, 1}, 21);
-        try (SequenceRegressor model = new SequenceRegressor(backend, spec, 2, 9)) {
+        try (SequenceModel model = new SequenceModel(backend, spec, 2, 9)) {
             double loss = model.forwardBackward(batch);
             assertEquals(model.loss(batch), loss, 1e-12, "training and inference forward give the same loss");
             double eps = 1e-6;
@@ -141,7 +141,7 @@ class SequenceRegressorTest {
     @Test
     void parametersHavePyTorchNamesAndInitialisation() {
         RnnSpec spec = new RnnSpec(CellType.GRU, 4, 8, 2, true, DType.FLOAT32);
-        try (SequenceRegressor model = new SequenceRegressor(backend, spec, 3, 1)) {
+        try (SequenceModel model = new SequenceModel(backend, spec, 3, 1)) {
             List<String> names = model.parameterNames();
             assertEquals("rnn.weight_ih_l0", names.get(0));
             assertEquals("rnn.bias_hh_l1_reverse", names.get(names.size() - 3));
@@ -170,13 +170,15 @@ class SequenceRegressorTest {
     void sameSeedSameModelAndSgdLowersTheLoss() {
         RnnSpec spec = new RnnSpec(CellType.LSTM, 1, 16, 1, false, DType.FLOAT32);
         SequenceBatch batch = SineWaves.of(12).batch(16, new SplittableRandom(3));
-        try (SequenceRegressor a = new SequenceRegressor(backend, spec, 1, 77);
-             SequenceRegressor b = new SequenceRegressor(backend, spec, 1, 77)) {
+        try (SequenceModel a = new SequenceModel(backend, spec, 1, 77);
+             SequenceModel b = new SequenceModel(backend, spec, 1, 77);
+             Optimizer sgd = new Optimizer(a, Optimizer.Settings.sgd(0.05, 0, 0))) {
             assertArrayEquals(a.readParameter("rnn.weight_hh_l0"), b.readParameter("rnn.weight_hh_l0"));
             double before = a.loss(batch);
-            double first = a.trainStep(batch, SgdConfig.plain(0.05));
+            double first = a.forwardBackward(batch);
+            sgd.step();
             assertEquals(before, first, 1e-6);
-            assertEquals(1, a.updates());
+            assertEquals(1, sgd.steps());
             assertTrue(a.loss(batch) < before, "one SGD step on a batch lowers its loss");
         }
     }

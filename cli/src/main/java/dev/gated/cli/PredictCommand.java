@@ -1,0 +1,54 @@
+package dev.gated.cli;
+
+import dev.gated.engine.backend.Backend;
+import dev.gated.engine.model.SequenceModel;
+import dev.gated.engine.train.Predictor;
+import dev.gated.engine.train.TrainedRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gated predict RUN --input … --output …}: predictions on new data, in original units. */
+@Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = Gated.Version.class,
+        description = {"Run a trained model on new data and write its predictions as CSV or .npy (by the output's "
+                + "extension), in the data's original units.",
+                "Forecasting: a CSV with the job's input and target columns; one forecast per window ending at each "
+                        + "row. Classification: a sequences CSV (label column optional) or a folder with x.npy "
+                        + "(and lengths.npy); the class and its probabilities. Regression: a folder with x.npy.", ""})
+final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RunOptions runOptions;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE|DIR", description = "The new data.")
+    Path input;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE.csv|FILE.npy", description = "Where to write.")
+    Path output;
+
+    @Option(names = "--overwrite", description = "Replace the output file if it exists.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() throws IOException {
+        if (Files.exists(output) && !overwrite) {
+            throw new IllegalStateException("--output " + output + " already exists; pass --overwrite to replace it");
+        }
+        TrainedRun run = runOptions.open();
+        TrainedRun.Weights weights = run.weights(runOptions.checkpoint);
+        try (Backend backend = runOptions.backend(run).backend(); SequenceModel model = run.model(backend, weights)) {
+            Predictor.Written w = Predictor.predict(run, model, input, output);
+            spec.commandLine().getOut().printf("wrote %d predictions to %s (weights %s)%n", w.rows(), w.file(),
+                    weights.file());
+        }
+        return Gated.OK;
+    }
+}

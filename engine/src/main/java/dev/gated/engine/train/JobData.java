@@ -1,0 +1,326 @@
+package dev.gated.engine.train;
+
+import dev.gated.engine.config.DataConfig;
+import dev.gated.engine.config.JobConfig;
+import dev.gated.engine.config.Split;
+import dev.gated.engine.config.TaskKind;
+import dev.gated.engine.data.Dataset;
+import dev.gated.engine.data.arrays.NpyArrays;
+import dev.gated.engine.data.sequences.LabeledSequences;
+import dev.gated.engine.data.text.CharCorpus;
+import dev.gated.engine.data.text.CharVocabulary;
+import dev.gated.engine.data.timeseries.ChronologicalSplit;
+import dev.gated.engine.data.timeseries.DataFormatException;
+import dev.gated.engine.data.timeseries.Standardizer;
+import dev.gated.engine.data.timeseries.TimeSeries;
+import dev.gated.engine.data.timeseries.TimeSeriesCsv;
+import dev.gated.engine.data.timeseries.Windows;
+import dev.gated.engine.model.Objective;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * A job's data, read and split as its {@code data} section says, with the preprocessing fitted on the training
+ * split only: the three datasets the training loop and the evaluation read, and what the run saves with the model.
+ *
+ * <p>Splits: {@code csv} and {@code text} are split in time order (no shuffling, so nothing of the future leaks into
+ * training); {@code sequences} and {@code npy} examples are independent and are assigned to train / validation /
+ * test by a permutation seeded with {@code training.seed}, so a file sorted by class still gives a fair split.
+ */
+public final class JobData {
+    private final TaskKind task;
+    private final Dataset train;
+    private final Dataset validation;
+    private final Dataset test;
+    private final Preprocessing preprocessing;
+    private final List<String> warnings;
+    /** Forecasting only: the standardizer (null when off), and the test windows in original units. */
+    private final Standardizer standardizer;
+    private final Windows rawTest;
+    /** Classification from sequences: the ids of the test sequences, in dataset order. */
+    private final List<String> testIds;
+
+    private JobData(TaskKind task, Dataset train, Dataset validation, Dataset test, Preprocessing preprocessing,
+                    List<String> warnings, Standardizer standardizer, Windows rawTest, List<String> testIds) {
+        this.task = task;
+        this.train = train;
+        this.validation = validation == null || validation.size() == 0 ? null : validation;
+        this.test = test == null || test.size() == 0 ? null : test;
+        this.preprocessing = preprocessing;
+        this.warnings = List.copyOf(warnings);
+        this.standardizer = standardizer;
+        this.rawTest = rawTest;
+        this.testIds = testIds;
+    }
+
+    /**
+     * Reads the data of {@code config}; relative data paths are resolved against {@code baseDir} (the job file's
+     * folder).
+     *
+     * @throws DataFormatException for any problem with the data (file, line and column, or tensor and shape)
+     */
+    public static JobData load(JobConfig config, Path baseDir) {
+        DataConfig d = config.data();
+        Path path = baseDir.resolve(d.path());
+        TaskKind task = config.task().kind();
+        long seed = config.training().seed();
+        return switch (d.kind()) {
+            case CSV -> forecast(d, path);
+            case SEQUENCES -> sequences(d, path, seed);
+            case NPY -> arrays(d, path, task == TaskKind.CLASSIFY, seed);
+            case TEXT -> text(d, path);
+        };
+    }
+
+    private static JobData forecast(DataConfig d, Path path) {
+        TimeSeries series = TimeSeriesCsv.read(path, d.inputColumns(), d.targetColumns(), d.dateColumn().orElse(null),
+                d.nanPolicy());
+        List<String> warnings = new ArrayList<>();
+        if (series.droppedRows() > 0) {
+            warnings.add(path + ": dropped " + series.droppedRows() + " rows with missing values (nan_policy: drop)");
+        }
+        if (series.interpolatedCells() > 0) {
+            warnings.add(path + ": interpolated " + series.interpolatedCells() + " missing cells (nan_policy: "
+                    + "interpolate)");
+        }
+        ChronologicalSplit.Parts raw = new ChronologicalSplit(d.split().train(), d.split().validation()).split(series);
+        Standardizer st = null;
+        ChronologicalSplit.Parts parts = raw;
+        if (d.standardize()) {
+            st = Standardizer.fit(raw.train());
+            for (String c : st.constantColumns()) {
+                warnings.add("column '" + c + "' is constant over the training rows; it only shifts by its mean");
+            }
+            parts = new ChronologicalSplit.Parts(st.transform(raw.train()), st.transform(raw.validation()),
+                    st.transform(raw.test()));
+        }
+        int w = d.window();
+        int h = d.horizon();
+        int s = d.stride();
+        Windows train = parts.trainWindows(w, h, s);
+        Windows val = parts.validationWindows(w, h, s);
+        Windows test = parts.testWindows(w, h, s);
+        warnIfEmpty(warnings, "validation", d.split().validation(), val.count(), "windows of " + w + " + horizon " + h);
+        warnIfEmpty(warnings, "test", d.split().test(), test.count(), "windows of " + w + " + horizon " + h);
+        Preprocessing pre = new Preprocessing(st == null ? Map.of() : st.toMap(), new double[0], new double[0],
+                d.inputColumns(), d.targetColumns(), List.of(), List.of());
+        return new JobData(TaskKind.FORECAST, train, val, test, pre, warnings, st, raw.testWindows(w, h, s), null);
+    }
+
+    private static void warnIfEmpty(List<String> warnings, String part, double fraction, int count, String what) {
+        if (fraction > 0 && count == 0) {
+            warnings.add("the " + part + " split is too short for one example (" + what + "); it is skipped");
+        }
+    }
+
+    private static JobData sequences(DataConfig d, Path path, long seed) {
+        LabeledSequences all = LabeledSequences.read(path, d.sequenceColumn(), d.inputColumns(), d.labelColumn(),
+                d.maxLength(), d.nanPolicy(), Optional.empty());
+        List<String> warnings = new ArrayList<>();
+        if (all.truncated() > 0) {
+            warnings.add(all.truncated() + " sequences were longer than max_length " + d.maxLength().orElse(0)
+                    + "; their last " + d.maxLength().orElse(0) + " steps were kept");
+        }
+        int[][] idx = shuffledSplit(all.size(), d.split(), seed);
+        LabeledSequences train = all.subset(idx[0]);
+        LabeledSequences val = all.subset(idx[1]);
+        LabeledSequences test = all.subset(idx[2]);
+        double[] mean = new double[0];
+        double[] std = new double[0];
+        if (d.standardize()) {
+            double[][] ms = train.featureMeanStd();
+            mean = ms[0];
+            std = ms[1];
+            train = train.standardized(mean, std);
+            val = val.standardized(mean, std);
+            test = test.standardized(mean, std);
+        }
+        Preprocessing pre = new Preprocessing(Map.of(), mean, std, d.inputColumns(), List.of(), all.classes(),
+                List.of());
+        return new JobData(TaskKind.CLASSIFY, train, val, test, pre, warnings, null, null, test.sequenceIds());
+    }
+
+    private static JobData arrays(DataConfig d, Path dir, boolean classification, long seed) {
+        NpyArrays all = NpyArrays.read(dir, classification);
+        int[][] idx = shuffledSplit(all.size(), d.split(), seed);
+        NpyArrays train = all.subset(idx[0]);
+        NpyArrays val = all.subset(idx[1]);
+        NpyArrays test = all.subset(idx[2]);
+        double[] mean = new double[0];
+        double[] std = new double[0];
+        if (d.standardize()) {
+            double[][] ms = train.featureMeanStd();
+            mean = ms[0];
+            std = ms[1];
+            train = train.standardized(mean, std);
+            val = val.standardized(mean, std);
+            test = test.standardized(mean, std);
+        }
+        List<String> inputs = names("x", all.inputSize());
+        List<String> outputs = classification ? List.of() : names("y", all.outputSize());
+        Preprocessing pre = new Preprocessing(Map.of(), mean, std, inputs, outputs,
+                classification ? all.classes() : List.of(), List.of());
+        return new JobData(classification ? TaskKind.CLASSIFY : TaskKind.REGRESSION, train, val, test, pre, List.of(),
+                null, null, null);
+    }
+
+    private static List<String> names(String prefix, int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(prefix + i);
+        }
+        return out;
+    }
+
+    private static JobData text(DataConfig d, Path path) {
+        String text = readText(path);
+        int n = text.codePointCount(0, text.length());
+        ChronologicalSplit split = new ChronologicalSplit(d.split().train(), d.split().validation());
+        int trainEnd = split.trainRows(n);
+        int valEnd = trainEnd + split.validationRows(n);
+        int cut1 = text.offsetByCodePoints(0, trainEnd);
+        int cut2 = text.offsetByCodePoints(0, valEnd);
+        String trainText = text.substring(0, cut1);
+        CharVocabulary vocab = CharVocabulary.build(trainText);
+        List<String> warnings = new ArrayList<>();
+        // Characters seen only after the training part cannot be predicted: leave them out of evaluation text.
+        String valText = known(text.substring(cut1, cut2), vocab, warnings, "validation");
+        String testText = known(text.substring(cut2), vocab, warnings, "test");
+        int w = d.window();
+        int s = d.stride();
+        if (trainEnd < w + 1) {
+            throw new DataFormatException(path + ": the training part has " + trainEnd + " characters; expected at "
+                    + "least window + 1 = " + (w + 1) + " (use a longer text or a smaller data.window)");
+        }
+        CharCorpus train = CharCorpus.of(vocab.encode(trainText, path.toString()), vocab.size(), w, s);
+        CharCorpus val = corpus(valText, vocab, w, s, warnings, "validation", d.split().validation());
+        CharCorpus test = corpus(testText, vocab, w, s, warnings, "test", d.split().test());
+        Preprocessing pre = new Preprocessing(Map.of(), new double[0], new double[0], List.of(), List.of(), List.of(),
+                vocab.symbols());
+        return new JobData(TaskKind.LANGUAGE_MODEL, train, val, test, pre, warnings, null, null, null);
+    }
+
+    private static CharCorpus corpus(String text, CharVocabulary vocab, int window, int stride, List<String> warnings,
+                                     String part, double fraction) {
+        if (text.codePointCount(0, text.length()) < window + 1) {
+            warnIfEmpty(warnings, part, fraction, 0, "window + 1 = " + (window + 1) + " characters");
+            return null;
+        }
+        return CharCorpus.of(vocab.encode(text, part + " text"), vocab.size(), window, stride);
+    }
+
+    private static String known(String text, CharVocabulary vocab, List<String> warnings, String part) {
+        StringBuilder sb = new StringBuilder(text.length());
+        int dropped = 0;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            if (vocab.index(cp) >= 0) {
+                sb.appendCodePoint(cp);
+            } else {
+                dropped++;
+            }
+            i += Character.charCount(cp);
+        }
+        if (dropped > 0) {
+            warnings.add("the " + part + " text has " + dropped + " characters that never occur in the training "
+                    + "text; they are left out of its evaluation");
+        }
+        return sb.toString();
+    }
+
+    static String readText(Path path) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(path))).toString();
+        } catch (NoSuchFileException e) {
+            throw new DataFormatException(path + ": expected a UTF-8 text file, found no such file");
+        } catch (CharacterCodingException e) {
+            throw new DataFormatException(path + ": expected UTF-8 text, found bytes that are not UTF-8");
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Indices of the train, validation and test parts after a seeded shuffle of {@code n} examples. */
+    static int[][] shuffledSplit(int n, Split split, long seed) {
+        int[] order = Shuffle.permutation(n, new SplittableRandom(seed ^ 0x5eed5eedL));
+        ChronologicalSplit sizes = new ChronologicalSplit(split.train(), split.validation());
+        int train = sizes.trainRows(n);
+        int val = sizes.validationRows(n);
+        if (train == 0) {
+            throw new DataFormatException("the data has " + n + " examples; the train fraction " + split.train()
+                    + " leaves none for training");
+        }
+        return new int[][] {java.util.Arrays.copyOfRange(order, 0, train),
+                java.util.Arrays.copyOfRange(order, train, train + val),
+                java.util.Arrays.copyOfRange(order, train + val, n)};
+    }
+
+    public TaskKind task() {
+        return task;
+    }
+
+    public Objective objective() {
+        return switch (task) {
+            case FORECAST, REGRESSION -> Objective.REGRESSION;
+            case CLASSIFY -> Objective.CLASSIFICATION;
+            case LANGUAGE_MODEL -> Objective.LANGUAGE_MODEL;
+        };
+    }
+
+    public Dataset train() {
+        return train;
+    }
+
+    /** The validation split, if it has at least one example. */
+    public Optional<Dataset> validation() {
+        return Optional.ofNullable(validation);
+    }
+
+    /** The test split, if it has at least one example. */
+    public Optional<Dataset> test() {
+        return Optional.ofNullable(test);
+    }
+
+    public int inputSize() {
+        return train.inputSize();
+    }
+
+    public int outputSize() {
+        return train.outputSize();
+    }
+
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
+    /** Things the user should know about the data (dropped rows, empty splits, ...). */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** Forecasting: the standardizer fitted on the training rows, if standardization is on. */
+    public Optional<Standardizer> standardizer() {
+        return Optional.ofNullable(standardizer);
+    }
+
+    /** Forecasting: the test windows in original units (for the naive baseline and the dates of predictions). */
+    public Optional<Windows> rawTestWindows() {
+        return Optional.ofNullable(rawTest).filter(w -> w.count() > 0);
+    }
+
+    /** Classification from a sequences CSV: the test sequences' ids. */
+    public Optional<List<String>> testIds() {
+        return Optional.ofNullable(testIds);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.gated.engine.train;
+
+import dev.gated.engine.backend.Shape;
+import dev.gated.engine.checkpoint.CheckpointFiles;
+import dev.gated.engine.io.HostTensor;
+import dev.gated.engine.io.SafeTensors;
+import dev.gated.engine.model.SequenceModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A model's weights as a safetensors file with exactly PyTorch's names and shapes ({@code rnn.weight_ih_l0}, ...,
+ * {@code head.weight}, {@code head.bias}), float32: what {@code model.safetensors} in a run folder holds, what
+ * {@code model.init_from} reads, and what {@code torch.nn.Module.load_state_dict} accepts.
+ */
+public final class ModelFiles {
+    /** The {@code format} metadata value of a model file. */
+    public static final String FORMAT = "gated-model";
+
+    private ModelFiles() {
+    }
+
+    /** The model's parameters as float32 host tensors, in state_dict order. */
+    public static Map<String, HostTensor> snapshot(SequenceModel model) {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        for (String name : model.parameterNames()) {
+            double[] v = model.readParameter(name);
+            float[] f = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                f[i] = (float) v[i];
+            }
+            out.put(name, HostTensor.ofFloats(model.parameterShape(name), f));
+        }
+        return out;
+    }
+
+    /** The parameter names and shapes the model expects, in state_dict order. */
+    public static Map<String, Shape> expected(SequenceModel model) {
+        Map<String, Shape> out = new LinkedHashMap<>();
+        for (String name : model.parameterNames()) {
+            out.put(name, model.parameterShape(name));
+        }
+        return out;
+    }
+
+    /** Copies tensors into the model after checking they are exactly its parameters. */
+    public static void load(SequenceModel model, Map<String, HostTensor> tensors, String source) {
+        CheckpointFiles.verifyTensors(source, tensors, expected(model));
+        for (String name : model.parameterNames()) {
+            model.writeParameter(name, tensors.get(name).toDoubleArray());
+        }
+    }
+
+    /** Reads a safetensors weights file into the model (its names and shapes must match exactly). */
+    public static void load(SequenceModel model, Path file) throws IOException {
+        load(model, SafeTensors.read(file).tensors(), file.toString());
+    }
+
+    /** Writes the weights atomically, with {@code format: gated-model} and the given metadata. */
+    public static void write(Path file, Map<String, HostTensor> weights, Map<String, String> metadata)
+            throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.putAll(metadata);
+        SafeTensors.write(file, weights, meta);
+    }
+}

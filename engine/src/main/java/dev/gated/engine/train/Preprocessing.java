@@ -1,0 +1,108 @@
+package dev.gated.engine.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What turns raw data into model inputs and model outputs back into answers, fitted on the training split and
+ * saved with the model ({@code preprocessing.json} in the run folder and the metadata of {@code model.safetensors}),
+ * so evaluation and prediction on new data use exactly the training-time transformation.
+ *
+ * @param columnScaling csv: the standardizer's {@code mean.<column>}/{@code std.<column>} entries (empty when
+ *                      {@code standardize: false} or not csv)
+ * @param featureMean   sequences/npy: per-input-feature mean over valid training steps (empty when not used)
+ * @param featureStd    sequences/npy: per-input-feature standard deviation (1 for constant features)
+ * @param inputNames    names of the input features (csv/sequences columns; npy: x0, x1, ...; text: empty)
+ * @param outputNames   csv: target columns; npy regression: y0, y1, ...; empty otherwise
+ * @param classes       class names in label order (classification), else empty
+ * @param vocabulary    the characters of a language model in index order, else empty
+ */
+public record Preprocessing(Map<String, Double> columnScaling, double[] featureMean, double[] featureStd,
+                            List<String> inputNames, List<String> outputNames, List<String> classes,
+                            List<String> vocabulary) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public Preprocessing {
+        columnScaling = Map.copyOf(new LinkedHashMap<>(Objects.requireNonNull(columnScaling, "columnScaling")));
+        featureMean = featureMean.clone();
+        featureStd = featureStd.clone();
+        inputNames = List.copyOf(inputNames);
+        outputNames = List.copyOf(outputNames);
+        classes = List.copyOf(classes);
+        vocabulary = List.copyOf(vocabulary);
+    }
+
+    public static Preprocessing none() {
+        return new Preprocessing(Map.of(), new double[0], new double[0], List.of(), List.of(), List.of(), List.of());
+    }
+
+    @Override
+    public double[] featureMean() {
+        return featureMean.clone();
+    }
+
+    @Override
+    public double[] featureStd() {
+        return featureStd.clone();
+    }
+
+    public String toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode scaling = root.putObject("column_scaling");
+        new java.util.TreeMap<>(columnScaling).forEach(scaling::put);
+        ArrayNode mean = root.putArray("feature_mean");
+        for (double v : featureMean) {
+            mean.add(v);
+        }
+        ArrayNode std = root.putArray("feature_std");
+        for (double v : featureStd) {
+            std.add(v);
+        }
+        inputNames.forEach(root.putArray("input_names")::add);
+        outputNames.forEach(root.putArray("output_names")::add);
+        classes.forEach(root.putArray("classes")::add);
+        vocabulary.forEach(root.putArray("vocabulary")::add);
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @throws IllegalArgumentException naming {@code source} if the text is not preprocessing JSON */
+    public static Preprocessing fromJson(String json, String source) {
+        try {
+            JsonNode root = JSON.readTree(json);
+            Map<String, Double> scaling = new LinkedHashMap<>();
+            root.path("column_scaling").fields().forEachRemaining(e -> scaling.put(e.getKey(), e.getValue().asDouble()));
+            return new Preprocessing(scaling, doubles(root.path("feature_mean")), doubles(root.path("feature_std")),
+                    strings(root.path("input_names")), strings(root.path("output_names")),
+                    strings(root.path("classes")), strings(root.path("vocabulary")));
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IllegalArgumentException(source + ": expected the preprocessing JSON Gated writes, found "
+                    + "something else (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static double[] doubles(JsonNode array) {
+        double[] out = new double[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asDouble();
+        }
+        return out;
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.gated.engine.train;
+
+import dev.gated.engine.backend.Backend;
+import dev.gated.engine.checkpoint.CheckpointFiles;
+import dev.gated.engine.checkpoint.CheckpointStore;
+import dev.gated.engine.config.JobConfig;
+import dev.gated.engine.config.JobFiles;
+import dev.gated.engine.io.HostTensor;
+import dev.gated.engine.io.SafeTensors;
+import dev.gated.engine.model.Objective;
+import dev.gated.engine.model.SequenceModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A finished (or running) run, opened for evaluation, prediction or generation: its resolved job, its
+ * preprocessing, and a model with the weights of a chosen checkpoint.
+ *
+ * @param runDir        the run folder
+ * @param config        the run's resolved job ({@code job.yaml}; data paths are absolute)
+ * @param preprocessing what the training split fitted ({@code preprocessing.json})
+ */
+public record TrainedRun(Path runDir, JobConfig config, Preprocessing preprocessing) {
+
+    /**
+     * Opens a run folder, or the run a job file writes ({@code output.dir/output.name}).
+     *
+     * @throws IllegalArgumentException naming what is missing when the path is neither
+     */
+    public static TrainedRun open(Path runOrJob) {
+        Path runDir = runOrJob;
+        if (Files.isRegularFile(runOrJob)) {
+            JobConfig job = JobFiles.load(runOrJob);
+            runDir = job.output().dir().resolve(job.output().name());
+        }
+        Path jobFile = runDir.resolve(RunFolder.JOB);
+        if (!Files.isRegularFile(jobFile)) {
+            throw new IllegalArgumentException(runOrJob + ": expected a run folder (with " + RunFolder.JOB
+                    + ") or a job file whose run exists; found " + (Files.exists(runDir) ? "no " + jobFile
+                    : "no run folder " + runDir + " (train it first)"));
+        }
+        JobConfig config = JobFiles.load(jobFile);
+        Path pre = runDir.resolve(RunFolder.PREPROCESSING);
+        try {
+            return new TrainedRun(runDir, config, Preprocessing.fromJson(Files.readString(pre, StandardCharsets.UTF_8),
+                    pre.toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + pre + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The run's data, read again as the job describes it (same split, same fitted preprocessing). */
+    public JobData data() {
+        return JobData.load(config, runDir);
+    }
+
+    /**
+     * The weights to use: {@code best} or {@code last} (the checkpoints), {@code model} ({@value RunFolder#MODEL}),
+     * or a path to a checkpoint or weights file. The default, {@code null}, is {@value RunFolder#MODEL} if present,
+     * else the newest checkpoint.
+     */
+    public Weights weights(String choice) {
+        CheckpointStore store = new CheckpointStore(runDir);
+        if (choice == null) {
+            Path model = runDir.resolve(RunFolder.MODEL);
+            if (Files.isRegularFile(model)) {
+                return read(model);
+            }
+            CheckpointStore.Loaded l = store.latest().found().orElseThrow(() -> new IllegalStateException(
+                    runDir + " has neither " + RunFolder.MODEL + " nor a usable checkpoint"));
+            return new Weights(l.file(), l.checkpoint().modelTensors());
+        }
+        return switch (choice) {
+            case "model" -> read(runDir.resolve(RunFolder.MODEL));
+            case "best" -> read(store.directory().resolve(CheckpointStore.BEST_FILE));
+            case "last" -> read(store.directory().resolve(CheckpointStore.LAST_FILE));
+            default -> read(Path.of(choice));
+        };
+    }
+
+    /** Weights and the file they came from. */
+    public record Weights(Path file, Map<String, HostTensor> tensors) {
+    }
+
+    private static Weights read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + ": no such weights or checkpoint file");
+        }
+        try {
+            Map<String, String> meta = SafeTensors.read(file).metadata();
+            if (CheckpointFiles.FORMAT.equals(meta.get("format"))) {
+                return new Weights(file, CheckpointFiles.read(file).modelTensors());
+            }
+            return new Weights(file, SafeTensors.read(file).tensors());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A model of this run's shape on {@code backend}, holding {@code weights}. */
+    public SequenceModel model(Backend backend, Weights weights) {
+        int inputSize = inputSize();
+        int outputSize = outputSize();
+        SequenceModel model = new SequenceModel(backend, TrainingJob.spec(config.model(), inputSize), outputSize,
+                objective(), 0);
+        try {
+            ModelFiles.load(model, weights.tensors(), weights.file().toString());
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Loss and task metrics of the model on one split of the run's data ({@code train}, {@code validation} or
+     * {@code test}), named {@code <split>_<metric>}; forecasting adds the naive last-value baseline on the test split.
+     */
+    public Map<String, Double> evaluate(SequenceModel model, JobData data, String split) {
+        dev.gated.engine.data.Dataset d = switch (split) {
+            case "train" -> data.train();
+            case "validation" -> data.validation().orElseThrow(() -> new IllegalArgumentException(
+                    "--split validation: this run's validation split is empty (data.split " + config.data().split()
+                            + ")"));
+            case "test" -> data.test().orElseThrow(() -> new IllegalArgumentException(
+                    "--split test: this run's test split is empty (data.split " + config.data().split() + ")"));
+            default -> throw new IllegalArgumentException("--split: expected train, validation or test, found '"
+                    + split + "'");
+        };
+        String prefix = split.equals("validation") ? "val_" : split + "_";
+        Map<String, Double> m = new java.util.LinkedHashMap<>(new Evaluator(data).evaluate(model, d, prefix).metrics());
+        if (split.equals("test") && data.rawTestWindows().isPresent()) {
+            dev.gated.engine.data.timeseries.ForecastMetrics base =
+                    dev.gated.engine.data.timeseries.ForecastMetrics.lastValueBaseline(data.rawTestWindows().get());
+            m.put("test_baseline_mse", base.mse());
+            m.put("test_baseline_mae", base.mae());
+            m.put("test_baseline_rmse", base.rmse());
+        }
+        return m;
+    }
+
+    public Objective objective() {
+        return switch (config.task().kind()) {
+            case FORECAST, REGRESSION -> Objective.REGRESSION;
+            case CLASSIFY -> Objective.CLASSIFICATION;
+            case LANGUAGE_MODEL -> Objective.LANGUAGE_MODEL;
+        };
+    }
+
+    public int inputSize() {
+        return config.task().kind() == dev.gated.engine.config.TaskKind.LANGUAGE_MODEL
+                ? preprocessing.vocabulary().size() : preprocessing.inputNames().size();
+    }
+
+    public int outputSize() {
+        return switch (config.task().kind()) {
+            case FORECAST, REGRESSION -> preprocessing.outputNames().size();
+            case CLASSIFY -> preprocessing.classes().size();
+            case LANGUAGE_MODEL -> preprocessing.vocabulary().size();
+        };
+    }
+}

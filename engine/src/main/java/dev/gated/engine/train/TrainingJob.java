@@ -1,0 +1,345 @@
+package dev.gated.engine.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gated.engine.backend.Backend;
+import dev.gated.engine.backend.Backends;
+import dev.gated.engine.backend.DType;
+import dev.gated.engine.checkpoint.Checkpoint;
+import dev.gated.engine.checkpoint.CheckpointStore;
+import dev.gated.engine.config.JobConfig;
+import dev.gated.engine.config.JobFiles;
+import dev.gated.engine.config.ModelConfig;
+import dev.gated.engine.config.TaskKind;
+import dev.gated.engine.config.TrainingConfig;
+import dev.gated.engine.data.Dataset;
+import dev.gated.engine.data.text.CharVocabulary;
+import dev.gated.engine.data.timeseries.ForecastMetrics;
+import dev.gated.engine.data.timeseries.Windows;
+import dev.gated.engine.io.AtomicFiles;
+import dev.gated.engine.io.HostTensor;
+import dev.gated.engine.model.Optimizer;
+import dev.gated.engine.model.SequenceModel;
+import dev.gated.engine.model.TextGenerator;
+import dev.gated.engine.rnn.RnnSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One {@code gated train}: reads the job file, prepares the run folder, the data, the backend, the model and the
+ * optimizer (or restores them from the newest checkpoint), runs the {@link Trainer}, evaluates the best weights on
+ * the test split, and writes the run's files. The caller draws the plots from the {@link Result} and reports the
+ * end ({@link TrainingListener#onEnd}), so its summary can list them.
+ */
+public final class TrainingJob {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TrainingJob() {
+    }
+
+    /**
+     * @param jobFile   the job file
+     * @param overrides {@code section.key=value} settings applied before validation (the CLI's {@code --set},
+     *                  {@code --seed}, {@code --device})
+     * @param resume    what to do when the run folder already holds a run
+     * @param overwrite replace an existing run folder
+     */
+    public record Options(Path jobFile, List<String> overrides, RunFolder.Resume resume, boolean overwrite) {
+        public Options {
+            overrides = List.copyOf(overrides);
+            if (overwrite && resume == RunFolder.Resume.REQUIRED) {
+                throw new IllegalArgumentException("--resume and --overwrite exclude each other: resume continues "
+                        + "the run, overwrite deletes it");
+            }
+        }
+    }
+
+    /** Forecasting: test-split predictions and targets in original units, for the plot. */
+    public record Forecast(List<String> targetColumns, List<String> dates, double[] actual, double[] predicted) {
+    }
+
+    /**
+     * @param finished   false when the run was stopped (a checkpoint was written; resume to continue)
+     * @param epochRows  the metrics rows of every epoch so far
+     * @param summary    final figures in display order (best validation loss, test metrics, baselines)
+     * @param forecast   forecasting runs with a test split: what to plot as predicted vs. actual
+     * @param confusion  classification runs with a test split: the confusion matrix (rows actual)
+     * @param classes    class names for the confusion matrix
+     * @param files      files written that a user will want to open
+     */
+    public record Result(Path runDir, JobConfig config, boolean finished, long steps, double seconds,
+                         List<Map<String, Double>> epochRows, Map<String, Double> summary, Optional<Forecast> forecast,
+                         Optional<long[][]> confusion, List<String> classes, List<Path> files) {
+    }
+
+    /** Runs the job; {@code stopRequested} is polled after every step (a graceful stop writes a checkpoint). */
+    public static Result run(Options options, TrainingListener listener, BooleanSupplier stopRequested) {
+        Path jobFile = options.jobFile();
+        Path baseDir = jobFile.toAbsolutePath().getParent();
+        JobConfig config = JobFiles.load(jobFile, options.overrides()).withPathsResolved(baseDir);
+        Path runDir = config.output().dir().resolve(config.output().name());
+        boolean resuming = prepareFolder(runDir, config, options);
+
+        JobData data = JobData.load(config, baseDir);
+        data.warnings().forEach(listener::onWarning);
+        Backends.Selection selection = Backends.select(config.training().device());
+        try (Backend backend = selection.backend();
+             SequenceModel model = new SequenceModel(backend, spec(config.model(), data.inputSize()),
+                     data.outputSize(), data.objective(), config.training().seed());
+             Optimizer optimizer = new Optimizer(model, optimizerSettings(config.training()))) {
+            String configYaml = JobFiles.toYaml(config);
+            Trainer.Position pos = new Trainer.Position();
+            Path resumedFrom = null;
+            MetricsLog metrics;
+            CheckpointStore store = new CheckpointStore(runDir, config.training().keepCheckpoints());
+            if (resuming) {
+                CheckpointStore.Latest latest = store.latest();
+                latest.skipped().forEach(s -> listener.onWarning("skipped checkpoint " + s.file() + ": " + s.reason()));
+                CheckpointStore.Loaded loaded = latest.found().orElseThrow(() -> new IllegalStateException(
+                        "--resume: no usable checkpoint in " + store.directory() + "\n" + latest.report()));
+                Checkpoint c = loaded.checkpoint();
+                String written = c.state().optimizer();
+                if (!written.equals(optimizer.settings().kind().key())) {
+                    throw new IllegalStateException("--resume: " + loaded.file() + " was written with optimizer "
+                            + written + ", the job says " + optimizer.settings().kind().key());
+                }
+                pos = Trainer.restore(c, model, optimizer, loaded.file().toString());
+                resumedFrom = loaded.file();
+                metrics = MetricsLog.resume(runDir, pos.step);
+            } else {
+                Files.createDirectories(runDir);
+                JobFiles.writeResolved(config, runDir.resolve(RunFolder.JOB));
+                AtomicFiles.write(runDir.resolve(RunFolder.PREPROCESSING),
+                        data.preprocessing().toJson().getBytes(StandardCharsets.UTF_8));
+                if (config.model().initFrom().isPresent()) {
+                    ModelFiles.load(model, config.model().initFrom().get());
+                }
+                metrics = MetricsLog.create(runDir);
+            }
+            Trainer.Settings settings = new Trainer.Settings(config.training().epochs(), config.training().batchSize(),
+                    config.training().shuffle(), config.training().seed(), config.training().clipGradNorm(),
+                    config.training().checkpointEverySteps(), configYaml);
+            Trainer trainer = new Trainer(model, optimizer, data, settings, store, metrics, listener, stopRequested);
+            listener.onStart(new TrainingListener.Start(runDir, backend.name() + " (" + backend.description() + ")",
+                    selection.reason(), model.parameterCount(), data.train().size(), trainer.stepsPerEpoch(),
+                    config.training().epochs(), pos.step, resumedFrom));
+            long start = System.nanoTime();
+            Trainer.Outcome outcome = trainer.run(pos);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (outcome == Trainer.Outcome.INTERRUPTED) {
+                return new Result(runDir, config, false, pos.step, seconds, metrics.rows(), Map.of(), Optional.empty(),
+                        Optional.empty(), List.of(), List.of());
+            }
+            return finish(config, data, model, store, runDir, metrics, pos, seconds);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /** Checks the run folder against the options; returns whether to resume. */
+    private static boolean prepareFolder(Path runDir, JobConfig config, Options options) {
+        boolean inUse = RunFolder.inUse(runDir);
+        RunFolder.Resume resume = options.resume();
+        if (options.overwrite()) {
+            RunFolder.delete(runDir);
+            return false;
+        }
+        if (resume == RunFolder.Resume.REQUIRED && !RunFolder.hasCheckpoint(runDir)) {
+            throw new IllegalStateException("--resume: " + (inUse ? runDir + " has no checkpoint to resume from"
+                    : "there is no run at " + runDir) + "; run without --resume to start it");
+        }
+        if (resume != RunFolder.Resume.NEVER && RunFolder.hasCheckpoint(runDir)) {
+            checkSameRun(runDir, config);
+            return true;
+        }
+        if (inUse && resume != RunFolder.Resume.AUTO) {
+            throw new IllegalStateException("the run folder " + runDir + " already exists; pass --resume to continue "
+                    + "that run, --overwrite to replace it, or --set output.name=NEW_NAME to start another");
+        }
+        if (inUse) {
+            // AUTO and no checkpoint yet: the previous attempt stopped before its first checkpoint.
+            RunFolder.delete(runDir);
+        }
+        return false;
+    }
+
+    /** A resumed run must be the same experiment: same data, model, task and the settings that fix the order. */
+    private static void checkSameRun(Path runDir, JobConfig config) {
+        Path saved = runDir.resolve(RunFolder.JOB);
+        if (!Files.isRegularFile(saved)) {
+            return;
+        }
+        JobConfig old = JobFiles.load(saved);
+        List<String> diff = new ArrayList<>();
+        if (!old.data().equals(config.data())) {
+            diff.add("data");
+        }
+        if (!old.model().equals(config.model())) {
+            diff.add("model");
+        }
+        if (!old.task().equals(config.task())) {
+            diff.add("task");
+        }
+        TrainingConfig a = old.training();
+        TrainingConfig b = config.training();
+        if (a.optimizer() != b.optimizer() || a.learningRate() != b.learningRate() || a.momentum() != b.momentum()
+                || a.weightDecay() != b.weightDecay()) {
+            diff.add("training.optimizer/learning_rate/momentum/weight_decay");
+        }
+        if (a.batchSize() != b.batchSize() || a.shuffle() != b.shuffle() || a.seed() != b.seed()) {
+            diff.add("training.batch_size/shuffle/seed");
+        }
+        if (!diff.isEmpty()) {
+            throw new IllegalStateException("--resume: the job differs from the run in " + runDir + " in "
+                    + String.join(", ", diff) + " (compare with " + saved + "); resume with the same settings "
+                    + "(epochs, device and checkpointing may change), or start a new run with --set output.name=...");
+        }
+    }
+
+    static RnnSpec spec(ModelConfig m, int inputSize) {
+        return new RnnSpec(m.cell(), inputSize, m.hidden(), m.layers(), m.bidirectional(), DType.FLOAT32);
+    }
+
+    static Optimizer.Settings optimizerSettings(TrainingConfig t) {
+        return switch (t.optimizer()) {
+            case SGD -> Optimizer.Settings.sgd(t.learningRate(), t.momentum(), t.weightDecay());
+            case ADAM -> Optimizer.Settings.adam(Optimizer.Kind.ADAM, t.learningRate(), t.weightDecay());
+            case ADAMW -> Optimizer.Settings.adam(Optimizer.Kind.ADAMW, t.learningRate(), t.weightDecay());
+        };
+    }
+
+    /** Best weights → model.safetensors, test evaluation, predictions, summary. */
+    private static Result finish(JobConfig config, JobData data, SequenceModel model, CheckpointStore store,
+                                 Path runDir, MetricsLog metrics, Trainer.Position pos, double seconds)
+            throws IOException {
+        List<Path> files = new ArrayList<>();
+        Map<String, Double> summary = new LinkedHashMap<>();
+        Optional<CheckpointStore.Loaded> best = store.best();
+        if (best.isPresent()) {
+            ModelFiles.load(model, best.get().checkpoint().modelTensors(), best.get().file().toString());
+        }
+        summary.put(data.validation().isPresent() ? "best_val_loss" : "best_train_loss", pos.bestLoss);
+        summary.put("best_epoch", (double) pos.bestEpoch);
+        Map<String, HostTensor> weights = ModelFiles.snapshot(model);
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("task", config.task().kind().name().toLowerCase(Locale.ROOT));
+        meta.put("step", Long.toString(pos.step));
+        meta.put("config", JobFiles.toYaml(config));
+        meta.put("preprocessing", data.preprocessing().toJson());
+        Path modelFile = runDir.resolve(RunFolder.MODEL);
+        ModelFiles.write(modelFile, weights, meta);
+        files.add(modelFile);
+
+        Optional<Forecast> forecast = Optional.empty();
+        Optional<long[][]> confusion = Optional.empty();
+        Evaluator evaluator = new Evaluator(data);
+        if (data.test().isPresent()) {
+            Dataset test = data.test().get();
+            Evaluator.Result r = evaluator.evaluate(model, test, "test_");
+            summary.putAll(r.metrics());
+            Path predictions = runDir.resolve(RunFolder.PREDICTIONS);
+            switch (data.task()) {
+                case FORECAST -> {
+                    Windows raw = data.rawTestWindows().orElseThrow();
+                    ForecastMetrics base = ForecastMetrics.lastValueBaseline(raw);
+                    summary.put("test_baseline_mse", base.mse());
+                    summary.put("test_baseline_mae", base.mae());
+                    summary.put("test_baseline_rmse", base.rmse());
+                    if (base.mapeCount() > 0) {
+                        summary.put("test_baseline_mape", base.mape());
+                    }
+                    List<String> dates = new ArrayList<>();
+                    for (int k = 0; k < raw.count(); k++) {
+                        int row = raw.targetRow(k);
+                        dates.add(raw.series().dates().map(d -> d.get(row)).orElse(Integer.toString(row)));
+                    }
+                    List<String> cols = data.preprocessing().outputNames();
+                    writePredictions(predictions, config.data().dateColumn().orElse("row"), dates, cols, r.actual(),
+                            r.predicted());
+                    forecast = Optional.of(new Forecast(cols, dates, r.actual(), r.predicted()));
+                }
+                case REGRESSION -> {
+                    List<String> ids = new ArrayList<>();
+                    for (int k = 0; k < test.size(); k++) {
+                        ids.add(Integer.toString(k));
+                    }
+                    writePredictions(predictions, "test_index", ids, data.preprocessing().outputNames(), r.actual(),
+                            r.predicted());
+                }
+                case CLASSIFY -> {
+                    confusion = Optional.ofNullable(r.confusion());
+                    writeClassPredictions(predictions, data, r);
+                }
+                case LANGUAGE_MODEL -> {
+                }
+            }
+            if (data.task() != TaskKind.LANGUAGE_MODEL) {
+                files.add(predictions);
+            }
+        }
+        if (data.task() == TaskKind.LANGUAGE_MODEL) {
+            CharVocabulary vocab = CharVocabulary.of(data.preprocessing().vocabulary());
+            String prompt = vocab.decode(new int[] {data.train().batch(new int[] {0}).labels()[0]});
+            String sample = TextGenerator.generate(model, vocab, prompt, 400, 0.8, 0, config.training().seed());
+            Path sampleFile = runDir.resolve(RunFolder.SAMPLE);
+            AtomicFiles.write(sampleFile, (sample + "\n").getBytes(StandardCharsets.UTF_8));
+            files.add(sampleFile);
+        }
+        ObjectNode s = JSON.createObjectNode();
+        s.put("steps", pos.step);
+        s.put("epochs", pos.epoch);
+        summary.forEach((k, v) -> {
+            if (Double.isFinite(v)) {
+                s.put(k, v);
+            } else {
+                s.putNull(k);
+            }
+        });
+        Path summaryFile = runDir.resolve(RunFolder.SUMMARY);
+        AtomicFiles.write(summaryFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s));
+        files.add(runDir.resolve(MetricsLog.CSV));
+        files.add(summaryFile);
+        return new Result(runDir, config, true, pos.step, seconds, metrics.rows(), summary, forecast, confusion,
+                data.preprocessing().classes(), files);
+    }
+
+    private static void writePredictions(Path file, String keyName, List<String> keys, List<String> columns,
+                                         double[] actual, double[] predicted) throws IOException {
+        StringBuilder sb = new StringBuilder(Csv.cell(keyName));
+        for (String c : columns) {
+            sb.append(',').append(Csv.cell("actual_" + c)).append(',').append(Csv.cell("predicted_" + c));
+        }
+        sb.append('\n');
+        int o = columns.size();
+        for (int k = 0; k < keys.size(); k++) {
+            sb.append(Csv.cell(keys.get(k)));
+            for (int j = 0; j < o; j++) {
+                sb.append(',').append(Csv.number(actual[k * o + j])).append(',').append(Csv.number(predicted[k * o + j]));
+            }
+            sb.append('\n');
+        }
+        AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void writeClassPredictions(Path file, JobData data, Evaluator.Result r) throws IOException {
+        List<String> classes = data.preprocessing().classes();
+        List<String> ids = data.testIds().orElse(null);
+        StringBuilder sb = new StringBuilder(ids == null ? "test_index" : "sequence").append(",actual,predicted\n");
+        for (int k = 0; k < r.predictedClasses().length; k++) {
+            sb.append(Csv.cell(ids == null ? Integer.toString(k) : ids.get(k))).append(',')
+                    .append(Csv.cell(classes.get(r.actualClasses()[k]))).append(',')
+                    .append(Csv.cell(classes.get(r.predictedClasses()[k]))).append('\n');
+        }
+        AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+}

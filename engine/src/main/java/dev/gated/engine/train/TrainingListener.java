@@ -1,0 +1,86 @@
+package dev.gated.engine.train;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What the training loop reports while it runs: progress bars, log lines and JSON event logs are listeners.
+ * Every method has an empty default; calls come from the training thread, in order.
+ */
+public interface TrainingListener {
+    /** Once, before the first step (also when resuming; then {@code startStep} is above 0). */
+    default void onStart(Start start) {
+    }
+
+    /** After every optimizer step. */
+    default void onStep(Step step) {
+    }
+
+    /** After each epoch's validation. */
+    default void onEpoch(Epoch epoch) {
+    }
+
+    /** After a checkpoint was written ({@code kind}: step, last or best). */
+    default void onCheckpoint(Path file, String kind, long step) {
+    }
+
+    /** Something the user should know that does not stop the run. */
+    default void onWarning(String message) {
+    }
+
+    /** Once, after the last epoch and the final evaluation. */
+    default void onEnd(End end) {
+    }
+
+    /**
+     * @param runDir          the run folder
+     * @param backend         the backend's description, e.g. "cpu (pure Java, 2 threads)"
+     * @param backendReason   why that backend was chosen
+     * @param parameters      trainable scalars in the model
+     * @param trainExamples   examples in the training split
+     * @param stepsPerEpoch   optimizer steps per epoch
+     * @param epochs          epochs in the whole run
+     * @param startStep       steps already done (0 unless resuming)
+     * @param resumedFrom     the checkpoint resumed from, or null
+     */
+    record Start(Path runDir, String backend, String backendReason, long parameters, int trainExamples,
+                 long stepsPerEpoch, int epochs, long startStep, Path resumedFrom) {
+        public long totalSteps() {
+            return stepsPerEpoch * epochs;
+        }
+    }
+
+    /**
+     * @param epoch          1-based epoch
+     * @param step           1-based optimizer step in the whole run
+     * @param batchInEpoch   1-based batch within the epoch
+     * @param loss           the batch's training loss
+     * @param samplesPerSecond training throughput since this process started training
+     * @param elapsedSeconds seconds since this process started training
+     * @param etaSeconds     estimated seconds to the end of training
+     */
+    record Step(int epoch, long step, long batchInEpoch, double loss, double samplesPerSecond,
+                double elapsedSeconds, double etaSeconds) {
+    }
+
+    /**
+     * @param epoch    1-based epoch just finished
+     * @param step     optimizer steps done
+     * @param metrics  train_loss, val_loss and the task's validation metrics (e.g. val_mae, val_accuracy), in
+     *                 the order they are written to metrics.csv
+     * @param improved whether the monitored validation loss improved (a new {@code best} checkpoint)
+     * @param seconds  wall time of the epoch
+     */
+    record Epoch(int epoch, long step, Map<String, Double> metrics, boolean improved, double seconds) {
+    }
+
+    /**
+     * @param runDir   the run folder
+     * @param steps    optimizer steps done in the whole run
+     * @param seconds  training wall time of this process
+     * @param summary  final metrics (best validation loss, test metrics, baselines), in display order
+     * @param files    files written to the run folder that a user will want to open (plots, weights, metrics)
+     */
+    record End(Path runDir, long steps, double seconds, Map<String, Double> summary, java.util.List<Path> files) {
+    }
+}
