@@ -20,6 +20,10 @@ final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "JOB",
+            description = "A job file: also show which backend it would use (its training.device) and why.")
+    java.nio.file.Path job;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -48,6 +52,10 @@ final class InfoCommand implements Callable<Integer> {
         out.println("device selection:");
         for (DeviceMode mode : DeviceMode.values()) {
             out.printf(Locale.ROOT, "  --device %-4s -> %s%n", mode, selection(mode));
+        }
+        if (job != null) {
+            DeviceMode mode = dev.gated.engine.config.JobFiles.load(job).training().device();
+            out.printf(Locale.ROOT, "job %s (training.device: %s) -> %s%n", job, mode, selection(mode));
         }
         return Gated.OK;
     }

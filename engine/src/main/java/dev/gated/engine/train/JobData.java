@@ -10,20 +10,14 @@ import dev.gated.engine.data.sequences.LabeledSequences;
 import dev.gated.engine.data.text.CharCorpus;
 import dev.gated.engine.data.text.CharVocabulary;
 import dev.gated.engine.data.timeseries.ChronologicalSplit;
+import dev.gated.engine.data.timeseries.CsvParser;
 import dev.gated.engine.data.timeseries.DataFormatException;
 import dev.gated.engine.data.timeseries.Standardizer;
 import dev.gated.engine.data.timeseries.TimeSeries;
 import dev.gated.engine.data.timeseries.TimeSeriesCsv;
 import dev.gated.engine.data.timeseries.Windows;
 import dev.gated.engine.model.Objective;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -132,47 +126,45 @@ public final class JobData {
             warnings.add(all.truncated() + " sequences were longer than max_length " + d.maxLength().orElse(0)
                     + "; their last " + d.maxLength().orElse(0) + " steps were kept");
         }
-        int[][] idx = shuffledSplit(all.size(), d.split(), seed);
-        LabeledSequences train = all.subset(idx[0]);
-        LabeledSequences val = all.subset(idx[1]);
-        LabeledSequences test = all.subset(idx[2]);
-        double[] mean = new double[0];
-        double[] std = new double[0];
-        if (d.standardize()) {
-            double[][] ms = train.featureMeanStd();
-            mean = ms[0];
-            std = ms[1];
-            train = train.standardized(mean, std);
-            val = val.standardized(mean, std);
-            test = test.standardized(mean, std);
-        }
-        Preprocessing pre = new Preprocessing(Map.of(), mean, std, d.inputColumns(), List.of(), all.classes(),
+        Parts<LabeledSequences> p = Parts.of(all.size(), d, seed, all::subset, LabeledSequences::featureMeanStd,
+                LabeledSequences::standardized);
+        Preprocessing pre = new Preprocessing(Map.of(), p.mean, p.std, d.inputColumns(), List.of(), all.classes(),
                 List.of());
-        return new JobData(TaskKind.CLASSIFY, train, val, test, pre, warnings, null, null, test.sequenceIds());
+        return new JobData(TaskKind.CLASSIFY, p.train, p.val, p.test, pre, warnings, null, null,
+                p.test.sequenceIds());
     }
 
     private static JobData arrays(DataConfig d, Path dir, boolean classification, long seed) {
         NpyArrays all = NpyArrays.read(dir, classification);
-        int[][] idx = shuffledSplit(all.size(), d.split(), seed);
-        NpyArrays train = all.subset(idx[0]);
-        NpyArrays val = all.subset(idx[1]);
-        NpyArrays test = all.subset(idx[2]);
-        double[] mean = new double[0];
-        double[] std = new double[0];
-        if (d.standardize()) {
-            double[][] ms = train.featureMeanStd();
-            mean = ms[0];
-            std = ms[1];
-            train = train.standardized(mean, std);
-            val = val.standardized(mean, std);
-            test = test.standardized(mean, std);
-        }
+        Parts<NpyArrays> p = Parts.of(all.size(), d, seed, all::subset, NpyArrays::featureMeanStd,
+                NpyArrays::standardized);
         List<String> inputs = names("x", all.inputSize());
         List<String> outputs = classification ? List.of() : names("y", all.outputSize());
-        Preprocessing pre = new Preprocessing(Map.of(), mean, std, inputs, outputs,
+        Preprocessing pre = new Preprocessing(Map.of(), p.mean, p.std, inputs, outputs,
                 classification ? all.classes() : List.of(), List.of());
-        return new JobData(classification ? TaskKind.CLASSIFY : TaskKind.REGRESSION, train, val, test, pre, List.of(),
-                null, null, null);
+        return new JobData(classification ? TaskKind.CLASSIFY : TaskKind.REGRESSION, p.train, p.val, p.test, pre,
+                List.of(), null, null, null);
+    }
+
+    /** The shuffled split of independent examples, standardized with the training part's statistics if asked. */
+    private record Parts<D>(D train, D val, D test, double[] mean, double[] std) {
+        interface Standardize<D> {
+            D apply(D data, double[] mean, double[] std);
+        }
+
+        static <D> Parts<D> of(int n, DataConfig d, long seed, java.util.function.Function<int[], D> subset,
+                               java.util.function.Function<D, double[][]> meanStd, Standardize<D> standardize) {
+            int[][] idx = shuffledSplit(n, d.split(), seed);
+            D train = subset.apply(idx[0]);
+            D val = subset.apply(idx[1]);
+            D test = subset.apply(idx[2]);
+            if (!d.standardize()) {
+                return new Parts<>(train, val, test, new double[0], new double[0]);
+            }
+            double[][] ms = meanStd.apply(train);
+            return new Parts<>(standardize.apply(train, ms[0], ms[1]), standardize.apply(val, ms[0], ms[1]),
+                    standardize.apply(test, ms[0], ms[1]), ms[0], ms[1]);
+        }
     }
 
     private static List<String> names(String prefix, int n) {
@@ -184,7 +176,7 @@ public final class JobData {
     }
 
     private static JobData text(DataConfig d, Path path) {
-        String text = readText(path);
+        String text = CsvParser.readUtf8(path, "a UTF-8 text file");
         int n = text.codePointCount(0, text.length());
         ChronologicalSplit split = new ChronologicalSplit(d.split().train(), d.split().validation());
         int trainEnd = split.trainRows(n);
@@ -239,19 +231,7 @@ public final class JobData {
         return sb.toString();
     }
 
-    static String readText(Path path) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(path))).toString();
-        } catch (NoSuchFileException e) {
-            throw new DataFormatException(path + ": expected a UTF-8 text file, found no such file");
-        } catch (CharacterCodingException e) {
-            throw new DataFormatException(path + ": expected UTF-8 text, found bytes that are not UTF-8");
-        } catch (IOException e) {
-            throw new UncheckedIOException(path + ": cannot read: " + e.getMessage(), e);
-        }
-    }
-
-    /** Indices of the train, validation and test parts after a seeded shuffle of {@code n} examples. */
+    /** Indices of the train, validation and test parts, drawn by a seeded shuffle of {@code n} examples. */
     static int[][] shuffledSplit(int n, Split split, long seed) {
         int[] order = Shuffle.permutation(n, new SplittableRandom(seed ^ 0x5eed5eedL));
         ChronologicalSplit sizes = new ChronologicalSplit(split.train(), split.validation());
@@ -261,9 +241,15 @@ public final class JobData {
             throw new DataFormatException("the data has " + n + " examples; the train fraction " + split.train()
                     + " leaves none for training");
         }
-        return new int[][] {java.util.Arrays.copyOfRange(order, 0, train),
+        // The shuffle decides which part an example goes to; within a part the file order is kept, so
+        // `shuffle: false` trains in file order.
+        int[][] parts = {java.util.Arrays.copyOfRange(order, 0, train),
                 java.util.Arrays.copyOfRange(order, train, train + val),
                 java.util.Arrays.copyOfRange(order, train + val, n)};
+        for (int[] part : parts) {
+            java.util.Arrays.sort(part);
+        }
+        return parts;
     }
 
     public TaskKind task() {
