@@ -76,19 +76,20 @@ final class TrainCommand implements Callable<Integer> {
         TrainingJob.Result result;
         try {
             result = TrainingJob.run(options, reporter, stop::get);
+            if (!result.finished()) {
+                out.printf("stopped at step %d; a checkpoint was written. Continue with: gated train %s --resume%n",
+                        result.steps(), job);
+                out.flush();
+                return Gated.INTERRUPTED;
+            }
         } finally {
+            // Lets a waiting shutdown hook return: the checkpoint is on disk by now.
             done.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // the JVM is already exiting: the hook has run or is running
             }
-        }
-        if (!result.finished()) {
-            out.printf("stopped at step %d; a checkpoint was written. Continue with: gated train %s --resume%n",
-                    result.steps(), job);
-            out.flush();
-            return Gated.INTERRUPTED;
         }
         List<Path> files = new ArrayList<>(plots(result));
         files.addAll(result.files());

@@ -5,8 +5,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * float32 gate kernels on the Vector API: exp and tanh go to the JDK's vectorised math stubs, about 10x
- * faster than scalar Math.exp. Hidden units past the last full vector use the scalar kernels; which path
+ * float32 gate kernels on the Vector API, with exp and tanh computed in vector registers from adds and multiplies
+ * (several times faster than scalar Math.exp, and bit-identical whether interpreted or JIT-compiled). Hidden units past the last full vector use the scalar kernels; which path
  * a unit takes depends only on its index, so results stay independent of batching and thread count.
  * Loaded only when the jdk.incubator.vector module is present (see {@link CpuKernels}).
  */
@@ -59,11 +59,42 @@ final class F32VectorKernels extends F32Kernels {
     }
 
     private static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(S, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+        return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f));
     }
 
+    /** tanh(x) = sign(x) * (1 - e) / (1 + e) with e = exp(-2|x|): no overflow, error about 2 ulp. */
     private static FloatVector tanh(FloatVector x) {
-        return x.lanewise(VectorOperators.TANH);
+        FloatVector e = exp(x.abs().mul(-2f));
+        FloatVector t = FloatVector.broadcast(S, 1f).sub(e).div(e.add(1f));
+        return t.blend(t.neg(), x.compare(VectorOperators.LT, 0f));
+    }
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** 1.5 * 2^23: adding and subtracting it rounds a float below 2^22 to the nearest integer. */
+    private static final float ROUND = 12582912f;
+
+    /**
+     * exp(x) from adds and multiplies only (Cephes' expf: x = n*ln2 + r, |r| <= ln2/2, a degree-6 polynomial for
+     * e^r, then 2^n through the exponent bits), so it rounds identically in the interpreter and in JIT-compiled
+     * code. The JDK's lanewise EXP/TANH do not: compiled they call vector math stubs, interpreted they fall back to
+     * scalar Math per lane, which may differ in the last bit, and that broke bit-exact resumption of a training run.
+     * Inputs are clamped to [-87.3, 88.37] (results from about 1.2e-38 to 2^127.5).
+     */
+    private static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(-87.33654f).min(88.37626f);
+        FloatVector n = xc.mul(LOG2E).add(ROUND).sub(ROUND);
+        FloatVector r = xc.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+        FloatVector p = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
+        p = p.mul(r).add(8.3334519073e-3f);
+        p = p.mul(r).add(4.1665795894e-2f);
+        p = p.mul(r).add(1.6666665459e-1f);
+        p = p.mul(r).add(5.0000001201e-1f);
+        p = p.mul(r.mul(r)).add(r).add(1f);
+        FloatVector pow2 = ((jdk.incubator.vector.IntVector) n.convert(VectorOperators.F2I, 0)).add(127)
+                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(pow2); // max/min keep NaN (Math.max semantics), so NaN stays NaN
     }
 
     /** 1 - x*x. */
