@@ -119,7 +119,18 @@ final class Evaluator {
         return new Result(m, predicted, actual, predictedClasses, actualClasses, confusion);
     }
 
-    private static double[] toDouble(float[] f) {
+    /** The naive last-value forecast's errors on the test windows (original units), as {@code test_baseline_*}. */
+    static void putBaseline(Map<String, Double> m, dev.gated.engine.data.timeseries.Windows rawTest) {
+        ForecastMetrics base = ForecastMetrics.lastValueBaseline(rawTest);
+        m.put("test_baseline_mse", base.mse());
+        m.put("test_baseline_mae", base.mae());
+        m.put("test_baseline_rmse", base.rmse());
+        if (base.mapeCount() > 0) {
+            m.put("test_baseline_mape", base.mape());
+        }
+    }
+
+    static double[] toDouble(float[] f) {
         double[] d = new double[f.length];
         for (int i = 0; i < f.length; i++) {
             d[i] = f[i];

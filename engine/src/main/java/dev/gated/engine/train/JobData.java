@@ -257,6 +257,11 @@ public final class JobData {
     }
 
     public Objective objective() {
+        return objective(task);
+    }
+
+    /** What the model is trained to do for a task: forecasting and regression are both regression. */
+    static Objective objective(TaskKind task) {
         return switch (task) {
             case FORECAST, REGRESSION -> Objective.REGRESSION;
             case CLASSIFY -> Objective.CLASSIFICATION;

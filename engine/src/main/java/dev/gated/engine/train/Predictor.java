@@ -86,7 +86,7 @@ public final class Predictor {
             int[] lengths = new int[b];
             java.util.Arrays.fill(lengths, w);
             float[] out = model.predict(new SequenceBatch(w, b, in, o, x, lengths, new float[b * o]));
-            double[] values = st.isPresent() ? st.get().inverse(d.targetColumns(), out) : toDouble(out);
+            double[] values = st.isPresent() ? st.get().inverse(d.targetColumns(), out) : Evaluator.toDouble(out);
             System.arraycopy(values, 0, predicted, from * o, values.length);
         }
         if (npyOut) {
@@ -210,14 +210,6 @@ public final class Predictor {
             p[i] /= sum;
         }
         return p;
-    }
-
-    private static double[] toDouble(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
     }
 
     private static float[] toFloat(double[] d) {

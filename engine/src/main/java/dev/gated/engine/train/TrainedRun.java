@@ -134,21 +134,13 @@ public record TrainedRun(Path runDir, JobConfig config, Preprocessing preprocess
         String prefix = split.equals("validation") ? "val_" : split + "_";
         Map<String, Double> m = new java.util.LinkedHashMap<>(new Evaluator(data).evaluate(model, d, prefix).metrics());
         if (split.equals("test") && data.rawTestWindows().isPresent()) {
-            dev.gated.engine.data.timeseries.ForecastMetrics base =
-                    dev.gated.engine.data.timeseries.ForecastMetrics.lastValueBaseline(data.rawTestWindows().get());
-            m.put("test_baseline_mse", base.mse());
-            m.put("test_baseline_mae", base.mae());
-            m.put("test_baseline_rmse", base.rmse());
+            Evaluator.putBaseline(m, data.rawTestWindows().get());
         }
         return m;
     }
 
     public Objective objective() {
-        return switch (config.task().kind()) {
-            case FORECAST, REGRESSION -> Objective.REGRESSION;
-            case CLASSIFY -> Objective.CLASSIFICATION;
-            case LANGUAGE_MODEL -> Objective.LANGUAGE_MODEL;
-        };
+        return JobData.objective(config.task().kind());
     }
 
     public int inputSize() {

@@ -14,7 +14,6 @@ import dev.gated.engine.config.TaskKind;
 import dev.gated.engine.config.TrainingConfig;
 import dev.gated.engine.data.Dataset;
 import dev.gated.engine.data.text.CharVocabulary;
-import dev.gated.engine.data.timeseries.ForecastMetrics;
 import dev.gated.engine.data.timeseries.Windows;
 import dev.gated.engine.io.AtomicFiles;
 import dev.gated.engine.io.HostTensor;
@@ -251,13 +250,7 @@ public final class TrainingJob {
             switch (data.task()) {
                 case FORECAST -> {
                     Windows raw = data.rawTestWindows().orElseThrow();
-                    ForecastMetrics base = ForecastMetrics.lastValueBaseline(raw);
-                    summary.put("test_baseline_mse", base.mse());
-                    summary.put("test_baseline_mae", base.mae());
-                    summary.put("test_baseline_rmse", base.rmse());
-                    if (base.mapeCount() > 0) {
-                        summary.put("test_baseline_mape", base.mape());
-                    }
+                    Evaluator.putBaseline(summary, raw);
                     List<String> dates = new ArrayList<>();
                     for (int k = 0; k < raw.count(); k++) {
                         int row = raw.targetRow(k);
