@@ -147,6 +147,8 @@ final class CpuOps {
                 return 1.0 / (1.0 + Math.exp(-v));
             case RELU:
                 return v > 0 ? v : 0;
+            case SIGN:
+                return Math.signum(v);
             default:
                 throw new IllegalArgumentException("op: unknown unary op " + op);
         }
@@ -175,6 +177,8 @@ final class CpuOps {
                 return dy * (y * (1 - y));
             case RELU:
                 return x > 0 ? dy : 0;
+            case SIGN:
+                return 0 * dy;
             default:
                 throw new IllegalArgumentException("op: unknown unary op " + op);
         }

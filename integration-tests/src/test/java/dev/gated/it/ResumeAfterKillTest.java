@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The issue's key requirement: on the CPU backend, a run killed with SIGKILL ({@code kill -9}) and resumed with
  * {@code --resume} ends with the same weights, bit for bit, and the same metrics as an uninterrupted run with the
- * same seed. The CLI runs as a separate JVM (the shaded jar when it has been built, else the test class path), so
+ * same seed, with dropout, input noise and reduce-on-plateau switched on. The CLI runs as a separate JVM (the shaded jar when it has been built, else the test class path), so
  * that it can really be killed.
  */
 class ResumeAfterKillTest {
@@ -108,7 +108,7 @@ class ResumeAfterKillTest {
             assertEquals(epochs, metricsA.size(), "A's metrics.jsonl: one line per epoch");
             assertEquals(epochs, metricsB.size(), () -> "B's metrics.jsonl: one line per epoch, got " + metricsB);
             for (int e = 0; e < epochs; e++) {
-                for (String k : List.of("epoch", "step", "train_loss", "val_loss", "val_mae")) {
+                for (String k : List.of("epoch", "step", "train_loss", "val_loss", "val_mae", "lr", "grad_norm")) {
                     JsonNode va = metricsA.get(e).get(k);
                     JsonNode vb = metricsB.get(e).get(k);
                     assertEquals(String.valueOf(va), String.valueOf(vb),
@@ -175,6 +175,8 @@ class ResumeAfterKillTest {
                 "  cell: lstm",
                 "  layers: 2",
                 "  hidden: 16",
+                // Dropout masks are keyed by the step: a resumed run must draw the same ones.
+                "  dropout: {input: 0.05, output: 0.1}",
                 "task:",
                 "  kind: forecast",
                 "training:",
@@ -185,6 +187,9 @@ class ResumeAfterKillTest {
                 "  shuffle: true",
                 "  seed: 5",
                 "  clip_grad_norm: 1.0",
+                // Reduce-on-plateau's state and the input noise must survive the kill too.
+                "  lr_schedule: {kind: reduce_on_plateau, patience: 0, factor: 0.5}",
+                "  input_noise: 0.01",
                 "  checkpoint_every_steps: 7",
                 "  device: cpu",
                 "output:",

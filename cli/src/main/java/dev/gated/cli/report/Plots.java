@@ -57,7 +57,8 @@ public final class Plots {
     static final int SERIES_HEIGHT = 420;
 
     /** Keys of an epoch row that are not metrics, or too many to plot one by one. */
-    private static final Set<String> NOT_PLOTTED = Set.of("epoch", "step", "lr", "seconds", "samples_per_s");
+    private static final Set<String> NOT_PLOTTED = Set.of("epoch", "step", "lr", "seconds", "samples_per_s",
+            "grad_norm_max");
     private static final List<String> NOT_PLOTTED_PREFIXES = List.of("val_precision_", "val_recall_");
 
     private static final Color ACTUAL_COLOR = new Color(0x33, 0x33, 0x33);
@@ -73,7 +74,7 @@ public final class Plots {
      * {@code train_loss} and {@code val_loss} against the epoch; then one chart per other metric in the order the
      * keys first appear (at most {@value #MAX_CURVE_CHARTS} charts in all). A {@code val_X} metric shares its chart
      * with {@code train_X} when the rows have both. {@code epoch}, {@code step}, {@code lr}, {@code seconds},
-     * {@code samples_per_s} and the per-class {@code val_precision_*}/{@code val_recall_*} are not drawn. A chart's
+     * {@code samples_per_s}, {@code grad_norm_max} and the per-class {@code val_precision_*}/{@code val_recall_*} are not drawn. A chart's
      * y axis is logarithmic when all its values are positive and span more than a factor of 100.
      *
      * @param epochRows one map per epoch, as in metrics.csv; a row may lack keys, and missing, null or non-finite

@@ -1,6 +1,8 @@
 package dev.gated.engine.config;
 
 import dev.gated.engine.io.AtomicFiles;
+import dev.gated.engine.model.EarlyStopping;
+import dev.gated.engine.model.LrSchedule;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -104,18 +106,25 @@ public final class JobFiles {
         int eq = override.indexOf('=');
         String path = eq < 0 ? override : override.substring(0, eq).strip();
         String[] parts = path.split("\\.", -1);
-        if (eq < 0 || parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
-            problems.add(new Problem(at, null, "expected section.key=value (like training.learning_rate=0.01)"));
+        if (eq < 0 || parts.length < 2 || parts.length > 3 || java.util.Arrays.stream(parts).anyMatch(String::isEmpty)) {
+            problems.add(new Problem(at, null, "expected section.key=value (like training.learning_rate=0.01) or "
+                    + "section.key.key=value (like training.lr_schedule.kind=cosine)"));
             return root;
         }
-        List<String> keys = Schema.SECTIONS.get(parts[0]);
+        List<String> keys = Schema.topLevel().contains(parts[0]) ? Schema.SECTIONS.get(parts[0]) : null;
         if (keys == null) {
-            problems.add(new Problem(at, null, Schema.unknownKey(parts[0], "the job file",
-                    List.copyOf(Schema.SECTIONS.keySet()))));
+            problems.add(new Problem(at, null, Schema.unknownKey(parts[0], "the job file", Schema.topLevel())));
             return root;
         }
         if (!keys.contains(parts[1])) {
             problems.add(new Problem(at, null, Schema.unknownKey(parts[1], parts[0], keys)));
+            return root;
+        }
+        List<String> subKeys = Schema.SECTIONS.get(parts[0] + "." + parts[1]);
+        if (parts.length == 3 && (subKeys == null || !subKeys.contains(parts[2]))) {
+            problems.add(new Problem(at, null, subKeys == null ? "'" + parts[0] + "." + parts[1] + "' is a single "
+                    + "value, not a mapping; expected " + parts[0] + "." + parts[1] + "=value"
+                    : Schema.unknownKey(parts[2], parts[0] + "." + parts[1], subKeys)));
             return root;
         }
         Node value;
@@ -138,7 +147,24 @@ public final class JobFiles {
             sectionMap = new Node.MapNode(at);
             map.fields().put(parts[0], new Node.Field(parts[0], at, sectionMap));
         }
-        sectionMap.fields().put(parts[1], new Node.Field(parts[1], at, value));
+        if (parts.length == 2) {
+            sectionMap.fields().put(parts[1], new Node.Field(parts[1], at, value));
+            return root;
+        }
+        Node.Field sub = sectionMap.fields().get(parts[1]);
+        Node.MapNode subMap;
+        if (sub != null && sub.value() instanceof Node.MapNode m) {
+            subMap = m;
+        } else {
+            // A shorthand `lr_schedule: cosine` becomes {kind: cosine} so that a nested override can extend it.
+            subMap = new Node.MapNode(at);
+            if (sub != null && sub.value() instanceof Node.ScalarNode sc && sc.value() instanceof String
+                    && parts[1].equals("lr_schedule")) {
+                subMap.fields().put("kind", new Node.Field("kind", sub.keyAt(), sc));
+            }
+            sectionMap.fields().put(parts[1], new Node.Field(parts[1], at, subMap));
+        }
+        subMap.fields().put(parts[2], new Node.Field(parts[2], at, value));
         return root;
     }
 
@@ -186,6 +212,14 @@ public final class JobFiles {
         model.put("bidirectional", m.bidirectional());
         model.put("head", JobReader.key(m.head()));
         model.put("init_from", m.initFrom().map(Path::toString).orElse(null));
+        ObjectNode init = model.putObject("init");
+        init.put("weights", JobReader.key(m.init().weights()));
+        init.put("recurrent", m.init().orthogonal() ? "orthogonal" : "same");
+        init.put("forget_bias", m.init().forgetBias().orElse(null));
+        init.put("head", JobReader.key(m.init().head()));
+        ObjectNode dropout = model.putObject("dropout");
+        dropout.put("input", m.dropout().input());
+        dropout.put("output", m.dropout().output());
         root.putObject("task").put("kind", JobReader.key(c.task().kind()));
         TrainingConfig t = c.training();
         ObjectNode training = root.putObject("training");
@@ -201,6 +235,23 @@ public final class JobFiles {
         training.put("device", JobReader.key(t.device()));
         training.put("checkpoint_every_steps", t.checkpointEverySteps().orElse(null));
         training.put("keep_checkpoints", t.keepCheckpoints());
+        training.put("clip_grad_value", t.clipGradValue().orElse(null));
+        training.put("l1", t.l1());
+        training.put("l2", t.l2());
+        training.put("penalize_biases", t.penalizeBiases());
+        training.put("input_noise", t.inputNoise());
+        writeSchedule(training.putObject("lr_schedule"), t.lrSchedule());
+        if (t.earlyStopping().isPresent()) {
+            EarlyStopping e = t.earlyStopping().get();
+            ObjectNode es = training.putObject("early_stopping");
+            es.put("metric", e.metric());
+            es.put("mode", e.max() ? "max" : "min");
+            es.put("patience", e.patience());
+            es.put("min_delta", e.minDelta());
+            es.put("restore_best", e.restoreBest());
+        } else {
+            training.putNull("early_stopping");
+        }
         ObjectNode output = root.putObject("output");
         output.put("dir", c.output().dir().toString());
         output.put("name", c.output().name());
@@ -229,6 +280,32 @@ public final class JobFiles {
                     + mapper.writeValueAsString(root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeSchedule(ObjectNode o, LrSchedule schedule) {
+        o.put("kind", schedule.kind());
+        if (schedule instanceof LrSchedule.Step st) {
+            o.put("step_size", st.stepSize());
+            o.put("gamma", st.gamma());
+        } else if (schedule instanceof LrSchedule.Exponential e) {
+            o.put("gamma", e.gamma());
+        } else if (schedule instanceof LrSchedule.Cosine c) {
+            o.put("warmup_steps", c.warmupSteps());
+            o.put("min_lr", c.minLr());
+        } else if (schedule instanceof LrSchedule.OneCycle c) {
+            o.put("max_lr", c.maxLr().orElse(null));
+            o.put("pct_start", c.pctStart());
+            o.put("div_factor", c.divFactor());
+            o.put("final_div_factor", c.finalDivFactor());
+        } else if (schedule instanceof LrSchedule.ReduceOnPlateau r) {
+            o.put("metric", r.metric());
+            o.put("mode", r.max() ? "max" : "min");
+            o.put("factor", r.factor());
+            o.put("patience", r.patience());
+            o.put("threshold", r.threshold());
+            o.put("cooldown", r.cooldown());
+            o.put("min_lr", r.minLr());
         }
     }
 

@@ -6,6 +6,11 @@ import dev.gated.engine.backend.DeviceMode;
 
 import dev.gated.engine.data.timeseries.NanPolicy;
 
+import dev.gated.engine.model.Dropout;
+import dev.gated.engine.model.EarlyStopping;
+import dev.gated.engine.model.Init;
+import dev.gated.engine.model.LrSchedule;
+
 import dev.gated.engine.rnn.CellType;
 
 import java.math.BigInteger;
@@ -23,6 +28,8 @@ import java.util.function.DoublePredicate;
 final class JobReader {
     private final List<Problem> problems;
     private final String defaultName;
+    /** Sub-mappings already reported as not being mappings (a sub-section may be looked up twice). */
+    private final Set<String> reportedNotMapping = new HashSet<>();
 
     JobReader(List<Problem> problems, String defaultName) {
         this.problems = problems;
@@ -33,13 +40,13 @@ final class JobReader {
     JobConfig read(Node root) {
         if (!(root instanceof Node.MapNode map)) {
             problems.add(new Problem(root.at(), null, "expected a mapping with the sections "
-                    + String.join(", ", Schema.SECTIONS.keySet()) + ", found " + root.describe()));
+                    + String.join(", ", Schema.topLevel()) + ", found " + root.describe()));
             return null;
         }
         for (Node.Field f : map.fields().values()) {
-            if (!Schema.SECTIONS.containsKey(f.key())) {
+            if (!Schema.topLevel().contains(f.key())) {
                 problems.add(new Problem(f.keyAt(), null, Schema.unknownKey(f.key(), "the job file",
-                        List.copyOf(Schema.SECTIONS.keySet()))));
+                        Schema.topLevel())));
             }
         }
         Section data = section(map, "data", true);
@@ -62,6 +69,14 @@ final class JobReader {
                     + t.kind().dataKinds().stream().map(JobReader::key).collect(java.util.stream.Collectors.joining(" or "))
                     + ", found data.kind " + key(d.kind())));
         }
+        if (tr != null && t != null && t.kind() != null) {
+            boolean validation = d == null || d.split().validation() > 0;
+            tr.earlyStopping().ifPresent(es -> checkMetric(training, "early_stopping", es.metric(), t.kind(),
+                    validation));
+            if (tr.lrSchedule() instanceof LrSchedule.ReduceOnPlateau r) {
+                checkMetric(training, "lr_schedule", r.metric(), t.kind(), validation);
+            }
+        }
         if (t != null && t.kind() == TaskKind.LANGUAGE_MODEL && m != null && m.bidirectional()) {
             problems.add(new Problem(model.field("bidirectional").value().at(), "model.bidirectional",
                     "a language model predicts the next character from the past only; expected false, found true"));
@@ -70,6 +85,36 @@ final class JobReader {
             return null;
         }
         return new JobConfig(d, m, t, tr, o);
+    }
+
+    /** The epoch-row metrics a task produces: train_loss, and with a validation split val_loss and the task's. */
+    static List<String> epochMetrics(TaskKind task) {
+        List<String> m = new ArrayList<>(List.of("train_loss", "val_loss"));
+        switch (task) {
+            case FORECAST -> m.addAll(List.of("val_mse", "val_mae", "val_rmse", "val_mape"));
+            case REGRESSION -> m.addAll(List.of("val_mse", "val_mae", "val_rmse"));
+            case CLASSIFY -> m.addAll(List.of("val_accuracy", "val_macro_f1"));
+            case LANGUAGE_MODEL -> m.addAll(List.of("val_perplexity", "val_accuracy"));
+        }
+        return m;
+    }
+
+    private void checkMetric(Section training, String key, String metric, TaskKind task, boolean validation) {
+        Node.Field section = training.field(key);
+        Location at = section.value().at();
+        if (section.value() instanceof Node.MapNode m && m.fields().get("metric") != null) {
+            at = m.fields().get("metric").value().at();
+        }
+        String path = "training." + key + ".metric";
+        List<String> allowed = epochMetrics(task);
+        if (!allowed.contains(metric)) {
+            problems.add(new Problem(at, path, "task " + key(task) + " has no metric '" + metric + "'"
+                    + Suggestions.closest(metric, allowed).map(c -> "; did you mean '" + c + "'?")
+                    .orElse("; expected one of " + String.join(", ", allowed))));
+        } else if (metric.startsWith("val_") && !validation) {
+            problems.add(new Problem(at, path, "'" + metric + "' needs a validation split, but data.split gives "
+                    + "validation 0; monitor train_loss or give the validation part a fraction above 0"));
+        }
     }
 
     private DataConfig readData(Section s) {
@@ -125,10 +170,46 @@ final class JobReader {
             problems.add(new Problem(f.value().at(), "model.init_from",
                     "expected a path to a .safetensors file, found " + f.value().describe()));
         }
-        if (cell == null || head == null) {
+        Init init = readInit(s.sub("init"), cell);
+        Dropout dropout = readDropout(s.sub("dropout"), layers);
+        if (cell == null || head == null || init == null) {
             return null;
         }
-        return new ModelConfig(cell, layers, hidden, bidirectional, head, initFrom);
+        return new ModelConfig(cell, layers, hidden, bidirectional, head, initFrom, init, dropout);
+    }
+
+    private Init readInit(Section s, CellType cell) {
+        if (!s.present()) {
+            return Init.DEFAULT;
+        }
+        Init.Scheme weights = s.enumValue("weights", Init.Scheme.class, Init.Scheme.PYTORCH_DEFAULT);
+        String recurrent = s.choice("recurrent", List.of("same", "orthogonal"), "same");
+        Optional<Double> forgetBias = s.optionalNumber("forget_bias", v -> true, "");
+        if (forgetBias.isPresent() && cell != null && cell != CellType.LSTM) {
+            problems.add(new Problem(s.field("forget_bias").keyAt(), "model.init.forget_bias",
+                    "forget_bias applies only to cell lstm (a GRU has no forget gate), found cell " + key(cell)));
+        }
+        Init.Scheme head = s.enumValue("head", Init.Scheme.class, Init.Scheme.PYTORCH_DEFAULT);
+        s.reportUnknownKeys();
+        if (weights == null || head == null || recurrent == null) {
+            return null;
+        }
+        return new Init(weights, recurrent.equals("orthogonal"), forgetBias, head);
+    }
+
+    private Dropout readDropout(Section s, int layers) {
+        if (!s.present()) {
+            return Dropout.NONE;
+        }
+        double input = s.number("input", 0, v -> v >= 0 && v < 1, "in [0, 1)");
+        double output = s.number("output", 0, v -> v >= 0 && v < 1, "in [0, 1)");
+        Node.Field between = s.field("between");
+        if (between != null) {
+            problems.add(new Problem(between.keyAt(), "model.dropout.between", "dropout between stacked layers is "
+                    + "not implemented yet; remove 'between' (input and output dropout are available)"));
+        }
+        s.reportUnknownKeys();
+        return new Dropout(input, output);
     }
 
     private TrainingConfig readTraining(Section s) {
@@ -149,11 +230,126 @@ final class JobReader {
         DeviceMode device = s.enumValue("device", DeviceMode.class, TrainingConfig.DEFAULT_DEVICE);
         Optional<Long> checkpointEvery = s.optionalLong("checkpoint_every_steps", 1, Long.MAX_VALUE);
         int keep = s.intValue("keep_checkpoints", TrainingConfig.DEFAULT_KEEP_CHECKPOINTS, 1);
-        if (optimizer == null || device == null) {
+        Optional<Double> clipValue = s.optionalNumber("clip_grad_value", v -> v > 0, "> 0");
+        double l1 = s.number("l1", 0, v -> v >= 0, ">= 0");
+        double l2 = s.number("l2", 0, v -> v >= 0, ">= 0");
+        boolean penalizeBiases = s.bool("penalize_biases", false);
+        double noise = s.number("input_noise", 0, v -> v >= 0, ">= 0 (the standard deviation)");
+        LrSchedule schedule = readSchedule(s);
+        Optional<EarlyStopping> stopping = readEarlyStopping(s.sub("early_stopping"));
+        if (optimizer == null || device == null || schedule == null || stopping == null) {
             return null;
         }
         return new TrainingConfig(optimizer, lr, momentum, weightDecay, batchSize, epochs, shuffle, seed, clip,
-                device, checkpointEvery, keep);
+                device, checkpointEvery, keep, clipValue, l1, l2, penalizeBiases, noise, schedule, stopping);
+    }
+
+    /** Keys each schedule kind takes (besides kind). */
+    private static final java.util.Map<String, List<String>> SCHEDULE_KEYS = java.util.Map.of(
+            "constant", List.of(),
+            "step", List.of("step_size", "gamma"),
+            "exponential", List.of("gamma"),
+            "cosine", List.of("warmup_steps", "min_lr"),
+            "one_cycle", List.of("max_lr", "pct_start", "div_factor", "final_div_factor"),
+            "reduce_on_plateau", List.of("metric", "mode", "factor", "patience", "threshold", "cooldown", "min_lr"));
+
+    /** {@code lr_schedule: cosine} (defaults) or a mapping with {@code kind}; null after a problem. */
+    private LrSchedule readSchedule(Section training) {
+        Node.Field f = training.field("lr_schedule");
+        if (f == null) {
+            return new LrSchedule.Constant();
+        }
+        Section s;
+        String kind;
+        if (f.value() instanceof Node.ScalarNode sc && sc.value() instanceof String text) {
+            s = new Section("training.lr_schedule", new Node.MapNode(sc.at()), sc.at(), true);
+            kind = checkChoice(text, sc.at(), "training.lr_schedule", LrSchedule.KINDS);
+        } else {
+            s = training.sub("lr_schedule");
+            if (!s.present()) {
+                return null;
+            }
+            kind = s.choice("kind", LrSchedule.KINDS, null);
+        }
+        s.reportUnknownKeys();
+        if (kind == null) {
+            return null;
+        }
+        int before = problems.size();
+        List<String> own = SCHEDULE_KEYS.get(kind);
+        for (String key : Schema.SECTIONS.get("training.lr_schedule")) {
+            Node.Field k = s.field(key);
+            if (k != null && !key.equals("kind") && !own.contains(key)) {
+                problems.add(new Problem(k.keyAt(), "training.lr_schedule." + key, "'" + key + "' does not apply "
+                        + "to lr_schedule kind " + kind + (own.isEmpty() ? ", which takes no settings"
+                        : "; its settings are " + String.join(", ", own))));
+            }
+        }
+        LrSchedule schedule = switch (kind) {
+            case "constant" -> new LrSchedule.Constant();
+            case "step" -> new LrSchedule.Step(s.optionalLong("step_size", 1, Integer.MAX_VALUE)
+                    .map(Long::intValue).orElseGet(() -> {
+                        if (s.field("step_size") == null) {
+                            s.missingKey("step_size", "an integer >= 1, epochs between reductions");
+                        }
+                        return 1;
+                    }), s.number("gamma", 0.1, v -> v > 0 && v <= 1, "in (0, 1]"));
+            case "exponential" -> new LrSchedule.Exponential(s.optionalNumber("gamma", v -> v > 0 && v <= 1,
+                    "in (0, 1]").orElseGet(() -> {
+                        if (s.field("gamma") == null) {
+                            s.missingKey("gamma", "a number in (0, 1], the factor per epoch");
+                        }
+                        return 1.0;
+                    }));
+            case "cosine" -> new LrSchedule.Cosine(s.optionalLong("warmup_steps", 0, Long.MAX_VALUE).orElse(0L),
+                    s.number("min_lr", 0, v -> v >= 0, ">= 0"));
+            case "one_cycle" -> new LrSchedule.OneCycle(s.optionalNumber("max_lr", v -> v > 0, "> 0"),
+                    s.number("pct_start", 0.3, v -> v > 0 && v < 1, "in (0, 1)"),
+                    s.number("div_factor", 25, v -> v > 0, "> 0"),
+                    s.number("final_div_factor", 1e4, v -> v > 0, "> 0"));
+            default -> {
+                String metric = s.optionalString("metric").orElse("val_loss");
+                String mode = s.choice("mode", List.of("min", "max"), EarlyStopping.maxByDefault(metric)
+                        ? "max" : "min");
+                yield new LrSchedule.ReduceOnPlateau(metric, "max".equals(mode),
+                        s.number("factor", 0.1, v -> v > 0 && v < 1, "in (0, 1)"),
+                        s.intValue("patience", 10, 0), s.number("threshold", 1e-4, v -> v >= 0, ">= 0"),
+                        s.intValue("cooldown", 0, 0), s.number("min_lr", 0, v -> v >= 0, ">= 0"));
+            }
+        };
+        return problems.size() > before ? null : schedule;
+    }
+
+    /** Empty when not given; null after a problem. */
+    private Optional<EarlyStopping> readEarlyStopping(Section s) {
+        if (!s.present()) {
+            return s.map == null && s.given ? null : Optional.empty();
+        }
+        int before = problems.size();
+        String metric = s.optionalString("metric").orElse("val_loss");
+        String mode = s.choice("mode", List.of("min", "max"), EarlyStopping.maxByDefault(metric) ? "max" : "min");
+        Optional<Long> patience = s.optionalLong("patience", 1, Integer.MAX_VALUE);
+        if (s.field("patience") == null) {
+            s.missingKey("patience", "an integer >= 1, epochs without improvement before stopping");
+        }
+        double minDelta = s.number("min_delta", 0, v -> v >= 0, ">= 0");
+        boolean restore = s.bool("restore_best", true);
+        s.reportUnknownKeys();
+        if (problems.size() > before || patience.isEmpty()) {
+            return null;
+        }
+        return Optional.of(new EarlyStopping(metric, "max".equals(mode), patience.get().intValue(), minDelta,
+                restore));
+    }
+
+    /** {@code text} if it is one of {@code allowed}, else null after a problem with "did you mean". */
+    private String checkChoice(String text, Location at, String path, List<String> allowed) {
+        if (allowed.contains(text)) {
+            return text;
+        }
+        problems.add(new Problem(at, path, "expected one of " + String.join(", ", allowed) + ", found '" + text + "'"
+                + Suggestions.closest(text, allowed).map(c -> "; did you mean '" + c + "'?").orElse("")));
+        return null;
     }
 
     private OutputConfig readOutput(Section s) {
@@ -203,6 +399,8 @@ final class JobReader {
         private final Node.MapNode map;
         private final Location at;
         private final boolean present;
+        /** For a mapping inside a section: the key was written (with a value that may be wrong). */
+        private boolean given;
 
         Section(String name, Node.MapNode map, Location at, boolean present) {
             this.name = name;
@@ -213,6 +411,48 @@ final class JobReader {
 
         boolean present() {
             return present;
+        }
+
+        /**
+         * The mapping under {@code key} as a section named {@code name.key}: absent (not present) when the key is
+         * left out, reported and absent when it is not a mapping.
+         */
+        Section sub(String key) {
+            Node.Field f = field(key);
+            String subName = name + "." + key;
+            if (f == null) {
+                return new Section(subName, null, at, false);
+            }
+            if (f.value() instanceof Node.MapNode m) {
+                return new Section(subName, m, m.at(), true);
+            }
+            Section s = new Section(subName, null, f.value().at(), false);
+            s.given = true;
+            if (!reportedNotMapping.contains(subName)) {
+                reportedNotMapping.add(subName);
+                wrong(f, "a mapping with the keys " + String.join(", ", Schema.SECTIONS.get(subName)));
+            }
+            return s;
+        }
+
+        /** One of {@code allowed} (a string), or {@code fallback}; null after a problem (or when required). */
+        String choice(String key, List<String> allowed, String fallback) {
+            Node.Field f = field(key);
+            if (f == null) {
+                if (fallback == null && present) {
+                    missing(key, "one of " + String.join(", ", allowed));
+                }
+                return fallback;
+            }
+            if (f.value() instanceof Node.ScalarNode s && s.value() instanceof String text) {
+                return checkChoice(text, s.at(), path(key), allowed);
+            }
+            wrong(f, "one of " + String.join(", ", allowed));
+            return null;
+        }
+
+        void missingKey(String key, String expected) {
+            missing(key, expected);
         }
 
         Node.Field field(String key) {

@@ -1,5 +1,7 @@
 package dev.gated.engine.config;
 
+import dev.gated.engine.model.Dropout;
+import dev.gated.engine.model.Init;
 import dev.gated.engine.rnn.CellType;
 
 import java.nio.file.Path;
@@ -19,10 +21,14 @@ import java.util.Optional;
  * <tr><td>{@code head}</td><td>{@code linear}</td><td>{@code linear}</td></tr>
  * <tr><td>{@code init_from}</td><td>path to a {@code .safetensors} file with PyTorch-named weights</td>
  *     <td>none</td></tr>
+ * <tr><td>{@code init}</td><td>mapping: {@code weights}, {@code recurrent}, {@code forget_bias}, {@code head}
+ *     (see {@link Init})</td><td>PyTorch's default</td></tr>
+ * <tr><td>{@code dropout}</td><td>mapping: {@code input}, {@code output} probabilities in [0, 1)
+ *     (see {@link Dropout})</td><td>none</td></tr>
  * </table>
  */
 public record ModelConfig(CellType cell, int layers, int hidden, boolean bidirectional,
-                          HeadType head, Optional<Path> initFrom) {
+                          HeadType head, Optional<Path> initFrom, Init init, Dropout dropout) {
     public static final CellType DEFAULT_CELL = CellType.LSTM;
     public static final int DEFAULT_LAYERS = 1;
     public static final int DEFAULT_HIDDEN = 64;
@@ -33,5 +39,13 @@ public record ModelConfig(CellType cell, int layers, int hidden, boolean bidirec
         Objects.requireNonNull(cell, "cell");
         Objects.requireNonNull(head, "head");
         Objects.requireNonNull(initFrom, "initFrom");
+        Objects.requireNonNull(init, "init");
+        Objects.requireNonNull(dropout, "dropout");
+    }
+
+    /** PyTorch's default initialisation, no dropout. */
+    public ModelConfig(CellType cell, int layers, int hidden, boolean bidirectional, HeadType head,
+                       Optional<Path> initFrom) {
+        this(cell, layers, hidden, bidirectional, head, initFrom, Init.DEFAULT, Dropout.NONE);
     }
 }

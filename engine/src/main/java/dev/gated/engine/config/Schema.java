@@ -13,14 +13,27 @@ final class Schema {
 
     static final Map<String, List<String>> SECTIONS = sections();
 
+    /** The top-level sections only (a job file's own keys). */
+    static List<String> topLevel() {
+        return SECTIONS.keySet().stream().filter(k -> !k.contains(".")).toList();
+    }
+
     private static Map<String, List<String>> sections() {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("data", List.of("kind", "path", "input_columns", "target_columns", "date_column", "sequence_column",
                 "label_column", "window", "horizon", "stride", "split", "max_length", "nan_policy", "standardize"));
-        m.put("model", List.of("cell", "layers", "hidden", "bidirectional", "head", "init_from"));
+        m.put("model", List.of("cell", "layers", "hidden", "bidirectional", "head", "init_from", "init", "dropout"));
         m.put("task", List.of("kind"));
         m.put("training", List.of("optimizer", "learning_rate", "momentum", "weight_decay", "batch_size", "epochs",
-                "shuffle", "seed", "clip_grad_norm", "device", "checkpoint_every_steps", "keep_checkpoints"));
+                "shuffle", "seed", "clip_grad_norm", "device", "checkpoint_every_steps", "keep_checkpoints",
+                "clip_grad_value", "l1", "l2", "penalize_biases", "input_noise", "lr_schedule", "early_stopping"));
+        // Mappings inside a section, named section.key.
+        m.put("model.init", List.of("weights", "recurrent", "forget_bias", "head"));
+        m.put("model.dropout", List.of("input", "output", "between"));
+        m.put("training.lr_schedule", List.of("kind", "step_size", "gamma", "warmup_steps", "min_lr", "max_lr",
+                "pct_start", "div_factor", "final_div_factor", "metric", "mode", "factor", "patience", "threshold",
+                "cooldown"));
+        m.put("training.early_stopping", List.of("metric", "mode", "patience", "min_delta", "restore_best"));
         m.put("output", List.of("dir", "name", "plots"));
         return java.util.Collections.unmodifiableMap(m);
     }

@@ -1,6 +1,8 @@
 package dev.gated.engine.config;
 
 import dev.gated.engine.backend.DeviceMode;
+import dev.gated.engine.model.EarlyStopping;
+import dev.gated.engine.model.LrSchedule;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -24,11 +26,19 @@ import java.util.Optional;
  * <tr><td>{@code checkpoint_every_steps}</td><td>integer &ge; 1</td><td>none (checkpoints each epoch only)</td></tr>
  * <tr><td>{@code keep_checkpoints}</td><td>integer &ge; 1, step checkpoints kept (oldest removed first)</td>
  *     <td>3</td></tr>
+ * <tr><td>{@code clip_grad_value}</td><td>number &gt; 0, gradients clamped to [-v, v]</td><td>none</td></tr>
+ * <tr><td>{@code l1}, {@code l2}</td><td>numbers &ge; 0, penalties on the weights</td><td>0.0</td></tr>
+ * <tr><td>{@code penalize_biases}</td><td>boolean, penalties on biases too</td><td>{@code false}</td></tr>
+ * <tr><td>{@code input_noise}</td><td>number &ge; 0, sigma of Gaussian noise on training inputs</td><td>0.0</td></tr>
+ * <tr><td>{@code lr_schedule}</td><td>mapping, see {@link LrSchedule}</td><td>constant</td></tr>
+ * <tr><td>{@code early_stopping}</td><td>mapping, see {@link EarlyStopping}</td><td>none</td></tr>
  * </table>
  */
 public record TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
                              int batchSize, int epochs, boolean shuffle, long seed, Optional<Double> clipGradNorm,
-                             DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints) {
+                             DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints,
+                             Optional<Double> clipGradValue, double l1, double l2, boolean penalizeBiases,
+                             double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping) {
     public static final OptimizerKind DEFAULT_OPTIMIZER = OptimizerKind.ADAM;
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final double DEFAULT_MOMENTUM = 0.0;
@@ -45,5 +55,17 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
         Objects.requireNonNull(clipGradNorm, "clipGradNorm");
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(checkpointEverySteps, "checkpointEverySteps");
+        Objects.requireNonNull(clipGradValue, "clipGradValue");
+        Objects.requireNonNull(lrSchedule, "lrSchedule");
+        Objects.requireNonNull(earlyStopping, "earlyStopping");
+    }
+
+    /** The settings without any of the training toolkit's options (no schedule, penalty, noise or stopping). */
+    public TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
+                          int batchSize, int epochs, boolean shuffle, long seed, Optional<Double> clipGradNorm,
+                          DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints) {
+        this(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, shuffle, seed, clipGradNorm, device,
+                checkpointEverySteps, keepCheckpoints, Optional.empty(), 0, 0, false, 0, new LrSchedule.Constant(),
+                Optional.empty());
     }
 }

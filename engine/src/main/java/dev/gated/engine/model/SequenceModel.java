@@ -1,6 +1,8 @@
 package dev.gated.engine.model;
 
 import dev.gated.engine.backend.Backend;
+import dev.gated.engine.backend.BinaryOp;
+import dev.gated.engine.backend.CounterRng;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.backend.Tensor;
 import dev.gated.engine.data.SequenceBatch;
@@ -52,6 +54,10 @@ public final class SequenceModel implements AutoCloseable {
     private final int outputSize;
     private final Objective objective;
     private final RnnPlan plan;
+    private final long seed;
+    private final Dropout dropout;
+    /** The step that keys the dropout masks of {@link #forwardBackward(SequenceBatch)} calls. */
+    private long dropoutCalls;
     /** Parameters and gradients by group (RNN, WEIGHT, BIAS). */
     private final Tensor[] params;
     private final Tensor[] grads;
@@ -63,9 +69,18 @@ public final class SequenceModel implements AutoCloseable {
     /**
      * A model with freshly initialised parameters, drawn from {@code new SplittableRandom(seed)} in PyTorch's
      * order and with its bounds: the RNN tensors (state_dict order) uniform in [-1/sqrt(H), 1/sqrt(H)), then
-     * the head's weight and bias uniform in [-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = D*H.
+     * the head's weight and bias uniform in [-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = D*H; no dropout.
      */
     public SequenceModel(Backend backend, RnnSpec spec, int outputSize, Objective objective, long seed) {
+        this(backend, spec, outputSize, objective, seed, Init.DEFAULT, Dropout.NONE);
+    }
+
+    /**
+     * A model initialised as {@link #SequenceModel(Backend, RnnSpec, int, Objective, long)} and then by
+     * {@code init} ({@link Initializer}), with {@code dropout} in training passes.
+     */
+    public SequenceModel(Backend backend, RnnSpec spec, int outputSize, Objective objective, long seed, Init init,
+                         Dropout dropout) {
         if (backend == null) {
             throw new IllegalArgumentException("backend: required, got null");
         }
@@ -78,6 +93,11 @@ public final class SequenceModel implements AutoCloseable {
         if (objective == null) {
             throw new IllegalArgumentException("objective: required, got null");
         }
+        if (init == null || dropout == null) {
+            throw new IllegalArgumentException("init, dropout: required, got " + init + ", " + dropout);
+        }
+        this.seed = seed;
+        this.dropout = dropout;
         this.backend = backend;
         this.spec = spec;
         this.outputSize = outputSize;
@@ -100,6 +120,7 @@ public final class SequenceModel implements AutoCloseable {
         double headBound = 1 / Math.sqrt(fanIn);
         writeParameter(HEAD_WEIGHT, uniform(rnd, outputSize * fanIn, headBound));
         writeParameter(HEAD_BIAS, uniform(rnd, outputSize, headBound));
+        Initializer.apply(this, init, seed);
     }
 
     /** A regression model (the objective of the original sequence regressor). */
@@ -129,6 +150,10 @@ public final class SequenceModel implements AutoCloseable {
 
     public Objective objective() {
         return objective;
+    }
+
+    public Dropout dropout() {
+        return dropout;
     }
 
     /** Trainable scalars: the RNN's and the head's. */
@@ -258,6 +283,25 @@ public final class SequenceModel implements AutoCloseable {
         return norm;
     }
 
+    /**
+     * Clamps every gradient element to [-clipValue, clipValue], like PyTorch's {@code clip_grad_value_}; composed
+     * from element-wise MIN and MAX against filled tensors, so every backend runs it unchanged.
+     */
+    public void clipGradientValue(double clipValue) {
+        ensureOpen();
+        if (!(clipValue > 0) || !Double.isFinite(clipValue)) {
+            throw new IllegalArgumentException("clipValue: expected a finite number > 0, got " + clipValue);
+        }
+        for (Tensor g : grads) {
+            try (Tensor bound = backend.allocate(g.dtype(), g.shape())) {
+                backend.fill(bound, clipValue);
+                backend.binary(BinaryOp.MIN, g, bound, g);
+                backend.fill(bound, -clipValue);
+                backend.binary(BinaryOp.MAX, g, bound, g);
+            }
+        }
+    }
+
     /** The name of the first parameter whose gradient holds a NaN or infinity, or null when all are finite. */
     public String firstNonFiniteGradient() {
         ensureOpen();
@@ -311,16 +355,34 @@ public final class SequenceModel implements AutoCloseable {
 
     /**
      * The loss on a batch and the gradients of every parameter (overwritten, not accumulated), readable with
-     * {@link #readGradient} and applied by an {@link Optimizer}.
+     * {@link #readGradient} and applied by an {@link Optimizer}. Dropout masks are keyed by a count of these
+     * calls; the trainer uses {@link #forwardBackward(SequenceBatch, long)} with its step instead.
      */
     public double forwardBackward(SequenceBatch batch) {
-        try (Pass s = forward(batch, RnnMode.TRAINING, null)) {
+        return forwardBackward(batch, dropoutCalls++);
+    }
+
+    /**
+     * As {@link #forwardBackward(SequenceBatch)}, with dropout masks keyed by (seed, {@code step}, site): the same
+     * step draws the same masks on every backend and after a resume.
+     */
+    public double forwardBackward(SequenceBatch batch, long step) {
+        if (step < 0) {
+            throw new IllegalArgumentException("step: expected >= 0, got " + step);
+        }
+        try (Pass s = forward(batch, RnnMode.TRAINING, null, step)) {
             Buffers b = s.buffers;
             double loss = loss(s, batch, true);
-            // Head: pred = readout * W^T + bias.
-            backend.gemm(true, false, 1, b.dPred, b.readout, 0, grads[WEIGHT]);
+            // Head: pred = readout * W^T + bias (readout after output dropout, when there is one).
+            backend.gemm(true, false, 1, b.dPred, s.readout, 0, grads[WEIGHT]);
             backend.sumRows(b.dPred, grads[BIAS], false);
-            backend.gemm(false, false, 1, b.dPred, params[WEIGHT], 0, b.dReadout);
+            if (s.outputSeed != null) {
+                backend.gemm(false, false, 1, b.dPred, params[WEIGHT], 0, b.dReadoutPre);
+                // Dropout's backward is the same call on the gradient with the same seed and offset.
+                backend.dropout(b.dReadoutPre, b.dReadout, dropout.output(), s.outputSeed, 0);
+            } else {
+                backend.gemm(false, false, 1, b.dPred, params[WEIGHT], 0, b.dReadout);
+            }
             // Only the steps the head read receive a gradient.
             backend.fill(b.dy, 0);
             backend.scatterAddRows(b.dReadoutRows, s.rows, b.dyRows);
@@ -379,8 +441,24 @@ public final class SequenceModel implements AutoCloseable {
         return n;
     }
 
-    /** RNN forward, gather of the rows the head reads, head; leaves the outputs in the buffers' pred. */
     private Pass forward(SequenceBatch batch, RnnMode mode, State state) {
+        return forward(batch, mode, state, -1);
+    }
+
+    /** Dropout sites, part of each mask's key. */
+    static final int SITE_INPUT = 0;
+    static final int SITE_OUTPUT = 1;
+
+    /** The seed of a dropout mask: a function of the model seed, the step and the site only. */
+    static long dropoutSeed(long seed, long step, int site) {
+        return CounterRng.mix(CounterRng.mix(seed ^ 0xD80F_0A75L) + CounterRng.mix(step) * 31 + site);
+    }
+
+    /**
+     * RNN forward, gather of the rows the head reads, head; leaves the outputs in the buffers' pred. Dropout
+     * applies when {@code dropoutStep >= 0} (training passes only).
+     */
+    private Pass forward(SequenceBatch batch, RnnMode mode, State state, long dropoutStep) {
         ensureOpen();
         if (batch.inputSize() != spec.inputSize()) {
             throw new IllegalArgumentException("batch: expected inputSize " + spec.inputSize() + ", got "
@@ -393,14 +471,31 @@ public final class SequenceModel implements AutoCloseable {
                 : lastStepRows(batch.lengths(), bs, spec.directions());
         Buffers b = buffers(new Geometry(t, bs, rows.length / spec.directions()));
         Tensor x = backend.upload(batch.x(), spec.inputShape(t, bs), spec.dtype());
+        boolean drop = dropoutStep >= 0 && mode == RnnMode.TRAINING;
+        if (drop && dropout.input() > 0) {
+            Tensor raw = x;
+            try {
+                x = backend.allocate(spec.dtype(), raw.shape());
+                backend.dropout(raw, x, dropout.input(), dropoutSeed(seed, dropoutStep, SITE_INPUT), 0);
+            } finally {
+                raw.close();
+            }
+        }
         try {
             RnnTensors io = state == null ? RnnTensors.of(x, b.y)
                     : new RnnTensors(x, b.y, state.h, state.c, state.hNext, state.cNext);
             backend.rnnForward(plan, b.workspace, mode, batch.lengths(), io, params[RNN]);
             backend.gatherRows(b.yRows, rows, b.readoutRows);
-            backend.gemm(false, true, 1, b.readout, params[WEIGHT], 0, b.pred);
+            Tensor readout = b.readout;
+            Long outputSeed = null;
+            if (drop && dropout.output() > 0) {
+                outputSeed = dropoutSeed(seed, dropoutStep, SITE_OUTPUT);
+                backend.dropout(b.readout, b.readoutDropped, dropout.output(), outputSeed, 0);
+                readout = b.readoutDropped;
+            }
+            backend.gemm(false, true, 1, readout, params[WEIGHT], 0, b.pred);
             backend.addRowVector(b.pred, params[BIAS]);
-            return new Pass(b, x, rows);
+            return new Pass(b, x, rows, readout, outputSeed);
         } catch (RuntimeException e) {
             x.close();
             throw e;
@@ -548,7 +643,8 @@ public final class SequenceModel implements AutoCloseable {
     }
 
     /** The per-call tensors of one forward pass. */
-    private record Pass(Buffers buffers, Tensor x, int[] rows) implements AutoCloseable {
+    private record Pass(Buffers buffers, Tensor x, int[] rows, Tensor readout, Long outputSeed)
+            implements AutoCloseable {
         @Override
         public void close() {
             x.close();
@@ -568,6 +664,9 @@ public final class SequenceModel implements AutoCloseable {
         final Tensor dx;
         final Tensor readout;
         final Tensor dReadout;
+        /** Output dropout: the readout after dropout, the readout gradient before it. */
+        final Tensor readoutDropped;
+        final Tensor dReadoutPre;
         final Tensor pred;
         final Tensor dPred;
         /** Views: y and dy as [T*B*D, H], readout and dReadout as [rows*D, H]. */
@@ -586,6 +685,9 @@ public final class SequenceModel implements AutoCloseable {
             this.dx = backend.allocate(spec.dtype(), spec.inputShape(g.seqLength, g.batch));
             this.readout = backend.allocate(spec.dtype(), Shape.of(g.rows, d * h));
             this.dReadout = backend.allocate(spec.dtype(), Shape.of(g.rows, d * h));
+            boolean outputDropout = dropout.output() > 0;
+            this.readoutDropped = outputDropout ? backend.allocate(spec.dtype(), Shape.of(g.rows, d * h)) : null;
+            this.dReadoutPre = outputDropout ? backend.allocate(spec.dtype(), Shape.of(g.rows, d * h)) : null;
             this.pred = backend.allocate(spec.dtype(), Shape.of(g.rows, outputSize));
             this.dPred = backend.allocate(spec.dtype(), Shape.of(g.rows, outputSize));
             this.yRows = y.reshape(g.seqLength * g.batch * d, h);
@@ -596,8 +698,10 @@ public final class SequenceModel implements AutoCloseable {
 
         @Override
         public void close() {
-            for (Tensor t : new Tensor[] {y, dy, dx, readout, dReadout, pred, dPred}) {
-                t.close();
+            for (Tensor t : new Tensor[] {y, dy, dx, readout, dReadout, readoutDropped, dReadoutPre, pred, dPred}) {
+                if (t != null) {
+                    t.close();
+                }
             }
             workspace.close();
         }

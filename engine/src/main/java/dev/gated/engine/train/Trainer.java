@@ -5,7 +5,10 @@ import dev.gated.engine.checkpoint.CheckpointStore;
 import dev.gated.engine.checkpoint.TrainingState;
 import dev.gated.engine.data.Dataset;
 import dev.gated.engine.data.SequenceBatch;
+import dev.gated.engine.model.EarlyStopping;
+import dev.gated.engine.model.LrSchedule;
 import dev.gated.engine.model.Optimizer;
+import dev.gated.engine.model.Penalties;
 import dev.gated.engine.model.SequenceModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +24,15 @@ import java.util.function.BooleanSupplier;
  * epoch, metrics, and checkpoints ({@code step-N} every {@code checkpoint_every_steps}, {@code last} after each
  * epoch, {@code best} when the validation loss improves).
  *
- * <p>Exact resumption: the epoch order is a function of the seed and the epoch ({@link Shuffle#epochOrder}), and
+ * <p>One step: input noise (host), forward-backward (with dropout keyed by the step), L1/L2 penalty gradients,
+ * the global gradient norm (logged before clipping), clipping by norm then by value, the learning rate of the
+ * schedule for this step, the optimizer step. After each epoch: validation, the metrics row (with the mean and
+ * largest pre-clipping gradient norm), reduce-on-plateau, early stopping, checkpoints; {@code best} is chosen by
+ * the monitored metric (early stopping's, else the validation loss, else the training loss).
+ *
+ * <p>Exact resumption: the epoch order is a function of the seed and the epoch ({@link Shuffle#epochOrder}), noise
+ * and dropout masks are functions of the seed and the step, schedules are functions of the step and epoch (or, for
+ * reduce-on-plateau and early stopping, state saved in the checkpoint), and
  * a checkpoint holds the weights, the optimizer state, the step, the epoch and the batch within it, so a run
  * resumed from any checkpoint performs the same operations on the same values as an uninterrupted one; on the
  * CPU backend (deterministic for any thread count) it ends with bit-identical weights.
@@ -32,6 +43,8 @@ final class Trainer {
     static final String EPOCH_EXAMPLES = "epoch_examples";
     static final String BEST_LOSS = "best_loss";
     static final String BEST_EPOCH = "best_epoch";
+    static final String EPOCH_GRAD_NORM_SUM = "epoch_grad_norm_sum";
+    static final String EPOCH_GRAD_NORM_MAX = "epoch_grad_norm_max";
 
     private final SequenceModel model;
     private final Optimizer optimizer;
@@ -42,10 +55,16 @@ final class Trainer {
     private final MetricsLog metrics;
     private final TrainingListener listener;
     private final BooleanSupplier stopRequested;
+    private final Penalties penalties;
 
     /** The loop's settings, from the job's training section. */
     record Settings(int epochs, int batchSize, boolean shuffle, long seed, Optional<Double> clipGradNorm,
-                    Optional<Long> checkpointEverySteps, String config) {
+                    Optional<Long> checkpointEverySteps, String config, Optional<Double> clipGradValue,
+                    double inputNoise, double baseLr, LrSchedule schedule, Optional<EarlyStopping> earlyStopping) {
+        /** The metric that picks the best epoch. */
+        String monitored(boolean validation) {
+            return earlyStopping.map(EarlyStopping::metric).orElse(validation ? "val_loss" : "train_loss");
+        }
     }
 
     /** Where the loop stands; restored from a checkpoint when resuming. */
@@ -55,15 +74,23 @@ final class Trainer {
         long batchInEpoch;
         double epochLossSum;
         long epochExamples;
+        /** The best value of the monitored metric so far. */
         double bestLoss = Double.POSITIVE_INFINITY;
         int bestEpoch;
+        double epochGradNormSum;
+        double epochGradNormMax;
+        /** Early stopping: epochs in a row without improvement, and the 1-based epoch it stopped after (0: not). */
+        int badEpochs;
+        int stoppedEpoch;
+        /** Reduce-on-plateau's state, when that is the schedule. */
+        LrSchedule.PlateauState plateau;
     }
 
     /** How the loop ended. */
     enum Outcome { FINISHED, INTERRUPTED }
 
     Trainer(SequenceModel model, Optimizer optimizer, JobData data, Settings settings, CheckpointStore store,
-            MetricsLog metrics, TrainingListener listener, BooleanSupplier stopRequested) {
+            MetricsLog metrics, TrainingListener listener, BooleanSupplier stopRequested, Penalties penalties) {
         this.model = model;
         this.optimizer = optimizer;
         this.data = data;
@@ -73,6 +100,21 @@ final class Trainer {
         this.metrics = metrics;
         this.listener = listener;
         this.stopRequested = stopRequested;
+        this.penalties = penalties;
+        checkSchedule(settings.schedule(), stepsPerEpoch() * settings.epochs(), settings.epochs(), stepsPerEpoch());
+    }
+
+    /** Schedules whose horizon is the run's length: checked once the data (so the step count) is known. */
+    static void checkSchedule(LrSchedule schedule, long totalSteps, int epochs, long perEpoch) {
+        String run = totalSteps + " optimizer steps (" + epochs + " epochs x " + perEpoch + " steps per epoch)";
+        if (schedule instanceof LrSchedule.Cosine c && c.warmupSteps() >= totalSteps) {
+            throw new IllegalArgumentException("training.lr_schedule.warmup_steps: " + c.warmupSteps()
+                    + " warmup steps, but the run has only " + run + "; use fewer warmup steps or more epochs");
+        }
+        if (schedule instanceof LrSchedule.OneCycle c && !(c.pctStart() * totalSteps > 1 && totalSteps >= 3)) {
+            throw new IllegalArgumentException("training.lr_schedule: one_cycle needs pct_start * total steps > 1 "
+                    + "and at least 3 steps; the run has " + run + " and pct_start " + c.pctStart());
+        }
     }
 
     long stepsPerEpoch() {
@@ -89,19 +131,31 @@ final class Trainer {
         long startStep = pos.step;
         long startNanos = System.nanoTime();
         long samples = 0;
-        while (pos.epoch < settings.epochs()) {
+        if (pos.plateau == null && settings.schedule() instanceof LrSchedule.ReduceOnPlateau r) {
+            pos.plateau = r.initial(settings.baseLr());
+        }
+        while (pos.epoch < settings.epochs() && pos.stoppedEpoch == 0) {
             long epochStart = System.nanoTime();
             int[] order = Shuffle.epochOrder(n, settings.seed(), pos.epoch, settings.shuffle());
             while (pos.batchInEpoch < perEpoch) {
                 int from = (int) (pos.batchInEpoch * bs);
                 SequenceBatch batch = train.batch(Arrays.copyOfRange(order, from, Math.min(n, from + bs)));
-                double loss = model.forwardBackward(batch);
+                if (settings.inputNoise() > 0) {
+                    batch = InputNoise.apply(batch, settings.inputNoise(), settings.seed(), pos.step);
+                }
+                double loss = model.forwardBackward(batch, pos.step);
+                penalties.addGradient();
                 double norm = settings.clipGradNorm().isPresent()
                         ? model.clipGradientNorm(settings.clipGradNorm().get()) : model.gradientNorm();
                 if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                     throw diverged(pos, loss);
                 }
+                settings.clipGradValue().ifPresent(model::clipGradientValue);
+                optimizer.setLearningRate(pos.plateau != null ? pos.plateau.lr()
+                        : settings.schedule().lr(settings.baseLr(), pos.step, pos.epoch, totalSteps));
                 optimizer.step();
+                pos.epochGradNormSum += norm;
+                pos.epochGradNormMax = Math.max(pos.epochGradNormMax, norm);
                 pos.step++;
                 pos.batchInEpoch++;
                 pos.epochLossSum += loss * batch.batchSize();
@@ -110,7 +164,7 @@ final class Trainer {
                 double elapsed = (System.nanoTime() - startNanos) / 1e9;
                 double eta = elapsed / (pos.step - startStep) * (totalSteps - pos.step);
                 listener.onStep(new TrainingListener.Step(pos.epoch + 1, pos.step, pos.batchInEpoch, loss,
-                        samples / Math.max(elapsed, 1e-9), elapsed, eta));
+                        samples / Math.max(elapsed, 1e-9), elapsed, eta, norm, optimizer.learningRate()));
                 boolean periodic = settings.checkpointEverySteps().map(k -> pos.step % k == 0).orElse(false);
                 if (periodic) {
                     save(pos, CheckpointStore.Kind.STEP, Map.of());
@@ -145,10 +199,19 @@ final class Trainer {
             });
             monitored = val.get("val_loss");
         }
+        // The rate of the epoch's last step, before reduce-on-plateau changes it for the next epoch.
         row.put("lr", optimizer.learningRate());
+        row.put("grad_norm", pos.epochGradNormSum / Math.max(1, pos.batchInEpoch));
+        row.put("grad_norm_max", pos.epochGradNormMax);
         row.put("seconds", seconds);
         row.put("samples_per_s", samplesPerSecond);
-        boolean improved = monitored < pos.bestLoss;
+        String metric = settings.monitored(data.validation().isPresent());
+        if (settings.earlyStopping().isPresent()) {
+            monitored = row.getOrDefault(metric, Double.NaN);
+        }
+        boolean improved = settings.earlyStopping().map(e -> e.improves(row.getOrDefault(metric, Double.NaN),
+                        pos.bestEpoch == 0 ? e.worst() : pos.bestLoss))
+                .orElse(monitored < pos.bestLoss);
         if (improved) {
             pos.bestLoss = monitored;
             pos.bestEpoch = pos.epoch + 1;
@@ -158,6 +221,30 @@ final class Trainer {
         pos.batchInEpoch = 0;
         pos.epochLossSum = 0;
         pos.epochExamples = 0;
+        pos.epochGradNormSum = 0;
+        pos.epochGradNormMax = 0;
+        if (pos.plateau != null) {
+            LrSchedule.ReduceOnPlateau r = (LrSchedule.ReduceOnPlateau) settings.schedule();
+            double before = pos.plateau.lr();
+            pos.plateau = r.step(pos.plateau, row.getOrDefault(r.metric(), Double.NaN));
+            optimizer.setLearningRate(pos.plateau.lr());
+            if (pos.plateau.lr() < before) {
+                listener.onWarning(String.format(Locale.ROOT, "reduce_on_plateau: %s has not improved for more "
+                        + "than %d epochs; learning rate %.4g -> %.4g", r.metric(), r.patience(), before,
+                        pos.plateau.lr()));
+            }
+        }
+        if (settings.earlyStopping().isPresent()) {
+            EarlyStopping e = settings.earlyStopping().get();
+            pos.badEpochs = improved ? 0 : pos.badEpochs + 1;
+            if (pos.badEpochs >= e.patience() && pos.epoch < settings.epochs()) {
+                pos.stoppedEpoch = pos.epoch;
+                listener.onWarning(String.format(Locale.ROOT, "early stopping after epoch %d: %s has not improved "
+                                + "by more than %s for %d epochs (best %.6g at epoch %d)%s", pos.epoch, metric,
+                        e.minDelta(), pos.badEpochs, pos.bestLoss, pos.bestEpoch,
+                        e.restoreBest() ? "; the run's weights are epoch " + pos.bestEpoch + "'s" : ""));
+            }
+        }
         Map<String, String> m = new LinkedHashMap<>();
         row.forEach((k, v) -> m.put(k, Double.toString(v)));
         save(pos, CheckpointStore.Kind.LAST, m);
@@ -184,6 +271,12 @@ final class Trainer {
         m.put(EPOCH_EXAMPLES, Long.toString(pos.epochExamples));
         m.put(BEST_LOSS, Double.toString(pos.bestLoss));
         m.put(BEST_EPOCH, Integer.toString(pos.bestEpoch));
+        m.put(EPOCH_GRAD_NORM_SUM, Double.toString(pos.epochGradNormSum));
+        m.put(EPOCH_GRAD_NORM_MAX, Double.toString(pos.epochGradNormMax));
+        m.putAll(new EarlyStopping.State(pos.badEpochs, pos.stoppedEpoch).toMetadata());
+        if (pos.plateau != null) {
+            m.putAll(pos.plateau.toMetadata());
+        }
         TrainingState state = new TrainingState(pos.step, pos.epoch, pos.batchInEpoch, new long[] {settings.seed()},
                 optimizer.settings().kind().key(), optimizer.steps(), optimizer.learningRate());
         Checkpoint c = new Checkpoint(ModelFiles.snapshot(model), optimizer.exportState(), state, settings.config(), m);
@@ -210,6 +303,13 @@ final class Trainer {
         pos.epochExamples = Long.parseLong(m.getOrDefault(EPOCH_EXAMPLES, "0"));
         pos.bestLoss = Double.parseDouble(m.getOrDefault(BEST_LOSS, "Infinity"));
         pos.bestEpoch = Integer.parseInt(m.getOrDefault(BEST_EPOCH, "0"));
+        pos.epochGradNormSum = Double.parseDouble(m.getOrDefault(EPOCH_GRAD_NORM_SUM, "0"));
+        pos.epochGradNormMax = Double.parseDouble(m.getOrDefault(EPOCH_GRAD_NORM_MAX, "0"));
+        EarlyStopping.State.fromMetadata(m).ifPresent(s -> {
+            pos.badEpochs = s.badEpochs();
+            pos.stoppedEpoch = s.stoppedEpoch();
+        });
+        pos.plateau = LrSchedule.PlateauState.fromMetadata(m, c.state().learningRate()).orElse(null);
         return pos;
     }
 }

@@ -17,7 +17,10 @@ import dev.gated.engine.data.text.CharVocabulary;
 import dev.gated.engine.data.timeseries.Windows;
 import dev.gated.engine.io.AtomicFiles;
 import dev.gated.engine.io.HostTensor;
+import dev.gated.engine.model.EarlyStopping;
+import dev.gated.engine.model.LrSchedule;
 import dev.gated.engine.model.Optimizer;
+import dev.gated.engine.model.Penalties;
 import dev.gated.engine.model.SequenceModel;
 import dev.gated.engine.model.TextGenerator;
 import dev.gated.engine.rnn.RnnSpec;
@@ -94,8 +97,11 @@ public final class TrainingJob {
         Backends.Selection selection = Backends.select(config.training().device());
         try (Backend backend = selection.backend();
              SequenceModel model = new SequenceModel(backend, spec(config.model(), data.inputSize()),
-                     data.outputSize(), data.objective(), config.training().seed());
-             Optimizer optimizer = new Optimizer(model, optimizerSettings(config.training()))) {
+                     data.outputSize(), data.objective(), config.training().seed(), config.model().init(),
+                     config.model().dropout());
+             Optimizer optimizer = new Optimizer(model, optimizerSettings(config.training()));
+             Penalties penalties = new Penalties(model, config.training().l1(), config.training().l2(),
+                     config.training().penalizeBiases())) {
             String configYaml = JobFiles.toYaml(config);
             Trainer.Position pos = new Trainer.Position();
             Path resumedFrom = null;
@@ -125,10 +131,12 @@ public final class TrainingJob {
                 }
                 metrics = MetricsLog.create(runDir);
             }
-            Trainer.Settings settings = new Trainer.Settings(config.training().epochs(), config.training().batchSize(),
-                    config.training().shuffle(), config.training().seed(), config.training().clipGradNorm(),
-                    config.training().checkpointEverySteps(), configYaml);
-            Trainer trainer = new Trainer(model, optimizer, data, settings, store, metrics, listener, stopRequested);
+            TrainingConfig tc = config.training();
+            Trainer.Settings settings = new Trainer.Settings(tc.epochs(), tc.batchSize(), tc.shuffle(), tc.seed(),
+                    tc.clipGradNorm(), tc.checkpointEverySteps(), configYaml, tc.clipGradValue(), tc.inputNoise(),
+                    tc.learningRate(), tc.lrSchedule(), tc.earlyStopping());
+            Trainer trainer = new Trainer(model, optimizer, data, settings, store, metrics, listener, stopRequested,
+                    penalties);
             listener.onStart(new TrainingListener.Start(runDir, backend.name() + " (" + backend.description() + ")",
                     selection.reason(), model.parameterCount(), data.train().size(), trainer.stepsPerEpoch(),
                     config.training().epochs(), pos.step, resumedFrom));
@@ -198,6 +206,18 @@ public final class TrainingJob {
         if (a.batchSize() != b.batchSize() || a.shuffle() != b.shuffle() || a.seed() != b.seed()) {
             diff.add("training.batch_size/shuffle/seed");
         }
+        if (!a.lrSchedule().equals(b.lrSchedule()) || !a.earlyStopping().equals(b.earlyStopping())
+                || !a.clipGradNorm().equals(b.clipGradNorm()) || !a.clipGradValue().equals(b.clipGradValue())
+                || a.l1() != b.l1() || a.l2() != b.l2() || a.penalizeBiases() != b.penalizeBiases()
+                || a.inputNoise() != b.inputNoise()) {
+            diff.add("training.lr_schedule/early_stopping/clip_grad_norm/clip_grad_value/l1/l2/penalize_biases/"
+                    + "input_noise");
+        }
+        boolean runLengthSchedule = b.lrSchedule() instanceof LrSchedule.Cosine
+                || b.lrSchedule() instanceof LrSchedule.OneCycle;
+        if (runLengthSchedule && a.epochs() != b.epochs()) {
+            diff.add("training.epochs (the " + b.lrSchedule().kind() + " schedule spans the whole run)");
+        }
         if (!diff.isEmpty()) {
             throw new IllegalStateException("--resume: the job differs from the run in " + runDir + " in "
                     + String.join(", ", diff) + " (compare with " + saved + "); resume with the same settings "
@@ -224,11 +244,17 @@ public final class TrainingJob {
         List<Path> files = new ArrayList<>();
         Map<String, Double> summary = new LinkedHashMap<>();
         Optional<CheckpointStore.Loaded> best = store.best();
-        if (best.isPresent()) {
+        boolean restoreBest = config.training().earlyStopping().map(EarlyStopping::restoreBest).orElse(true);
+        if (best.isPresent() && restoreBest) {
             ModelFiles.load(model, best.get().checkpoint().modelTensors(), best.get().file().toString());
         }
-        summary.put(data.validation().isPresent() ? "best_val_loss" : "best_train_loss", pos.bestLoss);
+        String monitored = config.training().earlyStopping().map(EarlyStopping::metric)
+                .orElse(data.validation().isPresent() ? "val_loss" : "train_loss");
+        summary.put("best_" + monitored, pos.bestLoss);
         summary.put("best_epoch", (double) pos.bestEpoch);
+        if (pos.stoppedEpoch > 0) {
+            summary.put("stopped_early_after_epoch", (double) pos.stoppedEpoch);
+        }
         Map<String, HostTensor> weights = ModelFiles.snapshot(model);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("task", config.task().kind().name().toLowerCase(Locale.ROOT));

@@ -58,9 +58,17 @@ public interface TrainingListener {
      * @param samplesPerSecond training throughput since this process started training
      * @param elapsedSeconds seconds since this process started training
      * @param etaSeconds     estimated seconds to the end of training
+     * @param gradNorm       the global gradient norm before clipping (NaN when not known)
+     * @param learningRate   the learning rate of this step (NaN when not known)
      */
     record Step(int epoch, long step, long batchInEpoch, double loss, double samplesPerSecond,
-                double elapsedSeconds, double etaSeconds) {
+                double elapsedSeconds, double etaSeconds, double gradNorm, double learningRate) {
+        /** A step without gradient norm and learning rate. */
+        public Step(int epoch, long step, long batchInEpoch, double loss, double samplesPerSecond,
+                    double elapsedSeconds, double etaSeconds) {
+            this(epoch, step, batchInEpoch, loss, samplesPerSecond, elapsedSeconds, etaSeconds, Double.NaN,
+                    Double.NaN);
+        }
     }
 
     /**

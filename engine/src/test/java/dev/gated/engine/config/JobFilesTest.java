@@ -324,7 +324,8 @@ class JobFilesTest {
                 + "did you mean 'learning_rate'?", lines.get(0));
         assertEquals("--set trainig.epochs=2: unknown key 'trainig' in the job file; did you mean 'training'?",
                 lines.get(1));
-        assertEquals("--set epochs: expected section.key=value (like training.learning_rate=0.01)", lines.get(2));
+        assertEquals("--set epochs: expected section.key=value (like training.learning_rate=0.01) or "
+                + "section.key.key=value (like training.lr_schedule.kind=cosine)", lines.get(2));
         assertEquals("--set training.epochs=many: training.epochs: expected an integer >= 1, found the string 'many'",
                 lines.get(3));
     }

@@ -203,11 +203,11 @@ public final class OpCases {
 
     // ---- element-wise ----
 
-    /** Inputs inside each op's domain and away from its kinks (0 for ABS and RELU). */
+    /** Inputs inside each op's domain and away from its kinks (0 for ABS, RELU and SIGN). */
     private static double[] unaryInputs(Ctx x, UnaryOp op, int n) {
         return switch (op) {
             case SQRT, LOG -> x.rand(n, 0.1, 3);
-            case ABS, RELU -> x.randSigned(n, 0.05, 2);
+            case ABS, RELU, SIGN -> x.randSigned(n, 0.05, 2);
             default -> x.rand(n, -2, 2);
         };
     }
@@ -243,6 +243,12 @@ public final class OpCases {
                 assertClose("dx vs dy * f'(x)", formula, got, scaled(x.tol.elementwise(), 4));
             }));
         }
+        t.add(c("unary SIGN at and around 0 (torch.sign: sign(0) = 0)", x -> {
+            double[] v = {-3, -1e-6, 0, 1e-6, 2.5};
+            Tensor y = x.nans(5);
+            x.be.unary(UnaryOp.SIGN, x.up(v, 5), y);
+            assertClose("y", new double[] {-1, -1, 0, 1, 1}, x.down(y), x.tol.elementwise());
+        }));
         t.add(c("unary in place (y = x)", x -> {
             double[] v = x.rand(9, -2, 2);
             Tensor a = x.up(v, 9);

@@ -66,6 +66,7 @@ public final class ReferenceOps {
             case TANH -> Math.tanh(v);
             case SIGMOID -> 1.0 / (1.0 + Math.exp(-v));
             case RELU -> v > 0 ? v : 0;
+            case SIGN -> Math.signum(v);
         };
     }
 
@@ -82,6 +83,7 @@ public final class ReferenceOps {
             case TANH -> 1 - Math.tanh(v) * Math.tanh(v);
             case SIGMOID -> unary(UnaryOp.SIGMOID, v) * (1 - unary(UnaryOp.SIGMOID, v));
             case RELU -> v > 0 ? 1 : 0;
+            case SIGN -> 0;
         };
     }
 
