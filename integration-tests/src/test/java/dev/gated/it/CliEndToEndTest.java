@@ -79,7 +79,11 @@ class CliEndToEndTest {
         assertEquals(1, err.lines().count(), () -> "expected one line on stderr\n" + r);
         assertTrue(err.contains("no usable gpu backend"), r::toString);
         assertTrue(err.contains("cuda"), r::toString);
-        assertTrue(err.contains("the CUDA backend is not implemented yet (issue 5)"), r::toString);
+        // The cuda probe's own reason on this machine, e.g. "no NVIDIA driver (libcuda.so.1 not found)".
+        String cudaReason = dev.gated.engine.backend.Backends.probeAll().stream()
+                .filter(p -> p.provider().name().equals("cuda")).findFirst().orElseThrow()
+                .availability().detail();
+        assertTrue(err.contains(cudaReason), () -> "expected the cuda probe's reason '" + cudaReason + "'\n" + r);
         assertFalse(err.contains("\tat "), "no stack trace");
         assertFalse(r.out().contains("step"), "nothing trained");
     }

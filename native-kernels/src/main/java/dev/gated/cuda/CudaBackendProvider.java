@@ -3,16 +3,14 @@ package dev.gated.cuda;
 import dev.gated.engine.backend.Backend;
 import dev.gated.engine.backend.BackendProvider;
 import dev.gated.engine.backend.BackendUnavailableException;
+import dev.gated.engine.backend.Precision;
 
 /**
- * Registers the GPU backend (cuDNN, cuBLAS and Gated's CUDA kernels through JCuda). Until issue 5 lands it is a
- * skeleton that says so honestly: the probe reports it unusable, so {@code auto} falls back to the CPU and
- * {@code gpu} fails with this message.
+ * Registers the GPU backend (cuDNN, cuBLAS and Gated's CUDA kernels through JCuda). Its probe is usable only when
+ * the driver, a device, cuBLAS, cuDNN 9 and the kernel module all load and work ({@link CudaProbe}); otherwise it
+ * says which piece failed, so {@code auto} falls back to the CPU with that reason and {@code gpu} fails with it.
  */
 public final class CudaBackendProvider implements BackendProvider {
-    /** Why the backend cannot run yet. */
-    public static final String NOT_IMPLEMENTED = "the CUDA backend is not implemented yet (issue 5)";
-
     @Override
     public String name() {
         return "cuda";
@@ -31,11 +29,26 @@ public final class CudaBackendProvider implements BackendProvider {
 
     @Override
     public Availability probe() {
-        return Availability.no(NOT_IMPLEMENTED);
+        return CudaProbe.probe();
     }
 
     @Override
     public Backend create() {
-        throw new BackendUnavailableException("cuda: " + NOT_IMPLEMENTED);
+        return create(Precision.FP32);
+    }
+
+    @Override
+    public Backend create(Precision precision) {
+        Availability a = probe();
+        if (!a.usable()) {
+            throw new BackendUnavailableException("cuda: " + a.detail());
+        }
+        return new CudaBackend(precision);
+    }
+
+    /** FP32 (exact) and TF32 (tensor cores, for float32 GEMMs and RNNs) are both honoured. */
+    @Override
+    public boolean supports(Precision precision) {
+        return precision == Precision.FP32 || precision == Precision.TF32;
     }
 }

@@ -1,5 +1,7 @@
 /**
- * The GPU backend: cuDNN's v8 RNN API, cuBLAS and Gated's own CUDA kernels through JCuda. A skeleton until
- * issue 5; {@link dev.gated.cuda.CudaBackendProvider} reports it unusable.
+ * The GPU backend: {@link dev.gated.cuda.CudaBackend} runs GEMMs on cuBLAS, RNNs on cuDNN's v8 API and everything
+ * else on Gated's own CUDA kernels (src/main/cuda, shipped as committed PTX), through JCuda. Found by
+ * {@link dev.gated.cuda.CudaBackendProvider}, whose probe says exactly which piece is missing on a machine that
+ * cannot run it.
  */
 package dev.gated.cuda;

@@ -19,6 +19,19 @@ public interface BackendProvider {
 
     Backend create();
 
+    /**
+     * A backend computing at {@code precision}. Backends with a single exact float32 path (the CPU) ignore it;
+     * {@link Backends#select(DeviceMode, Precision)} says so in its reason.
+     */
+    default Backend create(Precision precision) {
+        return create();
+    }
+
+    /** Whether {@link #create(Precision)} honours {@code precision} rather than computing exact FP32. */
+    default boolean supports(Precision precision) {
+        return precision == Precision.FP32;
+    }
+
     /** Whether the backend can run here; {@code detail} says why not, or what was found. */
     record Availability(boolean usable, String detail) {
         public static Availability yes(String detail) {

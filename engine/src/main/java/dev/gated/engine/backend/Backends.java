@@ -48,16 +48,28 @@ public final class Backends {
     }
 
     public static Selection select(DeviceMode mode) {
-        return select(mode, probeAll());
+        return select(mode, Precision.FP32);
+    }
+
+    /** Like {@link #select(DeviceMode)}, creating the backend at {@code precision} (FP32 where it has no other). */
+    public static Selection select(DeviceMode mode, Precision precision) {
+        if (precision == null) {
+            throw new IllegalArgumentException("precision: required (fp32 or tf32), got null");
+        }
+        return select(mode, precision, probeAll());
     }
 
     static Selection select(DeviceMode mode, List<Probe> probes) {
-        Selection s = choose(mode, probes);
+        return select(mode, Precision.FP32, probes);
+    }
+
+    static Selection select(DeviceMode mode, Precision precision, List<Probe> probes) {
+        Selection s = choose(mode, precision, probes);
         LOG.log(System.Logger.Level.INFO, "backend {0} selected: {1}", s.backend().name(), s.reason());
         return s;
     }
 
-    private static Selection choose(DeviceMode mode, List<Probe> probes) {
+    private static Selection choose(DeviceMode mode, Precision precision, List<Probe> probes) {
         String seen = probes.isEmpty() ? "no backend modules on the class path"
                 : probes.stream().map(Probe::toString).collect(Collectors.joining("; "));
         List<Probe> wanted = probes.stream()
@@ -68,7 +80,11 @@ public final class Backends {
                 String why = mode == DeviceMode.AUTO && p.provider().kind() == BackendProvider.Kind.CPU
                         ? "device=auto and no usable GPU backend (" + seen + ")"
                         : "device=" + mode + ", " + p.availability().detail();
-                return new Selection(p.provider().create(), why);
+                if (precision != Precision.FP32 && !p.provider().supports(precision)) {
+                    why += "; precision=" + precision + " is not available on " + p.provider().name()
+                            + ", computing fp32";
+                }
+                return new Selection(p.provider().create(precision), why);
             }
         }
         throw new BackendUnavailableException("device=" + mode + ": no usable "

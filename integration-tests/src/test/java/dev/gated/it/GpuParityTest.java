@@ -1,0 +1,23 @@
+package dev.gated.it;
+
+import dev.gated.cpu.CpuBackend;
+import dev.gated.engine.backend.DType;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The parity suite ({@link BackendParity}: op and RNN cases, 120-step training runs, cross-backend resume) on the
+ * GPU backend against the CPU backend, float32 with the GPU's default exact FP32 math (no TF32). Skipped with the
+ * probes' reason when no GPU backend is usable.
+ */
+@ExtendWith(RequiresUsableGpu.class)
+class GpuParityTest extends BackendParity {
+    @Override
+    protected ParitySide reference() {
+        return new ParitySide("cpu float32", () -> new CpuBackend(2), DType.FLOAT32);
+    }
+
+    @Override
+    protected ParitySide candidate() {
+        return new ParitySide("cuda float32", () -> GpuConformanceTest.usableGpuOrSkip(getClass()), DType.FLOAT32);
+    }
+}

@@ -1,0 +1,783 @@
+package dev.gated.cuda;
+
+import static dev.gated.cuda.CudaErrors.cublas;
+import static dev.gated.cuda.CudaErrors.driver;
+
+import dev.gated.engine.backend.AdamConfig;
+import dev.gated.engine.backend.Backend;
+import dev.gated.engine.backend.BinaryOp;
+import dev.gated.engine.backend.Checks;
+import dev.gated.engine.backend.DType;
+import dev.gated.engine.backend.Precision;
+import dev.gated.engine.backend.SgdConfig;
+import dev.gated.engine.backend.Shape;
+import dev.gated.engine.backend.Tensor;
+import dev.gated.engine.backend.UnaryOp;
+import dev.gated.engine.rnn.RnnChecks;
+import dev.gated.engine.rnn.RnnGradients;
+import dev.gated.engine.rnn.RnnMode;
+import dev.gated.engine.rnn.RnnPlan;
+import dev.gated.engine.rnn.RnnSpec;
+import dev.gated.engine.rnn.RnnTensors;
+import dev.gated.engine.rnn.RnnWorkspace;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasOperation;
+
+/**
+ * The GPU backend: cuBLAS for GEMM, cuDNN's v8 RNN API ({@link CudnnRnnPlan}), Gated's CUDA kernels for the rest,
+ * all queued on one stream of one device. Every call validates its arguments exactly as {@code CpuBackend} does
+ * (same checks, same messages) before any native call. Host numbers (reductions, losses) and downloads wait for
+ * the stream; everything else is asynchronous.
+ *
+ * <p>Not thread-safe (like every backend, it is used from one thread at a time); the thread may change between calls.
+ */
+public final class CudaBackend implements Backend {
+    private final CudaContext ctx;
+    private final Kernels kernels;
+    private final Set<CudaTensor.Storage> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final List<CudnnRnnPlan> plans = new ArrayList<>();
+    private final Scratch scratch;
+    private boolean closed;
+
+    /** Opens device {@code gated.cuda.device} (default 0) at the given precision. */
+    public CudaBackend(Precision precision) {
+        this(CudaContext.open(defaultDevice(), required("precision", precision)));
+    }
+
+    public CudaBackend() {
+        this(Precision.FP32);
+    }
+
+    /** Over an open context; {@code ctx} null gives a backend that can only validate arguments (tests). */
+    CudaBackend(CudaContext ctx) {
+        this.ctx = ctx;
+        this.kernels = ctx == null ? null : ctx.kernels();
+        this.scratch = new Scratch(ctx);
+    }
+
+    /** GATED_CUDA_DEVICE (or -Dgated.cuda.device) if set, else 0. */
+    static int defaultDevice() {
+        String s = System.getProperty("gated.cuda.device", System.getenv("GATED_CUDA_DEVICE"));
+        if (s == null || s.isBlank()) {
+            return 0;
+        }
+        try {
+            int d = Integer.parseInt(s.trim());
+            if (d >= 0) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("GATED_CUDA_DEVICE / gated.cuda.device: expected a device number >= 0, got '"
+                + s + "'");
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    /** e.g. "NVIDIA H100 80GB HBM3 (sm_90, 79.1 GiB), CUDA driver 13.0, cuBLAS 13.1.0, cuDNN 9.13.0, fp32". */
+    @Override
+    public String description() {
+        return describe(ctx);
+    }
+
+    static String describe(CudaContext c) {
+        int cc = c.computeCapability();
+        return c.deviceName() + " (sm_" + cc + ", " + CudaFormat.bytes(c.totalMemory()) + "), CUDA driver "
+                + CudaFormat.driverVersion(c.driverVersion()) + ", cuBLAS " + CudaFormat.cublasVersion(c.cublasVersion())
+                + ", cuDNN " + CudaFormat.cudnnVersion(c.cudnnVersion()) + ", " + c.precision();
+    }
+
+    /** The precision of float32 GEMMs and RNNs: FP32 (exact) or TF32 (tensor cores). */
+    public Precision precision() {
+        return ctx.precision();
+    }
+
+    /** Bytes of device memory this backend holds: tensors, RNN workspaces, scratch buffers. */
+    public long memoryInUse() {
+        return ctx == null ? 0 : ctx.bytesInUse();
+    }
+
+    CudaContext context() {
+        return ctx;
+    }
+
+    /** Binds the context to the calling thread; called after the argument checks, before the first native call. */
+    private void enter() {
+        if (closed) {
+            throw new IllegalStateException("the cuda backend has been closed");
+        }
+        ctx.makeCurrent();
+    }
+
+    /** Checks that t is one of ours and still open, and returns it as a CudaTensor. */
+    CudaTensor own(String name, Tensor t) {
+        if (t != null && t.backend() != this && t.backend() instanceof CudaBackend) {
+            throw new IllegalArgumentException(name + ": tensor belongs to another cuda backend (another device or "
+                    + "context), not this one");
+        }
+        Checks.owned(name, t, this);
+        CudaTensor c = (CudaTensor) t;
+        c.checkLive(name);
+        return c;
+    }
+
+    // ---- memory ----
+
+    private CudaTensor newTensor(DType dtype, Shape shape, String purpose) {
+        long bytes = (long) shape.numel() * dtype.bytes();
+        enter();
+        CUdeviceptr p = ctx.allocate(bytes, purpose + " " + dtype + " " + shape);
+        CudaTensor.Storage s = new CudaTensor.Storage(p, bytes);
+        live.add(s);
+        return new CudaTensor(this, s, shape, dtype, false);
+    }
+
+    /** Frees a tensor's storage (idempotent); called by the tensor that was allocated. */
+    void release(CudaTensor.Storage s) {
+        if (s.freed) {
+            return;
+        }
+        s.freed = true;
+        if (live.remove(s) && !closed) {
+            ctx.makeCurrent();
+            ctx.free(s.pointer);
+        }
+    }
+
+    @Override
+    public Tensor allocate(DType dtype, Shape shape) {
+        required("dtype", dtype);
+        required("shape", shape);
+        CudaTensor t = newTensor(dtype, shape, "a tensor");
+        if (t.bytes() > 0) {
+            driver(JCudaDriver.cuMemsetD8Async(t.pointer(), (byte) 0, t.bytes(), ctx.stream()), "cuMemsetD8Async");
+        }
+        return t;
+    }
+
+    @Override
+    public Tensor upload(double[] data, Shape shape, DType dtype) {
+        required("data", data);
+        required("shape", shape);
+        required("dtype", dtype);
+        Checks.numel("data", data.length, shape.numel());
+        if (dtype == DType.FLOAT64) {
+            return uploaded(Pointer.to(data), shape, dtype);
+        }
+        float[] f = new float[data.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) data[i];
+        }
+        return uploaded(Pointer.to(f), shape, dtype);
+    }
+
+    @Override
+    public Tensor upload(float[] data, Shape shape, DType dtype) {
+        required("data", data);
+        required("shape", shape);
+        required("dtype", dtype);
+        Checks.numel("data", data.length, shape.numel());
+        if (dtype == DType.FLOAT32) {
+            return uploaded(Pointer.to(data), shape, dtype);
+        }
+        double[] d = new double[data.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = data[i];
+        }
+        return uploaded(Pointer.to(d), shape, dtype);
+    }
+
+    /** Copies host memory (already in the tensor's dtype) into a new tensor, ordered on the stream. */
+    private CudaTensor uploaded(Pointer host, Shape shape, DType dtype) {
+        CudaTensor t = newTensor(dtype, shape, "an uploaded tensor");
+        if (t.bytes() > 0) {
+            // From pageable memory the driver stages the source before returning, so the Java array may move after.
+            driver(JCudaDriver.cuMemcpyHtoDAsync(t.pointer(), host, t.bytes(), ctx.stream()), "cuMemcpyHtoDAsync");
+        }
+        return t;
+    }
+
+    @Override
+    public double[] download(Tensor t) {
+        CudaTensor x = own("t", t);
+        enter();
+        if (x.dtype() == DType.FLOAT64) {
+            double[] out = new double[x.numel()];
+            copyToHost(Pointer.to(out), x);
+            return out;
+        }
+        float[] f = new float[x.numel()];
+        copyToHost(Pointer.to(f), x);
+        double[] out = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            out[i] = f[i];
+        }
+        return out;
+    }
+
+    @Override
+    public float[] downloadFloat(Tensor t) {
+        CudaTensor x = own("t", t);
+        enter();
+        if (x.dtype() == DType.FLOAT32) {
+            float[] out = new float[x.numel()];
+            copyToHost(Pointer.to(out), x);
+            return out;
+        }
+        double[] d = new double[x.numel()];
+        copyToHost(Pointer.to(d), x);
+        float[] out = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = (float) d[i];
+        }
+        return out;
+    }
+
+    /** Waits for the stream (surfacing any earlier kernel error), then copies synchronously. */
+    private void copyToHost(Pointer host, CudaTensor x) {
+        ctx.synchronize();
+        if (x.bytes() > 0) {
+            driver(JCudaDriver.cuMemcpyDtoH(host, x.pointer(), x.bytes()), "cuMemcpyDtoH");
+        }
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        CudaTensor s = own("src", src);
+        CudaTensor d = own("dst", dst);
+        Checks.dtype("dst", dst, src.dtype());
+        Checks.numel("dst", dst.numel(), src.numel());
+        enter();
+        if (s.bytes() > 0 && s.pointer() != d.pointer()) {
+            driver(JCudaDriver.cuMemcpyDtoDAsync(d.pointer(), s.pointer(), s.bytes(), ctx.stream()),
+                    "cuMemcpyDtoDAsync");
+        }
+    }
+
+    @Override
+    public void fill(Tensor t, double value) {
+        CudaTensor x = own("t", t);
+        enter();
+        kernels.fill(x.dtype(), x.pointer(), value, x.numel());
+    }
+
+    // ---- dense algebra ----
+
+    @Override
+    public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        CudaTensor ta = own("a", a);
+        CudaTensor tb = own("b", b);
+        CudaTensor tc = own("c", c);
+        Checks.rank("a", a, 2);
+        Checks.rank("b", b, 2);
+        Checks.rank("c", c, 2);
+        Checks.dtype("b", b, a.dtype());
+        Checks.dtype("c", c, a.dtype());
+        Shape as = a.shape();
+        Shape bs = b.shape();
+        int m = transA ? as.dim(1) : as.dim(0);
+        int k = transA ? as.dim(0) : as.dim(1);
+        int kb = transB ? bs.dim(1) : bs.dim(0);
+        int n = transB ? bs.dim(0) : bs.dim(1);
+        if (k != kb) {
+            throw new IllegalArgumentException("b: op(a) is " + Shape.of(m, k) + " (a " + as + (transA ? " transposed" : "")
+                    + ") so op(b) needs " + k + " rows, got op(b) " + Shape.of(kb, n) + " (b " + bs
+                    + (transB ? " transposed" : "") + "): inner dimensions " + k + " and " + kb + " differ");
+        }
+        Checks.shape("c", c, Shape.of(m, n));
+        if (tc.sharesStorage(ta) || tc.sharesStorage(tb)) {
+            throw new IllegalArgumentException("c: must not share storage with " + (tc.sharesStorage(ta) ? "a" : "b")
+                    + " (gemm does not work in place)");
+        }
+        enter();
+        if (m == 0 || n == 0) {
+            return;
+        }
+        DType dt = a.dtype();
+        if (k == 0) {
+            // An empty product: c = beta * c (beta = 0 ignores c's old contents, NaN included).
+            if (beta == 0) {
+                kernels.fill(dt, tc.pointer(), 0, m * n);
+            } else {
+                kernels.axpby(dt, beta, tc.pointer(), 0, tc.pointer(), m * n);
+            }
+            return;
+        }
+        // cuBLAS is column-major; a row-major matrix is its transpose there. So compute c^T = op(b)^T op(a)^T:
+        // cuBLAS's first operand is b (op = transB, leading dimension b's row length), the second a, ldc = n.
+        int opB = transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
+        int opA = transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
+        int ldb = bs.dim(1);
+        int lda = as.dim(1);
+        if (dt == DType.FLOAT32) {
+            cublas(JCublas2.cublasSgemm(ctx.cublas(), opB, opA, n, m, k, Pointer.to(new float[] {(float) alpha}),
+                    tb.pointer(), ldb, ta.pointer(), lda, Pointer.to(new float[] {(float) beta}), tc.pointer(), n),
+                    "cublasSgemm");
+        } else {
+            cublas(JCublas2.cublasDgemm(ctx.cublas(), opB, opA, n, m, k, Pointer.to(new double[] {alpha}),
+                    tb.pointer(), ldb, ta.pointer(), lda, Pointer.to(new double[] {beta}), tc.pointer(), n),
+                    "cublasDgemm");
+        }
+    }
+
+    @Override
+    public void axpby(double alpha, Tensor x, double beta, Tensor y) {
+        CudaTensor tx = own("x", x);
+        CudaTensor ty = own("y", y);
+        Checks.sameShape("y", y, "x", x);
+        enter();
+        kernels.axpby(tx.dtype(), alpha, tx.pointer(), beta, ty.pointer(), tx.numel());
+    }
+
+    // ---- element-wise ----
+
+    @Override
+    public void unary(UnaryOp op, Tensor x, Tensor y) {
+        required("op", op);
+        CudaTensor tx = own("x", x);
+        CudaTensor ty = own("y", y);
+        Checks.sameShape("y", y, "x", x);
+        enter();
+        kernels.unary(tx.dtype(), KernelOps.code(op), tx.pointer(), ty.pointer(), tx.numel());
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        required("op", op);
+        CudaTensor tx = own("x", x);
+        CudaTensor ty = own("y", y);
+        CudaTensor tdy = own("dy", dy);
+        CudaTensor tdx = own("dx", dx);
+        Checks.sameShape("y", y, "x", x);
+        Checks.sameShape("dy", dy, "x", x);
+        Checks.sameShape("dx", dx, "x", x);
+        enter();
+        kernels.unaryBackward(tx.dtype(), KernelOps.code(op), tx.pointer(), ty.pointer(), tdy.pointer(), tdx.pointer(),
+                tx.numel());
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        required("op", op);
+        CudaTensor ta = own("a", a);
+        CudaTensor tb = own("b", b);
+        CudaTensor to = own("out", out);
+        Checks.sameShape("b", b, "a", a);
+        Checks.sameShape("out", out, "a", a);
+        enter();
+        kernels.binary(ta.dtype(), KernelOps.code(op), ta.pointer(), tb.pointer(), to.pointer(), ta.numel());
+    }
+
+    /** Checks that {@code vec} is ours, has x's dtype and as many elements as x's last axis. */
+    private CudaTensor rowVector(String name, Tensor vec, Tensor x) {
+        CudaTensor t = own(name, vec);
+        Checks.dtype(name, vec, x.dtype());
+        int cols = lastAxis("x", x);
+        if (vec.numel() != cols) {
+            throw new IllegalArgumentException(name + ": expected a vector of x's last axis length " + cols + " (x is "
+                    + x.shape() + "), got " + vec.numel() + " elements " + vec.shape());
+        }
+        return t;
+    }
+
+    @Override
+    public void addRowVector(Tensor x, Tensor v) {
+        CudaTensor tx = own("x", x);
+        CudaTensor tv = rowVector("v", v, x);
+        enter();
+        kernels.addRowVector(tx.dtype(), tx.pointer(), tv.pointer(), tx.numel(), tv.numel());
+    }
+
+    @Override
+    public void sumRows(Tensor x, Tensor out, boolean accumulate) {
+        CudaTensor tx = own("x", x);
+        CudaTensor to = rowVector("out", out, x);
+        enter();
+        int cols = to.numel();
+        int rows = cols == 0 ? 0 : tx.numel() / cols;
+        kernels.sumRows(tx.dtype(), tx.pointer(), to.pointer(), rows, cols, accumulate);
+    }
+
+    /** The length of t's last axis (the columns of its 2-D view); t must have rank >= 1. */
+    private static int lastAxis(String name, Tensor t) {
+        if (t.shape().rank() < 1) {
+            throw new IllegalArgumentException(name + ": expected a tensor of rank >= 1, got shape " + t.shape());
+        }
+        return t.shape().dim(t.shape().rank() - 1);
+    }
+
+    // ---- reductions ----
+
+    private double reduce(KernelOps.Reduce code, CudaTensor x, CudaTensor y, CudaTensor grad, double scale) {
+        enter();
+        CUdeviceptr partials = scratch.partials();
+        CUdeviceptr out = scratch.result();
+        kernels.reduce(x.dtype(), code, x.pointer(), y == null ? null : y.pointer(),
+                grad == null ? null : grad.pointer(), x.numel(), scale, partials, out);
+        double[] result = new double[1];
+        ctx.synchronize();
+        driver(JCudaDriver.cuMemcpyDtoH(Pointer.to(result), out, Double.BYTES), "cuMemcpyDtoH(reduction result)");
+        return result[0];
+    }
+
+    @Override
+    public double sum(Tensor x) {
+        return reduce(KernelOps.Reduce.SUM, own("x", x), null, null, 0);
+    }
+
+    @Override
+    public double sumOfSquares(Tensor x) {
+        return reduce(KernelOps.Reduce.SUM_OF_SQUARES, own("x", x), null, null, 0);
+    }
+
+    @Override
+    public boolean allFinite(Tensor x) {
+        return reduce(KernelOps.Reduce.NON_FINITE_COUNT, own("x", x), null, null, 0) == 0;
+    }
+
+    // ---- indexing ----
+
+    @Override
+    public void gatherRows(Tensor src, int[] rows, Tensor dst) {
+        CudaTensor ts = own("src", src);
+        required("rows", rows);
+        CudaTensor td = own("dst", dst);
+        Checks.dtype("dst", dst, src.dtype());
+        int cols = lastAxis("src", src);
+        int srcRows = src.shape().rows();
+        checkRowCount("dst", dst, rows.length, cols, "src", src);
+        checkRows(rows, srcRows, "src", src);
+        enter();
+        if ((long) rows.length * cols == 0) {
+            return;
+        }
+        CUdeviceptr idx = scratch.ints(rows);
+        kernels.gatherRows(ts.dtype(), ts.pointer(), idx, td.pointer(), rows.length, cols);
+    }
+
+    @Override
+    public void scatterAddRows(Tensor src, int[] rows, Tensor dst) {
+        CudaTensor ts = own("src", src);
+        required("rows", rows);
+        CudaTensor td = own("dst", dst);
+        Checks.dtype("dst", dst, src.dtype());
+        int cols = lastAxis("dst", dst);
+        int dstRows = dst.shape().rows();
+        checkRowCount("src", src, rows.length, cols, "dst", dst);
+        checkRows(rows, dstRows, "dst", dst);
+        if (ts.sharesStorage(td)) {
+            throw new IllegalArgumentException("dst: must not share storage with src");
+        }
+        enter();
+        if ((long) rows.length * cols == 0) {
+            return;
+        }
+        CUdeviceptr idx = scratch.ints(rows);
+        kernels.scatterAddRows(ts.dtype(), ts.pointer(), idx, td.pointer(), rows.length, cols);
+    }
+
+    /** t's 2-D view must be [count, cols]: one row per entry of rows, rows as long as ref's. */
+    private static void checkRowCount(String name, Tensor t, int count, int cols, String refName, Tensor ref) {
+        int tCols = lastAxis(name, t);
+        if (tCols != cols) {
+            throw new IllegalArgumentException(name + ": expected rows of " + cols + " elements (the last axis of "
+                    + refName + " " + ref.shape() + "), got shape " + t.shape() + " with rows of " + tCols);
+        }
+        if (t.shape().rows() != count) {
+            throw new IllegalArgumentException(name + ": expected " + count + " rows (one per entry of rows, "
+                    + "rows.length = " + count + "), got " + t.shape().rows() + " rows in shape " + t.shape());
+        }
+    }
+
+    /** Every rows[i] must index a row of ref's 2-D view. */
+    private static void checkRows(int[] rows, int limit, String refName, Tensor ref) {
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] < 0 || rows[i] >= limit) {
+                throw new IllegalArgumentException("rows[" + i + "]: expected a row index in [0, " + limit + ") ("
+                        + refName + " " + ref.shape() + " has " + limit + " rows), got " + rows[i]);
+            }
+        }
+    }
+
+    // ---- losses ----
+
+    @Override
+    public double mseLoss(Tensor pred, Tensor target, Tensor dPred) {
+        CudaTensor tp = own("pred", pred);
+        CudaTensor tt = own("target", target);
+        Checks.sameShape("target", target, "pred", pred);
+        CudaTensor td = null;
+        if (dPred != null) {
+            td = own("dPred", dPred);
+            Checks.sameShape("dPred", dPred, "pred", pred);
+        }
+        if (pred.numel() == 0) {
+            throw new IllegalArgumentException("pred: expected at least one element, got shape " + pred.shape());
+        }
+        int n = pred.numel();
+        return reduce(KernelOps.Reduce.MSE, tp, tt, td, 2.0 / n) / n;
+    }
+
+    @Override
+    public double softmaxCrossEntropy(Tensor logits, int[] labels, Tensor dLogits) {
+        CudaTensor tl = own("logits", logits);
+        required("labels", labels);
+        int classes = lastAxis("logits", logits);
+        int rows = logits.shape().rows();
+        if (classes == 0 || rows == 0) {
+            throw new IllegalArgumentException("logits: expected at least one row and one class, got shape "
+                    + logits.shape());
+        }
+        if (labels.length != rows) {
+            throw new IllegalArgumentException("labels: expected " + rows + " labels (one per row of logits "
+                    + logits.shape() + "), got " + labels.length);
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("labels[" + i + "]: expected a class in [0, " + classes
+                        + ") (logits " + logits.shape() + "), got " + labels[i]);
+            }
+        }
+        CudaTensor td = null;
+        if (dLogits != null) {
+            td = own("dLogits", dLogits);
+            Checks.sameShape("dLogits", dLogits, "logits", logits);
+        }
+        enter();
+        CUdeviceptr idx = scratch.ints(labels);
+        CUdeviceptr loss = scratch.rowLosses(rows);
+        kernels.softmaxCrossEntropy(tl.dtype(), tl.pointer(), idx, td == null ? null : td.pointer(), loss, rows, classes,
+                1.0 / rows);
+        // The row losses (double) are summed by the same deterministic reduction as sum().
+        CUdeviceptr partials = scratch.partials();
+        CUdeviceptr out = scratch.result();
+        kernels.reduce(DType.FLOAT64, KernelOps.Reduce.SUM, loss, null, null, rows, 0, partials, out);
+        double[] result = new double[1];
+        ctx.synchronize();
+        driver(JCudaDriver.cuMemcpyDtoH(Pointer.to(result), out, Double.BYTES), "cuMemcpyDtoH(loss)");
+        return result[0] / rows;
+    }
+
+    @Override
+    public void dropout(Tensor x, Tensor y, double p, long seed, long offset) {
+        CudaTensor tx = own("x", x);
+        CudaTensor ty = own("y", y);
+        Checks.sameShape("y", y, "x", x);
+        Checks.inRange("p", p, 0, 1);
+        enter();
+        // float32: (float) (1.0 / (1.0 - p)), as CpuOps.dropout; Kernels rounds the scale to the dtype.
+        kernels.dropout(tx.dtype(), tx.pointer(), ty.pointer(), tx.numel(), p, 1.0 / (1.0 - p), seed, offset);
+    }
+
+    // ---- optimizers ----
+
+    @Override
+    public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, SgdConfig config, long step) {
+        CudaTensor tp = own("param", param);
+        CudaTensor tg = own("grad", grad);
+        required("config", config);
+        Checks.sameShape("grad", grad, "param", param);
+        checkStep(step);
+        CudaTensor tb = null;
+        if (config.momentum() != 0) {
+            if (momentumBuffer == null) {
+                throw new IllegalArgumentException("momentumBuffer: required when momentum > 0 (momentum="
+                        + config.momentum() + "), got null");
+            }
+            tb = own("momentumBuffer", momentumBuffer);
+            Checks.sameShape("momentumBuffer", momentumBuffer, "param", param);
+            if (tb.sharesStorage(tp) || tb.sharesStorage(tg)) {
+                throw new IllegalArgumentException("momentumBuffer: must not share storage with param or grad");
+            }
+        } else if (momentumBuffer != null) {
+            own("momentumBuffer", momentumBuffer);
+            Checks.sameShape("momentumBuffer", momentumBuffer, "param", param);
+        }
+        enter();
+        kernels.sgd(tp.dtype(), tp.pointer(), tg.pointer(), tb == null ? null : tb.pointer(), tp.numel(), config.lr(),
+                config.weightDecay(), config.momentum(), 1 - config.dampening(), config.nesterov(), step == 1);
+    }
+
+    @Override
+    public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, AdamConfig config, long step) {
+        CudaTensor tp = own("param", param);
+        CudaTensor tg = own("grad", grad);
+        CudaTensor tm = own("m", m);
+        CudaTensor tv = own("v", v);
+        required("config", config);
+        Checks.sameShape("grad", grad, "param", param);
+        Checks.sameShape("m", m, "param", param);
+        Checks.sameShape("v", v, "param", param);
+        checkStep(step);
+        if (tm.sharesStorage(tv) || tm.sharesStorage(tp) || tv.sharesStorage(tp)) {
+            throw new IllegalArgumentException("m, v: must be separate buffers, not sharing storage with each other "
+                    + "or with param");
+        }
+        enter();
+        // The scalars exactly as CpuOptimizers.adam computes them (Math.pow on the host).
+        double lr = config.lr();
+        double decay = 1 - lr * config.weightDecay();
+        double bc1 = 1 - Math.pow(config.beta1(), step);
+        double bc2 = 1 - Math.pow(config.beta2(), step);
+        kernels.adam(tp.dtype(), tp.pointer(), tg.pointer(), tm.pointer(), tv.pointer(), tp.numel(), lr, config.beta1(),
+                config.beta2(), config.eps(), config.weightDecay(), config.decoupled(), decay, bc1, bc2);
+    }
+
+    private static void checkStep(long step) {
+        if (step < 1) {
+            throw new IllegalArgumentException("step: expected >= 1 (steps count from 1), got " + step);
+        }
+    }
+
+    private static <T> T required(String name, T o) {
+        if (o == null) {
+            throw new IllegalArgumentException(name + ": required argument is missing (null)");
+        }
+        return o;
+    }
+
+    // ---- RNN (cuDNN v8 API, in CudnnRnnPlan / CudnnRnnWorkspace) ----
+
+    @Override
+    public RnnPlan rnnPlan(RnnSpec spec) {
+        required("spec", spec);
+        enter();
+        CudnnRnnPlan p = new CudnnRnnPlan(ctx, spec);
+        plans.add(p);
+        return p;
+    }
+
+    private CudnnRnnPlan plan(RnnPlan plan) {
+        if (!(plan instanceof CudnnRnnPlan p) || p.context() != ctx) {
+            throw new IllegalArgumentException("plan: expected a plan made by this cuda backend, got " + plan);
+        }
+        return p;
+    }
+
+    private static CudnnRnnWorkspace workspace(RnnWorkspace ws) {
+        if (!(ws instanceof CudnnRnnWorkspace w)) {
+            throw new IllegalArgumentException("workspace: expected one made by this plan's workspace(), got " + ws);
+        }
+        return w;
+    }
+
+    /** Every tensor of io that is present must be one of ours (RnnChecks checks shapes and dtypes). */
+    private void ownAll(RnnTensors io) {
+        own("x", io.x());
+        own("y", io.y());
+        ownOptional("hx", io.hx());
+        ownOptional("cx", io.cx());
+        ownOptional("hy", io.hy());
+        ownOptional("cy", io.cy());
+    }
+
+    private void ownOptional(String name, Tensor t) {
+        if (t != null) {
+            own(name, t);
+        }
+    }
+
+    @Override
+    public void rnnForward(RnnPlan plan, RnnWorkspace ws, RnnMode mode, int[] seqLengths, RnnTensors io,
+                           Tensor weights) {
+        CudnnRnnPlan p = plan(plan);
+        required("mode", mode);
+        required("io", io);
+        RnnChecks.forward(p, ws, seqLengths, io, weights);
+        ownAll(io);
+        CudaTensor w = own("weights", weights);
+        CudnnRnnWorkspace cws = workspace(ws);
+        enter();
+        p.forward(cws, mode, seqLengths, io, w);
+    }
+
+    @Override
+    public void rnnBackwardData(RnnPlan plan, RnnWorkspace ws, int[] seqLengths, RnnTensors io,
+                                RnnGradients grads, Tensor weights) {
+        CudnnRnnPlan p = plan(plan);
+        required("io", io);
+        required("grads", grads);
+        RnnChecks.backwardData(p, ws, seqLengths, io, grads, weights);
+        ownAll(io);
+        own("dy", grads.dy());
+        own("dx", grads.dx());
+        ownOptional("dhy", grads.dhy());
+        ownOptional("dcy", grads.dcy());
+        ownOptional("dhx", grads.dhx());
+        ownOptional("dcx", grads.dcx());
+        CudaTensor w = own("weights", weights);
+        CudnnRnnWorkspace cws = workspace(ws);
+        enter();
+        p.backwardData(cws, seqLengths, io, grads, w);
+    }
+
+    @Override
+    public void rnnBackwardWeights(RnnPlan plan, RnnWorkspace ws, int[] seqLengths, RnnTensors io,
+                                   Tensor dWeights) {
+        CudnnRnnPlan p = plan(plan);
+        required("io", io);
+        RnnChecks.backwardWeights(p, ws, seqLengths, io, dWeights);
+        ownAll(io);
+        CudaTensor dw = own("dWeights", dWeights);
+        CudnnRnnWorkspace cws = workspace(ws);
+        enter();
+        p.backwardWeights(cws, seqLengths, io, dw);
+    }
+
+    /**
+     * Waits for the device, then releases everything this backend holds: plans, tensors still open, scratch, the
+     * handles, the kernel module and the context. Idempotent; tensors closed afterwards do nothing.
+     */
+    @Override
+    public void close() {
+        if (closed || ctx == null) {
+            closed = true;
+            return;
+        }
+        RuntimeException first = null;
+        try {
+            ctx.makeCurrent();
+            for (CudnnRnnPlan p : plans) {
+                try {
+                    p.close();
+                } catch (RuntimeException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            plans.clear();
+            for (CudaTensor.Storage s : live) {
+                s.freed = true;
+            }
+            live.clear();
+        } finally {
+            closed = true;
+            // The context frees every allocation still open (tensors, workspaces, scratch) and then itself.
+            try {
+                ctx.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "CudaBackend[%s]", ctx == null ? "detached" : ctx.deviceName());
+    }
+}
