@@ -23,7 +23,8 @@ enum UnaryCode {
     UNARY_LOG = 6,
     UNARY_TANH = 7,
     UNARY_SIGMOID = 8,
-    UNARY_RELU = 9
+    UNARY_RELU = 9,
+    UNARY_SIGN = 10
 };
 
 enum BinaryCode {
@@ -87,6 +88,7 @@ __device__ __forceinline__ double unary_d(int op, double v) {
         case UNARY_TANH: return tanh(v);
         case UNARY_SIGMOID: return 1.0 / (1.0 + exp(-v));
         case UNARY_RELU: return v > 0 ? v : 0.0;
+        case UNARY_SIGN: return v > 0 ? 1.0 : v < 0 ? -1.0 : v;  // Math.signum: keeps NaN and the zero's sign
         default: return __longlong_as_double(0x7ff8dead00000000LL);  // unreachable: Java maps every op
     }
 }
@@ -99,6 +101,7 @@ __device__ __forceinline__ float unary_f(int op, float v) {
         case UNARY_ABS: return fabsf(v);
         case UNARY_SQUARE: return v * v;
         case UNARY_RELU: return v > 0 ? v : 0.0f;
+        case UNARY_SIGN: return v > 0 ? 1.0f : v < 0 ? -1.0f : v;
         default: return (float)unary_d(op, (double)v);
     }
 }
@@ -116,6 +119,7 @@ __device__ __forceinline__ double unary_backward_d(int op, double x, double y, d
         case UNARY_TANH: return dy * (1 - y * y);
         case UNARY_SIGMOID: return dy * (y * (1 - y));
         case UNARY_RELU: return x > 0 ? dy : 0.0;
+        case UNARY_SIGN: return 0 * dy;
         default: return __longlong_as_double(0x7ff8dead00000000LL);
     }
 }

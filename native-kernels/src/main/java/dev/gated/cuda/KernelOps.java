@@ -25,6 +25,7 @@ final class KernelOps {
             case TANH -> 7;
             case SIGMOID -> 8;
             case RELU -> 9;
+            case SIGN -> 10;
         };
     }
 
