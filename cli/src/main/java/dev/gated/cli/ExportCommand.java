@@ -8,6 +8,7 @@ import dev.gated.engine.checkpoint.CheckpointFiles;
 import dev.gated.engine.checkpoint.CheckpointStore;
 import dev.gated.engine.io.ElementType;
 import dev.gated.engine.io.HostTensor;
+import dev.gated.engine.io.TensorFormatException;
 import dev.gated.engine.io.SafeTensors;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -73,7 +74,7 @@ final class ExportCommand implements Callable<Integer> {
 
         InspectCommand.Layout layout = InspectCommand.Layout.of(c.modelTensors(), c.config(), Map.of());
         if (!layout.known() || !layout.problems.isEmpty()) {
-            throw new IllegalArgumentException("cannot export " + source.file() + ": its model tensors do not form "
+            throw new TensorFormatException("cannot export " + source.file() + ": its model tensors do not form "
                     + "an RNN + linear head that PyTorch can load" + (layout.known() ? " (" + layout.torchModules()
                     + ")" : "") + ": " + String.join("; ", layout.problems));
         }
@@ -82,7 +83,7 @@ final class ExportCommand implements Callable<Integer> {
         for (Map.Entry<String, Shape> e : layout.expected.entrySet()) {
             HostTensor t = c.modelTensors().get(e.getKey());
             if (!t.type().isFloating()) {
-                throw new IllegalArgumentException("cannot export " + source.file() + ": tensor '" + e.getKey()
+                throw new TensorFormatException("cannot export " + source.file() + ": tensor '" + e.getKey()
                         + "' is " + t.type() + "; model tensors must be floating point");
             }
             if (t.type() != ElementType.F32) {

@@ -1,9 +1,7 @@
 package dev.gated.cli;
 
-import dev.gated.engine.backend.BackendUnavailableException;
 import dev.gated.engine.backend.DeviceMode;
 import dev.gated.engine.rnn.CellType;
-import dev.gated.engine.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -23,16 +21,24 @@ import picocli.CommandLine.Spec;
                 DemoCommand.class, InfoCommand.class, InspectCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Environment: GATED_CPU_THREADS (threads of the CPU backend), "
-                + "GATED_DEBUG=1 (stack traces on errors)."})
+                + "GATED_DEBUG=1 (stack traces on errors); for train also GATED_JOB, GATED_SET_<SECTION>__<KEY>, "
+                + "GATED_DEVICE, GATED_RUNS, GATED_LOG_FORMAT (see 'gated train --help').",
+                "", "Exit codes: 0 success, 1 internal error, 2 usage or job-file error, 3 data error, "
+                + "4 training diverged, 75 interrupted (checkpoint written; run again to resume)."})
 public final class Gated implements Callable<Integer> {
+    // The exit codes; what each means and how failures map to them: ExitCodes.
     /** Success. */
-    public static final int OK = 0;
-    /** The command ran and failed: no usable backend, bad data, diverged training. */
-    public static final int ERROR = 1;
-    /** The command line itself is wrong. */
-    public static final int USAGE = 2;
-    /** Training was stopped (Ctrl-C, SIGTERM) after writing a checkpoint; {@code --resume} continues it. */
-    public static final int INTERRUPTED = 130;
+    public static final int OK = ExitCodes.OK;
+    /** An internal error (a bug): the stack trace goes to stderr. */
+    public static final int ERROR = ExitCodes.INTERNAL;
+    /** The command line, the job file or a setting is wrong. */
+    public static final int USAGE = ExitCodes.USAGE;
+    /** A data, weights or checkpoint file is missing or corrupt. */
+    public static final int DATA = ExitCodes.DATA;
+    /** Training diverged. */
+    public static final int DIVERGED = ExitCodes.DIVERGED;
+    /** Training was stopped (SIGTERM, Ctrl-C) after writing a checkpoint; {@code --resume} continues it. */
+    public static final int INTERRUPTED = ExitCodes.INTERRUPTED;
 
     /** Strong reference, so the level set in {@link #main} is not lost when the logger is collected. */
     private static final Logger ENGINE_LOG = Logger.getLogger("dev.gated");
@@ -102,26 +108,26 @@ public final class Gated implements Callable<Integer> {
 
     private static int runtimeError(Exception ex, CommandLine cmd) {
         PrintWriter err = cmd.getErr();
-        if (System.getenv("GATED_DEBUG") != null) {
+        int code = ExitCodes.of(ex);
+        // A bug gets its stack trace; a user's mistake only the message (unless GATED_DEBUG asks for more).
+        if (code == ExitCodes.INTERNAL || System.getenv("GATED_DEBUG") != null) {
             ex.printStackTrace(err);
         }
         err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + describe(ex));
         err.flush();
-        return ERROR;
+        return code;
     }
 
     static String describe(Throwable ex) {
         String m = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        if (ex instanceof BackendUnavailableException || ex instanceof IllegalArgumentException
-                || ex instanceof IllegalStateException || ex instanceof TrainingDivergedException
-                || ex instanceof java.io.UncheckedIOException || ex instanceof java.io.IOException
-                || ex instanceof dev.gated.engine.config.JobConfigException) {
-            return m;
-        }
         if (ex instanceof UnsupportedOperationException) {
             return "not supported by the selected backend yet: " + m;
         }
-        return ex.getClass().getName() + ": " + m + " (internal error; run with GATED_DEBUG=1 for the stack trace)";
+        if (ExitCodes.of(ex) != ExitCodes.INTERNAL) {
+            return m;
+        }
+        return ex.getClass().getName() + ": " + m + " (internal error, a bug in Gated: please report it with the "
+                + "stack trace above)";
     }
 
     /** The project version, filtered into gated-version.properties by Maven. */

@@ -10,13 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -27,12 +25,20 @@ import picocli.CommandLine.Spec;
                 + "model.safetensors (PyTorch names), predictions.csv, summary.json and PNG plots.", ""},
         footer = {"", "Examples:", "  gated train examples/forecast/co2.yaml",
                 "  gated train job.yaml --set training.epochs=5 --set model.hidden=32",
-                "  gated train job.yaml --resume       # continue after an interruption (bit-exact on the CPU)"})
+                "  gated train job.yaml --resume       # continue after an interruption (bit-exact on the CPU)",
+                "  GATED_JOB=/job/job.yaml GATED_SET_TRAINING__EPOCHS=3 gated train --resume=auto --log-format json",
+                "", "Environment: GATED_JOB (the job file when JOB is not given), GATED_RUNS (output.dir), "
+                        + "GATED_DEVICE (training.device), GATED_SET_<SECTION>__<KEY>=VALUE (like --set "
+                        + "section.key=VALUE; lower-cased, '__' separates the parts), GATED_LOG_FORMAT. The "
+                        + "command line wins over the environment, which wins over the job file.",
+                "", "Exit codes: 0 done, 1 internal error, 2 usage or job-file error, 3 data error, 4 diverged, "
+                        + "75 stopped by SIGTERM/SIGINT after writing a checkpoint (run again to resume)."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "JOB", description = "The job file (.yaml, .yml or .json).")
+    @Parameters(paramLabel = "JOB", arity = "0..1",
+            description = "The job file (.yaml, .yml or .json); default: the file GATED_JOB names.")
     Path job;
 
     @Mixin
@@ -49,53 +55,68 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print only warnings, errors and the final summary.")
     boolean quiet;
 
+    @Option(names = "--log-format", paramLabel = "text|json",
+            description = "text: progress for people (a bar on a terminal, else a line every 10 s); json: one JSON "
+                    + "object per line and event (start, epoch, checkpoint, warning, end) for log collectors. "
+                    + "Default: GATED_LOG_FORMAT, else text.")
+    String logFormat;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        JobEnvironment env = JobEnvironment.fromSystem();
         RunFolder.Resume mode = resume == null ? RunFolder.Resume.NEVER : switch (resume) {
             case "yes" -> RunFolder.Resume.REQUIRED;
             case "auto" -> RunFolder.Resume.AUTO;
-            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            default -> throw new ParameterException(spec.commandLine(),
                     "--resume: expected no value or 'auto', found '" + resume + "'");
         };
-        ConsoleReporter reporter = new ConsoleReporter(out, ConsoleReporter.detect(quiet));
-        TrainingJob.Options options = new TrainingJob.Options(job, jobOptions.overrides(), mode, overwrite);
-
-        // Ctrl-C / SIGTERM: finish the current step, write a checkpoint, then let the JVM exit.
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                done.await(25, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "gated-graceful-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        TrainingJob.Result result;
+        boolean json = json(env);
+        Path jobFile = job != null ? job : env.job().orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "missing the job file: give JOB or set " + JobEnvironment.JOB));
+        JsonLinesReporter jsonLog = json ? new JsonLinesReporter(out) : null;
+        TrainingListener reporter = json ? jsonLog : new ConsoleReporter(out, ConsoleReporter.detect(quiet));
         try {
-            result = TrainingJob.run(options, reporter, stop::get);
-            if (!result.finished()) {
-                out.printf("stopped at step %d; a checkpoint was written. Continue with: gated train %s --resume%n",
-                        result.steps(), job);
-                out.flush();
-                return Gated.INTERRUPTED;
+            List<String> overrides = new ArrayList<>(env.overrides());
+            overrides.addAll(jobOptions.overrides());
+            TrainingJob.Options options = new TrainingJob.Options(jobFile, overrides, mode, overwrite);
+            // SIGTERM / Ctrl-C: finish the current step, write a checkpoint, return INTERRUPTED (see GracefulStop).
+            // Installed until the end, so a signal after the last step lets the run finish its files and exit 0.
+            try (GracefulStop stop = GracefulStop.install(spec.commandLine().getErr())) {
+                TrainingJob.Result result = TrainingJob.run(options, reporter, stop);
+                if (!result.finished()) {
+                    if (json) {
+                        jsonLog.onStopped(result.steps(), stop.signalName());
+                    } else {
+                        out.printf("stopped at step %d; a checkpoint was written. Continue with: gated train %s "
+                                + "--resume%n", result.steps(), jobFile);
+                        out.flush();
+                    }
+                    return Gated.INTERRUPTED;
+                }
+                List<Path> files = new ArrayList<>(plots(result));
+                files.addAll(result.files());
+                reporter.onEnd(new TrainingListener.End(result.runDir(), result.steps(), result.seconds(),
+                        result.summary(), files));
+                return Gated.OK;
             }
-        } finally {
-            // Lets a waiting shutdown hook return: the checkpoint is on disk by now.
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already exiting: the hook has run or is running
+        } catch (RuntimeException | IOException e) {
+            if (json) {
+                // Log collectors see the failure too; the message also goes to stderr as usual.
+                jsonLog.onFailed(ExitCodes.of(e), Gated.describe(e));
             }
+            throw e;
         }
-        List<Path> files = new ArrayList<>(plots(result));
-        files.addAll(result.files());
-        reporter.onEnd(new TrainingListener.End(result.runDir(), result.steps(), result.seconds(), result.summary(),
-                files));
-        return Gated.OK;
+    }
+
+    private boolean json(JobEnvironment env) {
+        String f = logFormat != null ? logFormat : env.logFormat().orElse("text");
+        return switch (f.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "text" -> false;
+            case "json" -> true;
+            default -> throw new ParameterException(spec.commandLine(), "--log-format: expected text or json, found '"
+                    + f + "'" + (logFormat == null ? " (from " + JobEnvironment.LOG_FORMAT + ")" : ""));
+        };
     }
 
     /** The run's PNG plots: training curves, and predicted vs. actual or the confusion matrix. */

@@ -156,7 +156,7 @@ class ExportCommandTest {
         assertExported(runDir.resolve("export/model.safetensors"), LSTM, 2, 2f);
 
         Result both = run("export", last.toString(), "--format", "safetensors", "--checkpoint", "best");
-        assertEquals(Gated.ERROR, both.code());
+        assertEquals(Gated.USAGE, both.code());
         assertTrue(both.err().contains("leave --checkpoint out"), both.err());
     }
 
@@ -190,7 +190,7 @@ class ExportCommandTest {
         Files.write(out, existing);
 
         Result r = run("export", runDir.toString(), "--format", "safetensors");
-        assertEquals(Gated.ERROR, r.code());
+        assertEquals(Gated.USAGE, r.code());
         assertEquals("gated export: error: " + out + " already exists; pass --overwrite to replace it",
                 r.err().strip());
         assertArrayEquals(existing, Files.readAllBytes(out));
@@ -207,7 +207,7 @@ class ExportCommandTest {
         byte[] before = Files.readAllBytes(best);
         Result self = run("export", runDir.toString(), "--format", "safetensors", "--output", best.toString(),
                 "--overwrite");
-        assertEquals(Gated.ERROR, self.code());
+        assertEquals(Gated.USAGE, self.code());
         assertTrue(self.err().contains("is the checkpoint being exported"), self.err());
         assertArrayEquals(before, Files.readAllBytes(best));
     }
@@ -220,7 +220,7 @@ class ExportCommandTest {
         Files.write(best, Arrays.copyOf(bytes, bytes.length - 100));
 
         Result r = run("export", runDir.toString(), "--format", "safetensors");
-        assertEquals(Gated.ERROR, r.code());
+        assertEquals(Gated.DATA, r.code());
         assertTrue(r.err().startsWith("gated export: error: checkpoint " + best + ": "), r.err());
         assertTrue(r.err().contains("truncated"), r.err());
         assertTrue(r.err().contains("--checkpoint last"), r.err());
@@ -229,20 +229,20 @@ class ExportCommandTest {
 
         Result truncatedFile = run("export", best.toString(), "--format", "safetensors", "--output",
                 dir.resolve("x.safetensors").toString());
-        assertEquals(Gated.ERROR, truncatedFile.code());
+        assertEquals(Gated.DATA, truncatedFile.code());
         assertTrue(truncatedFile.err().contains(best.toString()), truncatedFile.err());
 
         Result noBest = run("export", dir.resolve("nothing").toString(), "--format", "safetensors");
-        assertEquals(Gated.ERROR, noBest.code());
+        assertEquals(Gated.USAGE, noBest.code());
         assertTrue(noBest.err().contains("no such run folder or checkpoint file"), noBest.err());
 
         Path empty = dir.resolve("empty");
         Files.createDirectories(empty);
         Result none = run("export", empty.toString(), "--format", "safetensors");
-        assertEquals(Gated.ERROR, none.code());
+        assertEquals(Gated.USAGE, none.code());
         assertTrue(none.err().contains("has no usable checkpoint"), none.err());
         Result noneBest = run("export", empty.toString(), "--format", "safetensors", "--checkpoint", "best");
-        assertEquals(Gated.ERROR, noneBest.code());
+        assertEquals(Gated.USAGE, noneBest.code());
         assertTrue(noneBest.err().contains("has no best checkpoint"), noneBest.err());
     }
 
@@ -256,7 +256,7 @@ class ExportCommandTest {
 
         Path out = dir.resolve("out.safetensors");
         Result r = run("export", file.toString(), "--format", "safetensors", "--output", out.toString());
-        assertEquals(Gated.ERROR, r.code());
+        assertEquals(Gated.DATA, r.code());
         assertTrue(r.err().contains("unexpected extra.weight [2]"), r.err());
         assertFalse(Files.exists(out));
     }

@@ -279,10 +279,10 @@ class InspectCommandTest {
         assertTrue(noUsable.out().contains("; inspecting the final model"), noUsable.out());
 
         Result empty = run("inspect", dir.resolve("run/..").resolve("nothing").toString());
-        assertEquals(Gated.ERROR, empty.code());
+        assertEquals(Gated.USAGE, empty.code());
         Files.createDirectories(dir.resolve("bare"));
         Result bare = run("inspect", dir.resolve("bare").toString());
-        assertEquals(Gated.ERROR, bare.code());
+        assertEquals(Gated.USAGE, bare.code());
         assertTrue(bare.err().contains("without a usable checkpoint"), bare.err());
     }
 
@@ -316,7 +316,7 @@ class InspectCommandTest {
         Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
 
         Result r = run("inspect", file.toString());
-        assertEquals(Gated.ERROR, r.code());
+        assertEquals(Gated.DATA, r.code());
         assertEquals("", r.out());
         assertTrue(r.err().startsWith("gated inspect: error: "), r.err());
         assertTrue(r.err().contains(file.toString()), r.err());
@@ -329,11 +329,11 @@ class InspectCommandTest {
         bytes[bytes.length - 1] ^= 1;
         Files.write(file, bytes);
         Result corrupt = run("inspect", file.toString());
-        assertEquals(Gated.ERROR, corrupt.code());
+        assertEquals(Gated.DATA, corrupt.code());
         assertTrue(corrupt.err().contains("checksum mismatch"), corrupt.err());
 
         Result missing = run("inspect", dir.resolve("nope.safetensors").toString());
-        assertEquals(Gated.ERROR, missing.code());
+        assertEquals(Gated.USAGE, missing.code());
         assertTrue(missing.err().contains("nope.safetensors: no such file"), missing.err());
     }
 

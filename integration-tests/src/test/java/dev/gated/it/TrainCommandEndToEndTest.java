@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gated.cli.Gated;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.io.Npy;
@@ -159,7 +160,7 @@ class TrainCommandEndToEndTest {
         byte[] metrics = Files.readAllBytes(run.resolve("metrics.jsonl"));
 
         CliRunner.Result again = CliRunner.run(train(FORECAST_JOB, forecastSettings()));
-        assertEquals(1, again.exitCode(), again::toString);
+        assertEquals(Gated.USAGE, again.exitCode(), again::toString);
         assertTrue(again.err().contains("already exists") && again.err().contains("--resume")
                 && again.err().contains("--overwrite"), again::toString);
         assertNoStackTrace(again);
@@ -219,7 +220,7 @@ class TrainCommandEndToEndTest {
         assertEquals(7 + 50, text.codePointCount(0, text.length()), () -> "prompt + 50 characters: '" + text + "'");
 
         CliRunner.Result bad = CliRunner.run("generate", run.toString(), "--prompt", "It is a €", "--length", "5");
-        assertEquals(1, bad.exitCode(), bad::toString);
+        assertEquals(Gated.USAGE, bad.exitCode(), bad::toString);
         assertTrue(bad.err().contains("€"), () -> "the message should name the character\n" + bad);
         assertNoStackTrace(bad);
     }
@@ -233,7 +234,7 @@ class TrainCommandEndToEndTest {
         Files.writeString(job, yaml);
         Files.copy(FORECAST_CSV, tmp.resolve("seattle-weather.csv"));
         CliRunner.Result r = CliRunner.run(train(job));
-        assertEquals(1, r.exitCode(), r::toString);
+        assertEquals(Gated.USAGE, r.exitCode(), r::toString);
         assertTrue(Pattern.compile("misspelt\\.yaml:\\d+:\\d+").matcher(r.err()).find(),
                 () -> "expected file:line:col\n" + r);
         assertTrue(r.err().contains("did you mean 'training'"), r::toString);
@@ -257,7 +258,7 @@ class TrainCommandEndToEndTest {
         Files.writeString(job, Files.readString(FORECAST_JOB).replace("seattle-weather.csv", csv.toAbsolutePath()
                 .toString()));
         CliRunner.Result r = CliRunner.run(train(job));
-        assertEquals(1, r.exitCode(), r::toString);
+        assertEquals(Gated.DATA, r.exitCode(), r::toString);
         assertTrue(r.err().contains("wind") && r.err().contains("weather.csv"), r::toString);
         assertNoStackTrace(r);
     }
@@ -269,7 +270,7 @@ class TrainCommandEndToEndTest {
         Npy.write(data.resolve("y.npy"), HostTensor.ofFloats(Shape.of(9, 1), new float[9]));
         Path job = writeNpyJob(data, "bad-npy");
         CliRunner.Result r = CliRunner.run(train(job));
-        assertEquals(1, r.exitCode(), r::toString);
+        assertEquals(Gated.DATA, r.exitCode(), r::toString);
         assertTrue(r.err().contains("y.npy"), r::toString);
         assertTrue(r.err().contains("(10, O)") || r.err().contains("N=10"), () -> "expected shape\n" + r);
         assertNoStackTrace(r);
@@ -288,7 +289,7 @@ class TrainCommandEndToEndTest {
         SafeTensors.write(init, t);
         CliRunner.Result r = CliRunner.run(train(FORECAST_JOB, forecastSettings("--set",
                 "model.init_from=" + init.toAbsolutePath())));
-        assertEquals(1, r.exitCode(), r::toString);
+        assertEquals(Gated.DATA, r.exitCode(), r::toString);
         assertTrue(r.err().contains("rnn.weight_hh_l0"), r::toString);
         assertTrue(r.err().contains(Shape.of(32, 8).toString()), () -> "expected shape " + Shape.of(32, 8) + "\n" + r);
         assertNoStackTrace(r);

@@ -43,6 +43,9 @@ public final class Plots {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
+        // ImageIO buffers a stream in a temporary file by default; plots are small, and a container with a
+        // read-only root filesystem has no writable java.io.tmpdir ("Can't create cache file!").
+        ImageIO.setUseCache(false);
     }
 
     /** Size of one small chart in {@link #trainingCurves}. */

@@ -57,7 +57,9 @@ final class JobReader {
 
         DataConfig d = readData(data);
         ModelConfig m = readModel(model);
-        TaskConfig t = task.present() ? new TaskConfig(task.enumValue("kind", TaskKind.class, null)) : null;
+        // A missing or misspelt kind is already a reported problem; TaskConfig itself requires one.
+        TaskKind taskKind = task.present() ? task.enumValue("kind", TaskKind.class, null) : null;
+        TaskConfig t = taskKind != null ? new TaskConfig(taskKind) : null;
         TrainingConfig tr = readTraining(training);
         OutputConfig o = readOutput(output);
         for (Section s : List.of(data, model, task, training, output)) {
