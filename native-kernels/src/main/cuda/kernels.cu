@@ -388,6 +388,50 @@ __device__ __forceinline__ void adam_impl(T* p, const T* grad, T* m, T* v, int n
     }
 }
 
+// RMSprop (CpuOptimizers.rmsprop): g = grad + wd p; v = alpha (first ? 0 : sq) + (1 - alpha) g g; centered:
+// a = alpha (first ? 0 : gavg) + (1 - alpha) g, denom = sqrt(v - a a) + eps, else denom = sqrt(v) + eps;
+// buf != null: b = mom (first ? 0 : buf) + g / denom, p = p - lr b; else p = p - lr (g / denom).
+// gavg is null unless centered, buf null unless momentum > 0.
+template <typename T>
+__device__ __forceinline__ void rmsprop_impl(T* p, const T* grad, T* sq, T* buf, T* gavg, int n, double lr,
+                                             double alpha, double eps, double wd, double mom, int first) {
+    GRID_STRIDE(i, n) {
+        double pi = (double)p[i];
+        double g = (double)grad[i] + wd * pi;
+        double v = alpha * (first ? 0.0 : (double)sq[i]) + (1 - alpha) * g * g;
+        sq[i] = (T)v;
+        double denom;
+        if (gavg != nullptr) {
+            double a = alpha * (first ? 0.0 : (double)gavg[i]) + (1 - alpha) * g;
+            gavg[i] = (T)a;
+            denom = sqrt(v - a * a) + eps;
+        } else {
+            denom = sqrt(v) + eps;
+        }
+        if (buf != nullptr) {
+            double b = mom * (first ? 0.0 : (double)buf[i]) + g / denom;
+            buf[i] = (T)b;
+            p[i] = (T)(pi - lr * b);
+        } else {
+            p[i] = (T)(pi - lr * (g / denom));
+        }
+    }
+}
+
+// Adagrad (CpuOptimizers.adagrad): g = grad + wd p; s = (first ? init : sum) + g g; p = p - clr (g / (sqrt(s) + eps)).
+// clr = lr / (1 + (step - 1) lr_decay) is computed on the host (AdagradConfig.stepLr), as the CPU does.
+template <typename T>
+__device__ __forceinline__ void adagrad_impl(T* p, const T* grad, T* sum, int n, double clr, double wd, double eps,
+                                             double init, int first) {
+    GRID_STRIDE(i, n) {
+        double pi = (double)p[i];
+        double g = (double)grad[i] + wd * pi;
+        double s = (first ? init : (double)sum[i]) + g * g;
+        sum[i] = (T)s;
+        p[i] = (T)(pi - clr * (g / (sqrt(s) + eps)));
+    }
+}
+
 // ---- extern "C" entry points, one per dtype: gated_<op>_f32 / gated_<op>_f64 ----
 
 #define GATED_KERNELS(T, S)                                                                                      \
@@ -431,6 +475,14 @@ __device__ __forceinline__ void adam_impl(T* p, const T* grad, T* m, T* v, int n
                                               double b2, double eps, double wd, int decoupled, double decay,       \
                                               double bc1, double bc2) {                                           \
         adam_impl<T>(p, grad, m, v, n, lr, b1, b2, eps, wd, decoupled, decay, bc1, bc2);                          \
+    }                                                                                                             \
+    extern "C" __global__ void gated_rmsprop_##S(T* p, const T* grad, T* sq, T* buf, T* gavg, int n, double lr,   \
+                                                 double alpha, double eps, double wd, double mom, int first) {    \
+        rmsprop_impl<T>(p, grad, sq, buf, gavg, n, lr, alpha, eps, wd, mom, first);                               \
+    }                                                                                                             \
+    extern "C" __global__ void gated_adagrad_##S(T* p, const T* grad, T* sum, int n, double clr, double wd,       \
+                                                 double eps, double init, int first) {                            \
+        adagrad_impl<T>(p, grad, sum, n, clr, wd, eps, init, first);                                              \
     }
 
 GATED_KERNELS(float, f32)

@@ -1,10 +1,12 @@
 package dev.gated.cpu;
 
+import dev.gated.engine.backend.AdagradConfig;
 import dev.gated.engine.backend.AdamConfig;
 import dev.gated.engine.backend.Backend;
 import dev.gated.engine.backend.BinaryOp;
 import dev.gated.engine.backend.Checks;
 import dev.gated.engine.backend.DType;
+import dev.gated.engine.backend.RmspropConfig;
 import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.backend.Tensor;
@@ -513,6 +515,76 @@ public final class CpuBackend implements Backend {
             CpuOptimizers.adam(threads, tp.f(), tg.f(), tm.f(), tv.f(), config, step);
         } else {
             CpuOptimizers.adam(threads, tp.d(), tg.d(), tm.d(), tv.d(), config, step);
+        }
+    }
+
+    @Override
+    public void rmspropStep(Tensor param, Tensor grad, Tensor squareAvg, Tensor momentumBuffer, Tensor gradAvg,
+                            RmspropConfig config, long step) {
+        CpuTensor tp = own("param", param);
+        CpuTensor tg = own("grad", grad);
+        CpuTensor ts = own("squareAvg", squareAvg);
+        required("config", config);
+        Checks.sameShape("grad", grad, "param", param);
+        Checks.sameShape("squareAvg", squareAvg, "param", param);
+        checkStep(step);
+        CpuTensor tb = optionalState("momentumBuffer", momentumBuffer, config.momentum() != 0,
+                "momentum > 0 (momentum=" + config.momentum() + ")", param);
+        CpuTensor ta = optionalState("gradAvg", gradAvg, config.centered(), "centered", param);
+        CpuTensor[] state = {ts, tb, ta};
+        String[] names = {"squareAvg", "momentumBuffer", "gradAvg"};
+        for (int i = 0; i < state.length; i++) {
+            if (state[i] == null) {
+                continue;
+            }
+            if (shareStorage(state[i], tp) || shareStorage(state[i], tg)) {
+                throw new IllegalArgumentException(names[i] + ": must not share storage with param or grad");
+            }
+            for (int j = i + 1; j < state.length; j++) {
+                if (state[j] != null && shareStorage(state[i], state[j])) {
+                    throw new IllegalArgumentException(names[i] + ", " + names[j]
+                            + ": must be separate buffers, not sharing storage");
+                }
+            }
+        }
+        if (tp.isFloat()) {
+            CpuOptimizers.rmsprop(threads, tp.f(), tg.f(), ts.f(), tb == null ? null : tb.f(),
+                    ta == null ? null : ta.f(), config, step);
+        } else {
+            CpuOptimizers.rmsprop(threads, tp.d(), tg.d(), ts.d(), tb == null ? null : tb.d(),
+                    ta == null ? null : ta.d(), config, step);
+        }
+    }
+
+    /** A state tensor that is required when {@code used}; when unused it may be null (or is checked and ignored). */
+    private CpuTensor optionalState(String name, Tensor t, boolean used, String when, Tensor param) {
+        if (t == null) {
+            if (used) {
+                throw new IllegalArgumentException(name + ": required when " + when + ", got null");
+            }
+            return null;
+        }
+        CpuTensor ct = own(name, t);
+        Checks.sameShape(name, t, "param", param);
+        return used ? ct : null;
+    }
+
+    @Override
+    public void adagradStep(Tensor param, Tensor grad, Tensor stateSum, AdagradConfig config, long step) {
+        CpuTensor tp = own("param", param);
+        CpuTensor tg = own("grad", grad);
+        CpuTensor ts = own("stateSum", stateSum);
+        required("config", config);
+        Checks.sameShape("grad", grad, "param", param);
+        Checks.sameShape("stateSum", stateSum, "param", param);
+        checkStep(step);
+        if (shareStorage(ts, tp) || shareStorage(ts, tg)) {
+            throw new IllegalArgumentException("stateSum: must not share storage with param or grad");
+        }
+        if (tp.isFloat()) {
+            CpuOptimizers.adagrad(threads, tp.f(), tg.f(), ts.f(), config, step);
+        } else {
+            CpuOptimizers.adagrad(threads, tp.d(), tg.d(), ts.d(), config, step);
         }
     }
 

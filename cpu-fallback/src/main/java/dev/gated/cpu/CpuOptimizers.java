@@ -1,11 +1,14 @@
 package dev.gated.cpu;
 
+import dev.gated.engine.backend.AdagradConfig;
 import dev.gated.engine.backend.AdamConfig;
+import dev.gated.engine.backend.RmspropConfig;
 import dev.gated.engine.backend.SgdConfig;
 
 /**
- * Fused optimizer steps over flat parameter buffers, exactly the formulas of torch.optim.SGD and
- * torch.optim.Adam / AdamW (amsgrad off). Every element is computed in double and the results rounded once to
+ * Fused optimizer steps over flat parameter buffers, exactly the formulas of torch.optim.SGD,
+ * torch.optim.Adam / AdamW (amsgrad off), RMSprop and Adagrad. Every element is computed in double and the results
+ * rounded once to
  * the buffer's dtype; elements are independent, so chunking and threads cannot change the result.
  */
 final class CpuOptimizers {
@@ -118,6 +121,120 @@ final class CpuOptimizers {
                 double mhat = mi / bc1;
                 double vhat = vi / bc2;
                 p[i] = pi - lr * mhat / (Math.sqrt(vhat) + eps);
+            }
+        });
+    }
+
+    /**
+     * RMSprop: g = grad + wd * p; v = alpha * v + (1 - alpha) * g * g (v = 0 before step 1); centered:
+     * gAvg = alpha * gAvg + (1 - alpha) * g, denom = sqrt(v - gAvg * gAvg) + eps, else denom = sqrt(v) + eps;
+     * momentum: buf = mom * buf + g / denom, p -= lr * buf; else p -= lr * (g / denom). buf and gAvg may be null
+     * when unused.
+     */
+    static void rmsprop(CpuThreads th, float[] p, float[] grad, float[] sq, float[] buf, float[] gAvg,
+                        RmspropConfig c, long step) {
+        double lr = c.lr();
+        double alpha = c.alpha();
+        double eps = c.eps();
+        double wd = c.weightDecay();
+        double mom = c.momentum();
+        boolean centered = c.centered();
+        boolean useBuf = mom != 0;
+        boolean first = step == 1;
+        CpuOps.forRange(th, p.length, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                double pi = p[i];
+                double g = grad[i] + wd * pi;
+                double v = alpha * (first ? 0 : sq[i]) + (1 - alpha) * g * g;
+                sq[i] = (float) v;
+                double denom;
+                if (centered) {
+                    double a = alpha * (first ? 0 : gAvg[i]) + (1 - alpha) * g;
+                    gAvg[i] = (float) a;
+                    denom = Math.sqrt(v - a * a) + eps;
+                } else {
+                    denom = Math.sqrt(v) + eps;
+                }
+                if (useBuf) {
+                    double b = mom * (first ? 0 : buf[i]) + g / denom;
+                    buf[i] = (float) b;
+                    p[i] = (float) (pi - lr * b);
+                } else {
+                    p[i] = (float) (pi - lr * (g / denom));
+                }
+            }
+        });
+    }
+
+    static void rmsprop(CpuThreads th, double[] p, double[] grad, double[] sq, double[] buf, double[] gAvg,
+                        RmspropConfig c, long step) {
+        double lr = c.lr();
+        double alpha = c.alpha();
+        double eps = c.eps();
+        double wd = c.weightDecay();
+        double mom = c.momentum();
+        boolean centered = c.centered();
+        boolean useBuf = mom != 0;
+        boolean first = step == 1;
+        CpuOps.forRange(th, p.length, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                double pi = p[i];
+                double g = grad[i] + wd * pi;
+                double v = alpha * (first ? 0 : sq[i]) + (1 - alpha) * g * g;
+                sq[i] = v;
+                double denom;
+                if (centered) {
+                    double a = alpha * (first ? 0 : gAvg[i]) + (1 - alpha) * g;
+                    gAvg[i] = a;
+                    denom = Math.sqrt(v - a * a) + eps;
+                } else {
+                    denom = Math.sqrt(v) + eps;
+                }
+                if (useBuf) {
+                    double b = mom * (first ? 0 : buf[i]) + g / denom;
+                    buf[i] = b;
+                    p[i] = pi - lr * b;
+                } else {
+                    p[i] = pi - lr * (g / denom);
+                }
+            }
+        });
+    }
+
+    /**
+     * Adagrad: g = grad + wd * p; s = (step == 1 ? initialAccumulatorValue : sum) + g * g;
+     * p -= clr * (g / (sqrt(s) + eps)) with clr = {@link AdagradConfig#stepLr}.
+     */
+    static void adagrad(CpuThreads th, float[] p, float[] grad, float[] sum, AdagradConfig c, long step) {
+        double clr = c.stepLr(step);
+        double wd = c.weightDecay();
+        double eps = c.eps();
+        double init = c.initialAccumulatorValue();
+        boolean first = step == 1;
+        CpuOps.forRange(th, p.length, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                double pi = p[i];
+                double g = grad[i] + wd * pi;
+                double s = (first ? init : sum[i]) + g * g;
+                sum[i] = (float) s;
+                p[i] = (float) (pi - clr * (g / (Math.sqrt(s) + eps)));
+            }
+        });
+    }
+
+    static void adagrad(CpuThreads th, double[] p, double[] grad, double[] sum, AdagradConfig c, long step) {
+        double clr = c.stepLr(step);
+        double wd = c.weightDecay();
+        double eps = c.eps();
+        double init = c.initialAccumulatorValue();
+        boolean first = step == 1;
+        CpuOps.forRange(th, p.length, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                double pi = p[i];
+                double g = grad[i] + wd * pi;
+                double s = (first ? init : sum[i]) + g * g;
+                sum[i] = s;
+                p[i] = pi - clr * (g / (Math.sqrt(s) + eps));
             }
         });
     }

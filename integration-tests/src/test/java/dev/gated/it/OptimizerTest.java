@@ -29,8 +29,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link Optimizer} on the CPU backend in float64 against the update rules torch.optim documents, computed on the
- * host from the model's own gradients; and its exported state (names, shapes, resume).
+ * {@link Optimizer} on the CPU backend in float64 against the update rules torch.optim documents (SGD with momentum
+ * and Nesterov, Adam, AdamW, RMSprop plain/momentum/centered, Adagrad with lr_decay), computed on the host from the
+ * model's own gradients; and its exported state (names, shapes, resume).
  */
 class OptimizerTest {
     private static final int STEPS = 3;
@@ -188,6 +189,139 @@ class OptimizerTest {
         }
     }
 
+    @ParameterizedTest(name = "alpha={0} momentum={1} centered={2} weightDecay={3}")
+    @CsvSource({"0.99,0,false,0", "0.9,0.9,false,0.01", "0.9,0,true,0", "0.8,0.5,true,0.05"})
+    void rmspropFollowsTorchOptimRmsprop(double alpha, double momentum, boolean centered, double weightDecay) {
+        double lr = 0.01;
+        double eps = 1e-8;
+        SequenceBatch batch = batch();
+        try (SequenceModel model = model(DType.FLOAT64);
+             Optimizer opt = new Optimizer(model, Optimizer.Settings.rmsprop(lr, alpha, eps, weightDecay, momentum,
+                     centered))) {
+            Map<String, double[]> p = read(model, false);
+            Map<String, double[]> sq = new HashMap<>();
+            Map<String, double[]> buf = new HashMap<>();
+            Map<String, double[]> avg = new HashMap<>();
+            for (int step = 1; step <= STEPS; step++) {
+                model.forwardBackward(batch);
+                Map<String, double[]> grads = read(model, true);
+                for (String name : model.parameterNames()) {
+                    double[] pv = p.get(name);
+                    double[] gv = grads.get(name);
+                    double[] v = sq.computeIfAbsent(name, k -> new double[pv.length]);
+                    double[] b = buf.computeIfAbsent(name, k -> new double[pv.length]);
+                    double[] a = avg.computeIfAbsent(name, k -> new double[pv.length]);
+                    for (int i = 0; i < pv.length; i++) {
+                        // torch.optim.RMSprop's documented algorithm, state starting at 0.
+                        double g = gv[i] + weightDecay * pv[i];
+                        v[i] = alpha * v[i] + (1 - alpha) * g * g;
+                        double vt = v[i];
+                        if (centered) {
+                            a[i] = alpha * a[i] + (1 - alpha) * g;
+                            vt -= a[i] * a[i];
+                        }
+                        double denom = Math.sqrt(vt) + eps;
+                        if (momentum > 0) {
+                            b[i] = momentum * b[i] + g / denom;
+                            pv[i] -= lr * b[i];
+                        } else {
+                            pv[i] -= lr * g / denom;
+                        }
+                    }
+                }
+                opt.step();
+                assertClose(p, model, "rmsprop step " + step);
+            }
+            Map<String, HostTensor> state = opt.exportState();
+            int perParam = 1 + (momentum > 0 ? 1 : 0) + (centered ? 1 : 0);
+            assertEquals(perParam * model.parameterNames().size(), state.size(), state.keySet()::toString);
+            for (String name : model.parameterNames()) {
+                assertExported(sq.get(name), state.get("square_avg." + name), "square_avg." + name);
+                if (momentum > 0) {
+                    assertExported(buf.get(name), state.get("momentum_buffer." + name), "momentum_buffer." + name);
+                }
+                if (centered) {
+                    assertExported(avg.get(name), state.get("grad_avg." + name), "grad_avg." + name);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "lrDecay={0} weightDecay={1} initialAccumulatorValue={2}")
+    @CsvSource({"0,0,0", "0.1,0,0.1", "0.05,0.01,0", "0.5,0.1,1"})
+    void adagradFollowsTorchOptimAdagrad(double lrDecay, double weightDecay, double initial) {
+        double lr = 0.05;
+        double eps = 1e-10;
+        SequenceBatch batch = batch();
+        try (SequenceModel model = model(DType.FLOAT64);
+             Optimizer opt = new Optimizer(model, Optimizer.Settings.adagrad(lr, lrDecay, weightDecay, eps,
+                     initial))) {
+            Map<String, double[]> p = read(model, false);
+            Map<String, double[]> sum = new HashMap<>();
+            // PyTorch's state before the first step: initial_accumulator_value everywhere.
+            for (HostTensor t : opt.exportState().values()) {
+                for (float f : t.toFloatArray()) {
+                    assertEquals((float) initial, f);
+                }
+            }
+            for (int step = 1; step <= STEPS; step++) {
+                model.forwardBackward(batch);
+                Map<String, double[]> grads = read(model, true);
+                double clr = lr / (1 + (step - 1) * lrDecay);
+                for (String name : model.parameterNames()) {
+                    double[] pv = p.get(name);
+                    double[] gv = grads.get(name);
+                    double[] sv = sum.computeIfAbsent(name, k -> {
+                        double[] init = new double[pv.length];
+                        java.util.Arrays.fill(init, initial);
+                        return init;
+                    });
+                    for (int i = 0; i < pv.length; i++) {
+                        double g = gv[i] + weightDecay * pv[i];
+                        sv[i] += g * g;
+                        pv[i] -= clr * g / (Math.sqrt(sv[i]) + eps);
+                    }
+                }
+                opt.step();
+                assertClose(p, model, "adagrad step " + step);
+            }
+            Map<String, HostTensor> state = opt.exportState();
+            assertEquals(model.parameterNames().size(), state.size());
+            for (String name : model.parameterNames()) {
+                assertExported(sum.get(name), state.get("sum." + name), "sum." + name);
+            }
+        }
+    }
+
+    @Test
+    void sgdWithNesterovFollowsTorchOptimSgd() {
+        double lr = 0.05;
+        double momentum = 0.9;
+        double weightDecay = 0.01;
+        SequenceBatch batch = batch();
+        try (SequenceModel model = model(DType.FLOAT64);
+             Optimizer opt = new Optimizer(model, Optimizer.Settings.sgd(lr, momentum, weightDecay, true))) {
+            Map<String, double[]> p = read(model, false);
+            Map<String, double[]> buf = new HashMap<>();
+            for (int step = 1; step <= STEPS; step++) {
+                model.forwardBackward(batch);
+                Map<String, double[]> grads = read(model, true);
+                for (String name : model.parameterNames()) {
+                    double[] pv = p.get(name);
+                    double[] gv = grads.get(name);
+                    double[] bv = buf.computeIfAbsent(name, k -> new double[pv.length]);
+                    for (int i = 0; i < pv.length; i++) {
+                        double g = gv[i] + weightDecay * pv[i];
+                        bv[i] = step == 1 ? g : momentum * bv[i] + g;
+                        pv[i] -= lr * (g + momentum * bv[i]);
+                    }
+                }
+                opt.step();
+                assertClose(p, model, "nesterov step " + step);
+            }
+        }
+    }
+
     /** Exported state is float32: the host value rounded, to float precision. */
     private static void assertExported(double[] expected, HostTensor t, String key) {
         assertTrue(t != null, key + " exported");
@@ -200,18 +334,31 @@ class OptimizerTest {
 
     // ---- exported state ----
 
+    /** Settings of each kind with every state tensor it can have and weight decay on. */
+    private static Optimizer.Settings fullSettings(Optimizer.Kind kind) {
+        return switch (kind) {
+            case SGD -> Optimizer.Settings.sgd(0.1, 0.9, 0.01);
+            case ADAM, ADAMW -> Optimizer.Settings.adam(kind, 0.01, 0.1);
+            case RMSPROP -> Optimizer.Settings.rmsprop(0.01, 0.9, 1e-8, 0.01, 0.5, true);
+            case ADAGRAD -> Optimizer.Settings.adagrad(0.05, 0.01, 0.01, 1e-10, 0.1);
+        };
+    }
+
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"SGD", "ADAM", "ADAMW"})
+    @ValueSource(strings = {"SGD", "ADAM", "ADAMW", "RMSPROP", "ADAGRAD"})
     void exportedStateHasPyTorchNamesAndTheParametersShapes(String kindName) {
         Optimizer.Kind kind = Optimizer.Kind.valueOf(kindName);
-        Optimizer.Settings settings = kind == Optimizer.Kind.SGD ? Optimizer.Settings.sgd(0.1, 0.9, 0)
-                : Optimizer.Settings.adam(kind, 0.01, 0);
+        Optimizer.Settings settings = fullSettings(kind);
         try (SequenceModel model = model(DType.FLOAT64); Optimizer opt = new Optimizer(model, settings)) {
             model.forwardBackward(batch());
             opt.step();
             Map<String, HostTensor> state = opt.exportState();
-            List<String> prefixes = kind == Optimizer.Kind.SGD ? List.of("momentum_buffer")
-                    : List.of("exp_avg", "exp_avg_sq");
+            List<String> prefixes = switch (kind) {
+                case SGD -> List.of("momentum_buffer");
+                case ADAM, ADAMW -> List.of("exp_avg", "exp_avg_sq");
+                case RMSPROP -> List.of("square_avg", "momentum_buffer", "grad_avg");
+                case ADAGRAD -> List.of("sum");
+            };
             List<String> expectedKeys = new ArrayList<>();
             for (String prefix : prefixes) {
                 for (String name : model.parameterNames()) {
@@ -225,6 +372,11 @@ class OptimizerTest {
             }
             if (kind == Optimizer.Kind.SGD) {
                 assertTrue(state.containsKey("momentum_buffer.rnn.weight_ih_l0"));
+            } else if (kind == Optimizer.Kind.RMSPROP) {
+                assertTrue(state.containsKey("square_avg.head.weight"));
+                assertTrue(state.containsKey("grad_avg.rnn.bias_hh_l1"));
+            } else if (kind == Optimizer.Kind.ADAGRAD) {
+                assertTrue(state.containsKey("sum.rnn.weight_hh_l0"));
             } else {
                 assertTrue(state.containsKey("exp_avg.head.weight"));
                 assertTrue(state.containsKey("exp_avg_sq.head.bias"));
@@ -239,11 +391,10 @@ class OptimizerTest {
      * float64 one the state is rounded on export).
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"SGD", "ADAM", "ADAMW"})
+    @ValueSource(strings = {"SGD", "ADAM", "ADAMW", "RMSPROP", "ADAGRAD"})
     void importedStateResumesExactly(String kindName) {
         Optimizer.Kind kind = Optimizer.Kind.valueOf(kindName);
-        Optimizer.Settings settings = kind == Optimizer.Kind.SGD ? Optimizer.Settings.sgd(0.1, 0.9, 0.01)
-                : Optimizer.Settings.adam(kind, 0.01, 0.1);
+        Optimizer.Settings settings = fullSettings(kind);
         SequenceBatch batch = batch();
         try (SequenceModel original = model(DType.FLOAT32);
              Optimizer opt = new Optimizer(original, settings)) {
@@ -344,6 +495,15 @@ class OptimizerTest {
                     () -> new Optimizer(model, Optimizer.Settings.sgd(-0.1, 0, 0)));
             assertThrows(IllegalArgumentException.class,
                     () -> new Optimizer(model, Optimizer.Settings.adam(Optimizer.Kind.ADAM, 0.01, -1)));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new Optimizer(model, Optimizer.Settings.rmsprop(0.01, 1.5, 1e-8, 0, 0, false)));
+            assertTrue(e.getMessage().startsWith("alpha: expected a value in [0.0, 1.0)"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> new Optimizer(model, Optimizer.Settings.adagrad(0.01, -0.1, 0, 1e-10, 0)));
+            assertTrue(e.getMessage().startsWith("lrDecay: expected a finite value >= 0"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> new Optimizer(model, Optimizer.Settings.sgd(0.01, 0, 0, true)));
+            assertTrue(e.getMessage().startsWith("nesterov: needs momentum > 0"), e.getMessage());
         }
     }
 

@@ -3,12 +3,14 @@ package dev.gated.cuda;
 import static dev.gated.cuda.CudaErrors.cublas;
 import static dev.gated.cuda.CudaErrors.driver;
 
+import dev.gated.engine.backend.AdagradConfig;
 import dev.gated.engine.backend.AdamConfig;
 import dev.gated.engine.backend.Backend;
 import dev.gated.engine.backend.BinaryOp;
 import dev.gated.engine.backend.Checks;
 import dev.gated.engine.backend.DType;
 import dev.gated.engine.backend.Precision;
+import dev.gated.engine.backend.RmspropConfig;
 import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.backend.Tensor;
@@ -634,6 +636,72 @@ public final class CudaBackend implements Backend {
         double bc2 = 1 - Math.pow(config.beta2(), step);
         kernels.adam(tp.dtype(), tp.pointer(), tg.pointer(), tm.pointer(), tv.pointer(), tp.numel(), lr, config.beta1(),
                 config.beta2(), config.eps(), config.weightDecay(), config.decoupled(), decay, bc1, bc2);
+    }
+
+    @Override
+    public void rmspropStep(Tensor param, Tensor grad, Tensor squareAvg, Tensor momentumBuffer, Tensor gradAvg,
+                            RmspropConfig config, long step) {
+        CudaTensor tp = own("param", param);
+        CudaTensor tg = own("grad", grad);
+        CudaTensor ts = own("squareAvg", squareAvg);
+        required("config", config);
+        Checks.sameShape("grad", grad, "param", param);
+        Checks.sameShape("squareAvg", squareAvg, "param", param);
+        checkStep(step);
+        CudaTensor tb = optionalState("momentumBuffer", momentumBuffer, config.momentum() != 0,
+                "momentum > 0 (momentum=" + config.momentum() + ")", param);
+        CudaTensor ta = optionalState("gradAvg", gradAvg, config.centered(), "centered", param);
+        CudaTensor[] state = {ts, tb, ta};
+        String[] names = {"squareAvg", "momentumBuffer", "gradAvg"};
+        for (int i = 0; i < state.length; i++) {
+            if (state[i] == null) {
+                continue;
+            }
+            if (state[i].sharesStorage(tp) || state[i].sharesStorage(tg)) {
+                throw new IllegalArgumentException(names[i] + ": must not share storage with param or grad");
+            }
+            for (int j = i + 1; j < state.length; j++) {
+                if (state[j] != null && state[i].sharesStorage(state[j])) {
+                    throw new IllegalArgumentException(names[i] + ", " + names[j]
+                            + ": must be separate buffers, not sharing storage");
+                }
+            }
+        }
+        enter();
+        kernels.rmsprop(tp.dtype(), tp.pointer(), tg.pointer(), ts.pointer(), tb == null ? null : tb.pointer(),
+                ta == null ? null : ta.pointer(), tp.numel(), config.lr(), config.alpha(), config.eps(),
+                config.weightDecay(), config.momentum(), step == 1);
+    }
+
+    /** A state tensor that is required when {@code used}; when unused it may be null (or is checked and ignored). */
+    private CudaTensor optionalState(String name, Tensor t, boolean used, String when, Tensor param) {
+        if (t == null) {
+            if (used) {
+                throw new IllegalArgumentException(name + ": required when " + when + ", got null");
+            }
+            return null;
+        }
+        CudaTensor ct = own(name, t);
+        Checks.sameShape(name, t, "param", param);
+        return used ? ct : null;
+    }
+
+    @Override
+    public void adagradStep(Tensor param, Tensor grad, Tensor stateSum, AdagradConfig config, long step) {
+        CudaTensor tp = own("param", param);
+        CudaTensor tg = own("grad", grad);
+        CudaTensor ts = own("stateSum", stateSum);
+        required("config", config);
+        Checks.sameShape("grad", grad, "param", param);
+        Checks.sameShape("stateSum", stateSum, "param", param);
+        checkStep(step);
+        if (ts.sharesStorage(tp) || ts.sharesStorage(tg)) {
+            throw new IllegalArgumentException("stateSum: must not share storage with param or grad");
+        }
+        enter();
+        // clr exactly as CpuOptimizers.adagrad computes it.
+        kernels.adagrad(tp.dtype(), tp.pointer(), tg.pointer(), ts.pointer(), tp.numel(), config.stepLr(step),
+                config.weightDecay(), config.eps(), config.initialAccumulatorValue(), step == 1);
     }
 
     private static void checkStep(long step) {

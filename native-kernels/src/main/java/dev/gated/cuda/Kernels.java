@@ -39,7 +39,8 @@ final class Kernels implements AutoCloseable {
 
     /** Every kernel of the module, without the _f32/_f64 suffix where it has one. */
     static final List<String> TYPED = List.of("fill", "axpby", "unary", "unary_backward", "binary", "add_row_vector",
-            "sum_rows", "reduce_partials", "gather_rows", "scatter_add_rows", "softmax_xent", "dropout", "sgd", "adam");
+            "sum_rows", "reduce_partials", "gather_rows", "scatter_add_rows", "softmax_xent", "dropout", "sgd", "adam",
+            "rmsprop", "adagrad");
     static final List<String> UNTYPED = List.of("reduce_final");
 
     /** One kernel argument: its PTX parameter type (.u64 for pointers) and a pointer to its host value. */
@@ -270,6 +271,24 @@ final class Kernels implements AutoCloseable {
         if (n > 0) {
             launch(fn("adam", dt), blocks(n), THREADS, p(param), p(grad), p(m), p(v), i(n), d(lr), d(b1),
                     d(b2), d(eps), d(wd), i(decoupled ? 1 : 0), d(decay), d(bc1), d(bc2));
+        }
+    }
+
+    /** gavg null unless centered, buf null unless momentum > 0 (the kernel tests the pointers). */
+    void rmsprop(DType dt, CUdeviceptr param, CUdeviceptr grad, CUdeviceptr sq, CUdeviceptr buf, CUdeviceptr gavg,
+                 int n, double lr, double alpha, double eps, double wd, double momentum, boolean first) {
+        if (n > 0) {
+            launch(fn("rmsprop", dt), blocks(n), THREADS, p(param), p(grad), p(sq), p(buf), p(gavg), i(n), d(lr),
+                    d(alpha), d(eps), d(wd), d(momentum), i(first ? 1 : 0));
+        }
+    }
+
+    /** clr: the step's learning rate, {@code AdagradConfig.stepLr(step)}. */
+    void adagrad(DType dt, CUdeviceptr param, CUdeviceptr grad, CUdeviceptr sum, int n, double clr, double wd,
+                 double eps, double init, boolean first) {
+        if (n > 0) {
+            launch(fn("adagrad", dt), blocks(n), THREADS, p(param), p(grad), p(sum), i(n), d(clr), d(wd), d(eps),
+                    d(init), i(first ? 1 : 0));
         }
     }
 

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gated.cpu.CpuBackend;
+import dev.gated.engine.backend.AdagradConfig;
 import dev.gated.engine.backend.AdamConfig;
 import dev.gated.engine.backend.Backend;
 import dev.gated.engine.backend.BinaryOp;
 import dev.gated.engine.backend.DType;
+import dev.gated.engine.backend.RmspropConfig;
 import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.backend.Tensor;
@@ -146,6 +148,29 @@ class CudaBackendArgumentChecksTest {
                 be.adamStep(mk.f(3), mk.f(3), mk.f(3), mk.f(3), AdamConfig.defaults(0.01), 0)});
         t.add(new Object[] {"adam config missing", (Call) (be, mk) ->
                 be.adamStep(mk.f(3), mk.f(3), mk.f(3), mk.f(3), null, 1)});
+        t.add(new Object[] {"rmsprop momentum without a buffer", (Call) (be, mk) ->
+                be.rmspropStep(mk.f(3), mk.f(3), mk.f(3), null, null, new RmspropConfig(0.01, 0.99, 1e-8, 0, 0.9,
+                        false), 1)});
+        t.add(new Object[] {"rmsprop centered without grad_avg", (Call) (be, mk) ->
+                be.rmspropStep(mk.f(3), mk.f(3), mk.f(3), null, null, new RmspropConfig(0.01, 0.99, 1e-8, 0, 0,
+                        true), 1)});
+        t.add(new Object[] {"rmsprop square_avg aliases grad_avg", (Call) (be, mk) -> {
+            Tensor sq = mk.f(3);
+            be.rmspropStep(mk.f(3), mk.f(3), sq, null, sq.reshape(3), new RmspropConfig(0.01, 0.99, 1e-8, 0, 0,
+                    true), 1);
+        }});
+        t.add(new Object[] {"rmsprop square_avg shape", (Call) (be, mk) ->
+                be.rmspropStep(mk.f(3), mk.f(3), mk.f(2), null, null, RmspropConfig.defaults(0.01), 1)});
+        t.add(new Object[] {"rmsprop step 0", (Call) (be, mk) ->
+                be.rmspropStep(mk.f(3), mk.f(3), mk.f(3), null, null, RmspropConfig.defaults(0.01), 0)});
+        t.add(new Object[] {"adagrad sum aliases param", (Call) (be, mk) -> {
+            Tensor p = mk.f(3);
+            be.adagradStep(p, mk.f(3), p.reshape(3), AdagradConfig.defaults(0.01), 1);
+        }});
+        t.add(new Object[] {"adagrad sum shape", (Call) (be, mk) ->
+                be.adagradStep(mk.f(3), mk.f(3), mk.f(4), AdagradConfig.defaults(0.01), 1)});
+        t.add(new Object[] {"adagrad step 0", (Call) (be, mk) ->
+                be.adagradStep(mk.f(3), mk.f(3), mk.f(3), AdagradConfig.defaults(0.01), 0)});
         t.add(new Object[] {"copy element counts differ", (Call) (be, mk) -> be.copy(mk.f(3), mk.f(4))});
         t.add(new Object[] {"copy dtypes differ", (Call) (be, mk) -> be.copy(mk.f(3), mk.t(DType.FLOAT64, 3))});
         t.add(new Object[] {"upload data length", (Call) (be, mk) ->

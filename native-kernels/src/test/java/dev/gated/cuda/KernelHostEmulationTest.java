@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gated.cpu.CpuBackend;
+import dev.gated.engine.backend.AdagradConfig;
 import dev.gated.engine.backend.AdamConfig;
 import dev.gated.engine.backend.BinaryOp;
 import dev.gated.engine.backend.CounterRng;
 import dev.gated.engine.backend.DType;
+import dev.gated.engine.backend.RmspropConfig;
 import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.backend.Tensor;
@@ -34,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * order and scalar rounding Kernels uses (mirrored by hand here; KernelSignatureTest checks Kernels' types against
  * the PTX), and compares with CpuBackend: bit for bit where the CPU and the kernel do the same IEEE operations in the
  * same order (everything but exp/log/tanh/sigmoid, whose libm may differ in the last bits, and the reductions, whose
- * summation order differs by design). The reductions, the softmax (also in place), dropout and Adam run with several
- * blocks of several OS threads each, __syncthreads a barrier; the rest one thread per block. This checks the
+ * summation order differs by design). The reductions, the softmax (also in place), dropout, Adam and RMSprop run
+ * with several blocks of several OS threads each, __syncthreads a barrier; the rest one thread per block. This checks the
  * kernels' formulas, op codes, argument conventions and block-level logic without a GPU; it cannot check the GPU's
  * own math library or memory model (the GPU suites in integration-tests do).
  */
@@ -379,6 +381,59 @@ class KernelHostEmulationTest {
             p.expect("adam " + c + " param " + dt, dt, bw, run(tw), Mode.EXACT);
             p.expect("adam " + c + " m " + dt, dt, bm, run(tm), Mode.EXACT);
             p.expect("adam " + c + " v " + dt, dt, bv, run(tv), Mode.EXACT);
+        }
+        RmspropConfig[] rmsprops = {RmspropConfig.defaults(0.01), new RmspropConfig(0.02, 0.9, 1e-6, 0.01, 0.9, false),
+                new RmspropConfig(0.01, 0.8, 1e-8, 0.05, 0, true), new RmspropConfig(0.01, 0.9, 1e-7, 0, 0.5, true)};
+        for (int c = 0; c < rmsprops.length; c++) {
+            RmspropConfig cfg = rmsprops[c];
+            double[] w = random(r, n, -1, 1);
+            // Garbage in the state before step 1: both sides must ignore it.
+            double[] junk = random(r, n, 0, 3);
+            Tensor tw = up(w, dt, n);
+            Tensor ts = up(junk, dt, n);
+            Tensor tb = cfg.momentum() != 0 ? up(junk, dt, n) : null;
+            Tensor ta = cfg.centered() ? up(junk, dt, n) : null;
+            String bw = p.buf(dt, w);
+            String bs = p.buf(dt, junk);
+            String bb = tb != null ? p.buf(dt, junk) : "nullptr";
+            String ba = ta != null ? p.buf(dt, junk) : "nullptr";
+            for (int step = 1; step <= 3; step++) {
+                double[] g = random(r, n, -1, 1);
+                cpu.rmspropStep(tw, up(g, dt, n), ts, tb, ta, cfg, step);
+                // The arguments exactly as CudaBackend.rmspropStep passes them.
+                p.launchThreads(3, 64, "gated_rmsprop_" + sfx(dt) + "(" + bw + ", " + p.buf(dt, g) + ", " + bs + ", "
+                        + bb + ", " + ba + ", " + n + ", " + dbl(cfg.lr()) + ", " + dbl(cfg.alpha()) + ", "
+                        + dbl(cfg.eps()) + ", " + dbl(cfg.weightDecay()) + ", " + dbl(cfg.momentum()) + ", "
+                        + (step == 1 ? 1 : 0) + ")");
+            }
+            p.expect("rmsprop " + c + " param " + dt, dt, bw, run(tw), Mode.EXACT);
+            p.expect("rmsprop " + c + " square_avg " + dt, dt, bs, run(ts), Mode.EXACT);
+            if (tb != null) {
+                p.expect("rmsprop " + c + " momentum_buffer " + dt, dt, bb, run(tb), Mode.EXACT);
+            }
+            if (ta != null) {
+                p.expect("rmsprop " + c + " grad_avg " + dt, dt, ba, run(ta), Mode.EXACT);
+            }
+        }
+        AdagradConfig[] adagrads = {AdagradConfig.defaults(0.1), new AdagradConfig(0.1, 0.05, 0.02, 1e-10, 0.1),
+                new AdagradConfig(0.05, 0.5, 0, 1e-8, 0)};
+        for (int c = 0; c < adagrads.length; c++) {
+            AdagradConfig cfg = adagrads[c];
+            double[] w = random(r, n, -1, 1);
+            double[] junk = random(r, n, 0, 3);
+            Tensor tw = up(w, dt, n);
+            Tensor ts = up(junk, dt, n);
+            String bw = p.buf(dt, w);
+            String bs = p.buf(dt, junk);
+            for (int step = 1; step <= 3; step++) {
+                double[] g = random(r, n, -1, 1);
+                cpu.adagradStep(tw, up(g, dt, n), ts, cfg, step);
+                p.launch(1, "gated_adagrad_" + sfx(dt) + "(" + bw + ", " + p.buf(dt, g) + ", " + bs + ", " + n + ", "
+                        + dbl(cfg.stepLr(step)) + ", " + dbl(cfg.weightDecay()) + ", " + dbl(cfg.eps()) + ", "
+                        + dbl(cfg.initialAccumulatorValue()) + ", " + (step == 1 ? 1 : 0) + ")");
+            }
+            p.expect("adagrad " + c + " param " + dt, dt, bw, run(tw), Mode.EXACT);
+            p.expect("adagrad " + c + " sum " + dt, dt, bs, run(ts), Mode.EXACT);
         }
     }
 

@@ -61,6 +61,8 @@ class KernelSignatureTest {
             k.dropout(dt, null, null, n, 0.5, 2, 1, 2);
             k.sgd(dt, null, null, null, n, 0.1, 0, 0.9, 1, true, false);
             k.adam(dt, null, null, null, null, n, 0.1, 0.9, 0.999, 1e-8, 0, true, 1, 0.1, 0.001);
+            k.rmsprop(dt, null, null, null, null, null, n, 0.01, 0.99, 1e-8, 0, 0.9, true);
+            k.adagrad(dt, null, null, null, n, 0.01, 0, 1e-10, 0.1, false);
         }
         Map<String, List<String>> sigs = ptxSignatures();
         TreeSet<String> launched = new TreeSet<>();

@@ -101,6 +101,20 @@ public interface Backend extends AutoCloseable {
 
     void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, AdamConfig config, long step);
 
+    /**
+     * RMSprop ({@link RmspropConfig}). {@code momentumBuffer} is required when momentum > 0 and {@code gradAvg}
+     * when centered (else either may be null). On step 1 the state's contents are ignored and taken as 0, as
+     * PyTorch initialises it, so fresh buffers need no clearing.
+     */
+    void rmspropStep(Tensor param, Tensor grad, Tensor squareAvg, Tensor momentumBuffer, Tensor gradAvg,
+                     RmspropConfig config, long step);
+
+    /**
+     * Adagrad ({@link AdagradConfig}). On step 1 {@code stateSum}'s contents are ignored and taken as
+     * {@code initialAccumulatorValue}, as PyTorch initialises it.
+     */
+    void adagradStep(Tensor param, Tensor grad, Tensor stateSum, AdagradConfig config, long step);
+
     // ---- recurrent networks, mirroring cuDNN's v8 RNN API ----
 
     RnnPlan rnnPlan(RnnSpec spec);

@@ -240,6 +240,7 @@ public final class JobFiles {
         training.put("l2", t.l2());
         training.put("penalize_biases", t.penalizeBiases());
         training.put("input_noise", t.inputNoise());
+        writeOptimizerOptions(training, t.optimizer(), t.optimizerOptions());
         writeSchedule(training.putObject("lr_schedule"), t.lrSchedule());
         if (t.earlyStopping().isPresent()) {
             EarlyStopping e = t.earlyStopping().get();
@@ -281,6 +282,24 @@ public final class JobFiles {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Only the keys that apply to the optimizer: the reader rejects the others. */
+    private static void writeOptimizerOptions(ObjectNode training, OptimizerKind kind, OptimizerOptions o) {
+        java.util.Map<String, Runnable> writers = new java.util.LinkedHashMap<>();
+        writers.put("nesterov", () -> training.put("nesterov", o.nesterov()));
+        writers.put("betas", () -> training.putArray("betas").add(o.beta1()).add(o.beta2()));
+        writers.put("eps", () -> training.put("eps", o.eps()));
+        writers.put("alpha", () -> training.put("alpha", o.alpha()));
+        writers.put("centered", () -> training.put("centered", o.centered()));
+        writers.put("lr_decay", () -> training.put("lr_decay", o.lrDecay()));
+        writers.put("initial_accumulator_value", () -> training.put("initial_accumulator_value",
+                o.initialAccumulatorValue()));
+        writers.forEach((key, write) -> {
+            if (JobReader.OPTIMIZER_KEYS.get(key).contains(kind)) {
+                write.run();
+            }
+        });
     }
 
     private static void writeSchedule(ObjectNode o, LrSchedule schedule) {

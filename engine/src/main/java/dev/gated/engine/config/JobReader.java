@@ -218,11 +218,13 @@ final class JobReader {
         OptimizerKind optimizer = s.enumValue("optimizer", OptimizerKind.class, TrainingConfig.DEFAULT_OPTIMIZER);
         double lr = s.number("learning_rate", TrainingConfig.DEFAULT_LEARNING_RATE, v -> v > 0, "> 0");
         double momentum = s.number("momentum", TrainingConfig.DEFAULT_MOMENTUM, v -> v >= 0 && v < 1, "in [0, 1)");
-        if (momentum != 0 && optimizer != null && optimizer != OptimizerKind.SGD) {
+        if (momentum != 0 && optimizer != null && optimizer != OptimizerKind.SGD
+                && optimizer != OptimizerKind.RMSPROP) {
             problems.add(new Problem(s.field("momentum").value().at(), "training.momentum",
-                    "momentum applies only to optimizer sgd, found optimizer " + key(optimizer)
+                    "momentum applies only to optimizers sgd and rmsprop, found optimizer " + key(optimizer)
                             + " (remove momentum or set it to 0)"));
         }
+        OptimizerOptions optimizerOptions = optimizer == null ? null : readOptimizerOptions(s, optimizer, momentum);
         double weightDecay = s.number("weight_decay", TrainingConfig.DEFAULT_WEIGHT_DECAY, v -> v >= 0, ">= 0");
         int batchSize = s.intValue("batch_size", TrainingConfig.DEFAULT_BATCH_SIZE, 1);
         int epochs = s.intValue("epochs", TrainingConfig.DEFAULT_EPOCHS, 1);
@@ -239,11 +241,82 @@ final class JobReader {
         double noise = s.number("input_noise", 0, v -> v >= 0, ">= 0 (the standard deviation)");
         LrSchedule schedule = readSchedule(s);
         Optional<EarlyStopping> stopping = readEarlyStopping(s.sub("early_stopping"));
-        if (optimizer == null || device == null || schedule == null || stopping == null) {
+        if (optimizer == null || device == null || schedule == null || stopping == null || optimizerOptions == null) {
             return null;
         }
         return new TrainingConfig(optimizer, lr, momentum, weightDecay, batchSize, epochs, shuffle, seed, clip,
-                device, checkpointEvery, keep, clipValue, l1, l2, penalizeBiases, noise, schedule, stopping);
+                device, checkpointEvery, keep, clipValue, l1, l2, penalizeBiases, noise, schedule, stopping,
+                optimizerOptions);
+    }
+
+    /** The optimizers each optimizer-specific key of {@code training} applies to. */
+    static final java.util.Map<String, List<OptimizerKind>> OPTIMIZER_KEYS = java.util.Map.of(
+            "nesterov", List.of(OptimizerKind.SGD),
+            "betas", List.of(OptimizerKind.ADAM, OptimizerKind.ADAMW),
+            "eps", List.of(OptimizerKind.ADAM, OptimizerKind.ADAMW, OptimizerKind.RMSPROP, OptimizerKind.ADAGRAD),
+            "alpha", List.of(OptimizerKind.RMSPROP),
+            "centered", List.of(OptimizerKind.RMSPROP),
+            "lr_decay", List.of(OptimizerKind.ADAGRAD),
+            "initial_accumulator_value", List.of(OptimizerKind.ADAGRAD));
+
+    /** nesterov, betas, eps, alpha, centered, lr_decay, initial_accumulator_value; null after a problem. */
+    private OptimizerOptions readOptimizerOptions(Section s, OptimizerKind optimizer, double momentum) {
+        int before = problems.size();
+        for (String key : Schema.SECTIONS.get("training")) {
+            List<OptimizerKind> kinds = OPTIMIZER_KEYS.get(key);
+            Node.Field f = s.field(key);
+            if (kinds != null && f != null && !kinds.contains(optimizer)) {
+                problems.add(new Problem(f.keyAt(), "training." + key, "'" + key + "' applies only to optimizer"
+                        + (kinds.size() > 1 ? "s " : " ") + String.join(", ", kinds.stream().map(JobReader::key)
+                        .toList()) + ", found optimizer " + key(optimizer)));
+            }
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        OptimizerOptions d = OptimizerOptions.defaults(optimizer);
+        boolean nesterov = s.bool("nesterov", false);
+        if (nesterov && momentum == 0) {
+            problems.add(new Problem(s.field("nesterov").value().at(), "training.nesterov",
+                    "nesterov needs momentum > 0 (set training.momentum, e.g. 0.9)"));
+        }
+        double[] betas = betas(s);
+        double eps = s.number("eps", d.eps(), v -> v > 0, "> 0");
+        double alpha = s.number("alpha", d.alpha(), v -> v >= 0 && v < 1, "in [0, 1)");
+        boolean centered = s.bool("centered", false);
+        double lrDecay = s.number("lr_decay", 0, v -> v >= 0, ">= 0");
+        double initial = s.number("initial_accumulator_value", 0, v -> v >= 0, ">= 0");
+        if (problems.size() > before || betas == null) {
+            return null;
+        }
+        return new OptimizerOptions(nesterov, betas[0], betas[1], eps, alpha, centered, lrDecay, initial);
+    }
+
+    /** {@code betas: [beta1, beta2]}, each in [0, 1); null after a problem. */
+    private double[] betas(Section s) {
+        Node.Field f = s.field("betas");
+        if (f == null) {
+            return new double[] {OptimizerOptions.DEFAULT_BETA1, OptimizerOptions.DEFAULT_BETA2};
+        }
+        if (!(f.value() instanceof Node.ListNode list) || list.items().size() != 2) {
+            problems.add(new Problem(f.value().at(), "training.betas", "expected a list of 2 numbers [beta1, beta2]"
+                    + ", found " + (f.value() instanceof Node.ListNode l ? "a list of " + l.items().size()
+                    : f.value().describe())));
+            return null;
+        }
+        double[] out = new double[2];
+        for (int i = 0; i < 2; i++) {
+            Node item = list.items().get(i);
+            boolean ok = item instanceof Node.ScalarNode sc && sc.value() instanceof Number n
+                    && n.doubleValue() >= 0 && n.doubleValue() < 1;
+            if (!ok) {
+                problems.add(new Problem(item.at(), "training.betas[" + i + "]", "expected a number in [0, 1), found "
+                        + item.describe()));
+                return null;
+            }
+            out[i] = ((Number) ((Node.ScalarNode) item).value()).doubleValue();
+        }
+        return out;
     }
 
     /** Keys each schedule kind takes (besides kind). */

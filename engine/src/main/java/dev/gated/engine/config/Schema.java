@@ -26,7 +26,8 @@ final class Schema {
         m.put("task", List.of("kind"));
         m.put("training", List.of("optimizer", "learning_rate", "momentum", "weight_decay", "batch_size", "epochs",
                 "shuffle", "seed", "clip_grad_norm", "device", "checkpoint_every_steps", "keep_checkpoints",
-                "clip_grad_value", "l1", "l2", "penalize_biases", "input_noise", "lr_schedule", "early_stopping"));
+                "clip_grad_value", "l1", "l2", "penalize_biases", "input_noise", "lr_schedule", "early_stopping",
+                "nesterov", "betas", "eps", "alpha", "centered", "lr_decay", "initial_accumulator_value"));
         // Mappings inside a section, named section.key.
         m.put("model.init", List.of("weights", "recurrent", "forget_bias", "head"));
         m.put("model.dropout", List.of("input", "output", "between"));

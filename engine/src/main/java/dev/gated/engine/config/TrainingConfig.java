@@ -13,10 +13,13 @@ import java.util.Optional;
  * <table>
  * <caption>training keys</caption>
  * <tr><th>key</th><th>type</th><th>default</th></tr>
- * <tr><td>{@code optimizer}</td><td>{@code sgd | adam | adamw}</td><td>{@code adam}</td></tr>
+ * <tr><td>{@code optimizer}</td><td>{@code sgd | adam | adamw | rmsprop | adagrad}</td><td>{@code adam}</td></tr>
  * <tr><td>{@code learning_rate}</td><td>number &gt; 0</td><td>0.001</td></tr>
- * <tr><td>{@code momentum}</td><td>number in [0, 1); other than 0 only with {@code sgd}</td><td>0.0</td></tr>
+ * <tr><td>{@code momentum}</td><td>number in [0, 1); other than 0 only with {@code sgd} or {@code rmsprop}</td>
+ *     <td>0.0</td></tr>
  * <tr><td>{@code weight_decay}</td><td>number &ge; 0</td><td>0.0</td></tr>
+ * <tr><td>{@code nesterov}, {@code betas}, {@code eps}, {@code alpha}, {@code centered}, {@code lr_decay},
+ *     {@code initial_accumulator_value}</td><td>see {@link OptimizerOptions}</td><td>torch.optim's</td></tr>
  * <tr><td>{@code batch_size}</td><td>integer &ge; 1</td><td>32</td></tr>
  * <tr><td>{@code epochs}</td><td>integer &ge; 1</td><td>10</td></tr>
  * <tr><td>{@code shuffle}</td><td>boolean</td><td>{@code true}</td></tr>
@@ -38,7 +41,8 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
                              int batchSize, int epochs, boolean shuffle, long seed, Optional<Double> clipGradNorm,
                              DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints,
                              Optional<Double> clipGradValue, double l1, double l2, boolean penalizeBiases,
-                             double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping) {
+                             double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping,
+                             OptimizerOptions optimizerOptions) {
     public static final OptimizerKind DEFAULT_OPTIMIZER = OptimizerKind.ADAM;
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final double DEFAULT_MOMENTUM = 0.0;
@@ -58,6 +62,7 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
         Objects.requireNonNull(clipGradValue, "clipGradValue");
         Objects.requireNonNull(lrSchedule, "lrSchedule");
         Objects.requireNonNull(earlyStopping, "earlyStopping");
+        Objects.requireNonNull(optimizerOptions, "optimizerOptions");
     }
 
     /** The settings without any of the training toolkit's options (no schedule, penalty, noise or stopping). */
@@ -66,6 +71,6 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
                           DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints) {
         this(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, shuffle, seed, clipGradNorm, device,
                 checkpointEverySteps, keepCheckpoints, Optional.empty(), 0, 0, false, 0, new LrSchedule.Constant(),
-                Optional.empty());
+                Optional.empty(), OptimizerOptions.defaults(optimizer));
     }
 }

@@ -1,32 +1,31 @@
 package dev.gated.engine.model;
 
+import dev.gated.engine.backend.AdagradConfig;
 import dev.gated.engine.backend.AdamConfig;
 import dev.gated.engine.backend.Backend;
+import dev.gated.engine.backend.RmspropConfig;
 import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.backend.Tensor;
 import dev.gated.engine.io.HostTensor;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * SGD (with momentum, Nesterov), Adam or AdamW over a {@link SequenceModel}'s parameters, with the update rules
- * PyTorch documents (the fused backend steps). Its state tensors live on the backend next to the parameters and
- * are exported per parameter under PyTorch names ({@code momentum_buffer.rnn.weight_ih_l0},
- * {@code exp_avg.head.weight}, ...), so a checkpoint written on one backend loads on another.
+ * SGD (with momentum, Nesterov), Adam, AdamW, RMSprop or Adagrad over a {@link SequenceModel}'s parameters, with the
+ * update rules PyTorch documents (the fused backend steps). Its state tensors live on the backend next to the
+ * parameters and are exported per parameter under PyTorch names ({@code momentum_buffer.rnn.weight_ih_l0},
+ * {@code exp_avg.head.weight}, {@code square_avg.*}, {@code grad_avg.*}, {@code sum.*}), so a checkpoint written on
+ * one backend loads on another.
  */
 public final class Optimizer implements AutoCloseable {
     /** The algorithm; the names are what checkpoints record. */
     public enum Kind {
-        SGD("momentum_buffer"), ADAM("exp_avg", "exp_avg_sq"), ADAMW("exp_avg", "exp_avg_sq");
-
-        private final List<String> stateNames;
-
-        Kind(String... stateNames) {
-            this.stateNames = List.of(stateNames);
-        }
+        SGD, ADAM, ADAMW, RMSPROP, ADAGRAD;
 
         public String key() {
             return name().toLowerCase(Locale.ROOT);
@@ -34,22 +33,77 @@ public final class Optimizer implements AutoCloseable {
     }
 
     /**
-     * @param lr          learning rate
-     * @param momentum    SGD momentum (0: plain SGD, no state)
-     * @param nesterov    SGD Nesterov momentum
-     * @param weightDecay L2 penalty added to the gradient (SGD, Adam) or decoupled decay (AdamW)
-     * @param beta1       Adam's first-moment decay
-     * @param beta2       Adam's second-moment decay
-     * @param eps         Adam's denominator term
+     * @param lr                      learning rate
+     * @param momentum                SGD and RMSprop momentum (0: none, no momentum buffer)
+     * @param nesterov                SGD Nesterov momentum
+     * @param weightDecay             L2 penalty added to the gradient (SGD, Adam, RMSprop, Adagrad) or decoupled
+     *                                decay (AdamW)
+     * @param beta1                   Adam's first-moment decay
+     * @param beta2                   Adam's second-moment decay
+     * @param eps                     Adam's, RMSprop's and Adagrad's denominator term (added after the square root)
+     * @param alpha                   RMSprop's smoothing constant
+     * @param centered                RMSprop: normalise by the estimated variance of the gradient
+     * @param lrDecay                 Adagrad's learning-rate decay
+     * @param initialAccumulatorValue Adagrad's starting sum of squares
      */
     public record Settings(Kind kind, double lr, double momentum, boolean nesterov, double weightDecay, double beta1,
-                           double beta2, double eps) {
+                           double beta2, double eps, double alpha, boolean centered, double lrDecay,
+                           double initialAccumulatorValue) {
+        public Settings {
+            Objects.requireNonNull(kind, "kind");
+        }
+
         public static Settings sgd(double lr, double momentum, double weightDecay) {
-            return new Settings(Kind.SGD, lr, momentum, false, weightDecay, 0.9, 0.999, 1e-8);
+            return sgd(lr, momentum, weightDecay, false);
+        }
+
+        public static Settings sgd(double lr, double momentum, double weightDecay, boolean nesterov) {
+            return new Settings(Kind.SGD, lr, momentum, nesterov, weightDecay, 0.9, 0.999, 1e-8, 0.99, false, 0, 0);
         }
 
         public static Settings adam(Kind kind, double lr, double weightDecay) {
-            return new Settings(kind, lr, 0, false, weightDecay, 0.9, 0.999, 1e-8);
+            return adam(kind, lr, weightDecay, 0.9, 0.999, 1e-8);
+        }
+
+        public static Settings adam(Kind kind, double lr, double weightDecay, double beta1, double beta2,
+                                    double eps) {
+            if (kind != Kind.ADAM && kind != Kind.ADAMW) {
+                throw new IllegalArgumentException("kind: expected ADAM or ADAMW, got " + kind);
+            }
+            return new Settings(kind, lr, 0, false, weightDecay, beta1, beta2, eps, 0.99, false, 0, 0);
+        }
+
+        /** torch.optim.RMSprop's defaults: alpha 0.99, eps 1e-8. */
+        public static Settings rmsprop(double lr, double alpha, double eps, double weightDecay, double momentum,
+                                       boolean centered) {
+            return new Settings(Kind.RMSPROP, lr, momentum, false, weightDecay, 0.9, 0.999, eps, alpha, centered, 0,
+                    0);
+        }
+
+        /** torch.optim.Adagrad's defaults: lr_decay 0, eps 1e-10, initial_accumulator_value 0. */
+        public static Settings adagrad(double lr, double lrDecay, double weightDecay, double eps,
+                                       double initialAccumulatorValue) {
+            return new Settings(Kind.ADAGRAD, lr, 0, false, weightDecay, 0.9, 0.999, eps, 0.99, false, lrDecay,
+                    initialAccumulatorValue);
+        }
+
+        /** The state tensors these settings keep per parameter, by PyTorch's names (none for plain SGD). */
+        public List<String> stateNames() {
+            return switch (kind) {
+                case SGD -> momentum == 0 ? List.of() : List.of("momentum_buffer");
+                case ADAM, ADAMW -> List.of("exp_avg", "exp_avg_sq");
+                case RMSPROP -> {
+                    List<String> names = new ArrayList<>(List.of("square_avg"));
+                    if (momentum != 0) {
+                        names.add("momentum_buffer");
+                    }
+                    if (centered) {
+                        names.add("grad_avg");
+                    }
+                    yield List.copyOf(names);
+                }
+                case ADAGRAD -> List.of("sum");
+            };
         }
     }
 
@@ -68,16 +122,17 @@ public final class Optimizer implements AutoCloseable {
         this.lr = settings.lr();
         // Validates the settings now rather than at the first step.
         config(lr);
-        boolean stateless = settings.kind() == Kind.SGD && settings.momentum() == 0;
-        if (!stateless) {
-            Tensor[] params = model.parameterGroups();
-            for (String name : settings.kind().stateNames) {
-                Tensor[] groups = new Tensor[params.length];
-                for (int g = 0; g < params.length; g++) {
-                    groups[g] = backend.allocate(params[g].dtype(), params[g].shape());
+        Tensor[] params = model.parameterGroups();
+        for (String name : settings.stateNames()) {
+            Tensor[] groups = new Tensor[params.length];
+            for (int g = 0; g < params.length; g++) {
+                groups[g] = backend.allocate(params[g].dtype(), params[g].shape());
+                if (name.equals("sum") && settings.initialAccumulatorValue() != 0) {
+                    // PyTorch's initial state, so the state exported before the first step is PyTorch's too.
+                    backend.fill(groups[g], settings.initialAccumulatorValue());
                 }
-                state.put(name, groups);
             }
+            state.put(name, groups);
         }
     }
 
@@ -106,6 +161,10 @@ public final class Optimizer implements AutoCloseable {
             case SGD -> new SgdConfig(lr, settings.momentum(), 0, settings.weightDecay(), settings.nesterov());
             case ADAM, ADAMW -> new AdamConfig(lr, settings.beta1(), settings.beta2(), settings.eps(),
                     settings.weightDecay(), settings.kind() == Kind.ADAMW);
+            case RMSPROP -> new RmspropConfig(lr, settings.alpha(), settings.eps(), settings.weightDecay(),
+                    settings.momentum(), settings.centered());
+            case ADAGRAD -> new AdagradConfig(lr, settings.lrDecay(), settings.weightDecay(), settings.eps(),
+                    settings.initialAccumulatorValue());
         };
     }
 
@@ -117,13 +176,22 @@ public final class Optimizer implements AutoCloseable {
         Object config = config(lr);
         for (int g = 0; g < params.length; g++) {
             if (config instanceof SgdConfig sgd) {
-                Tensor[] buf = state.get("momentum_buffer");
-                backend.sgdStep(params[g], grads[g], buf == null ? null : buf[g], sgd, steps);
+                backend.sgdStep(params[g], grads[g], state("momentum_buffer", g), sgd, steps);
+            } else if (config instanceof AdamConfig adam) {
+                backend.adamStep(params[g], grads[g], state("exp_avg", g), state("exp_avg_sq", g), adam, steps);
+            } else if (config instanceof RmspropConfig rmsprop) {
+                backend.rmspropStep(params[g], grads[g], state("square_avg", g), state("momentum_buffer", g),
+                        state("grad_avg", g), rmsprop, steps);
             } else {
-                backend.adamStep(params[g], grads[g], state.get("exp_avg")[g], state.get("exp_avg_sq")[g],
-                        (AdamConfig) config, steps);
+                backend.adagradStep(params[g], grads[g], state("sum", g), (AdagradConfig) config, steps);
             }
         }
+    }
+
+    /** Group g of a state tensor, or null when these settings keep no such state. */
+    private Tensor state(String name, int g) {
+        Tensor[] groups = state.get(name);
+        return groups == null ? null : groups[g];
     }
 
     /** The state as float32 tensors named {@code <state>.<parameter>} in the parameters' PyTorch shapes. */

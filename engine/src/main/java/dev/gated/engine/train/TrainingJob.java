@@ -10,6 +10,7 @@ import dev.gated.engine.checkpoint.CheckpointStore;
 import dev.gated.engine.config.JobConfig;
 import dev.gated.engine.config.JobFiles;
 import dev.gated.engine.config.ModelConfig;
+import dev.gated.engine.config.OptimizerOptions;
 import dev.gated.engine.config.TaskKind;
 import dev.gated.engine.config.TrainingConfig;
 import dev.gated.engine.data.Dataset;
@@ -200,8 +201,8 @@ public final class TrainingJob {
         TrainingConfig a = old.training();
         TrainingConfig b = config.training();
         if (a.optimizer() != b.optimizer() || a.learningRate() != b.learningRate() || a.momentum() != b.momentum()
-                || a.weightDecay() != b.weightDecay()) {
-            diff.add("training.optimizer/learning_rate/momentum/weight_decay");
+                || a.weightDecay() != b.weightDecay() || !a.optimizerOptions().equals(b.optimizerOptions())) {
+            diff.add("training.optimizer/learning_rate/momentum/weight_decay (or the optimizer's own settings)");
         }
         if (a.batchSize() != b.batchSize() || a.shuffle() != b.shuffle() || a.seed() != b.seed()) {
             diff.add("training.batch_size/shuffle/seed");
@@ -230,10 +231,17 @@ public final class TrainingJob {
     }
 
     static Optimizer.Settings optimizerSettings(TrainingConfig t) {
+        OptimizerOptions o = t.optimizerOptions();
         return switch (t.optimizer()) {
-            case SGD -> Optimizer.Settings.sgd(t.learningRate(), t.momentum(), t.weightDecay());
-            case ADAM -> Optimizer.Settings.adam(Optimizer.Kind.ADAM, t.learningRate(), t.weightDecay());
-            case ADAMW -> Optimizer.Settings.adam(Optimizer.Kind.ADAMW, t.learningRate(), t.weightDecay());
+            case SGD -> Optimizer.Settings.sgd(t.learningRate(), t.momentum(), t.weightDecay(), o.nesterov());
+            case ADAM -> Optimizer.Settings.adam(Optimizer.Kind.ADAM, t.learningRate(), t.weightDecay(), o.beta1(),
+                    o.beta2(), o.eps());
+            case ADAMW -> Optimizer.Settings.adam(Optimizer.Kind.ADAMW, t.learningRate(), t.weightDecay(), o.beta1(),
+                    o.beta2(), o.eps());
+            case RMSPROP -> Optimizer.Settings.rmsprop(t.learningRate(), o.alpha(), o.eps(), t.weightDecay(),
+                    t.momentum(), o.centered());
+            case ADAGRAD -> Optimizer.Settings.adagrad(t.learningRate(), o.lrDecay(), t.weightDecay(), o.eps(),
+                    o.initialAccumulatorValue());
         };
     }
 

@@ -3,8 +3,10 @@ package dev.gated.engine.conformance;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gated.engine.backend.AdagradConfig;
 import dev.gated.engine.backend.AdamConfig;
 import dev.gated.engine.backend.BinaryOp;
+import dev.gated.engine.backend.RmspropConfig;
 import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.backend.Tensor;
@@ -140,6 +142,25 @@ public final class BadInputCases {
                 x -> x.be.adamStep(x.zeros(4), x.zeros(4), x.zeros(3), x.zeros(4), AdamConfig.defaults(0.1), 1)));
         t.add(bad("adamStep: step 0 (steps count from 1)", List.of("step"), List.of("0"),
                 x -> x.be.adamStep(x.zeros(4), x.zeros(4), x.zeros(4), x.zeros(4), AdamConfig.defaults(0.1), 0)));
+        t.add(bad("rmspropStep: squareAvg has another shape", List.of("squareAvg"), List.of("[4]", "[3]"),
+                x -> x.be.rmspropStep(x.zeros(4), x.zeros(4), x.zeros(3), null, null, RmspropConfig.defaults(0.1), 1)));
+        t.add(bad("rmspropStep: momentum > 0 without a momentum buffer", List.of("momentumBuffer"), List.of(),
+                x -> x.be.rmspropStep(x.zeros(4), x.zeros(4), x.zeros(4), null, null,
+                        new RmspropConfig(0.1, 0.99, 1e-8, 0, 0.9, false), 1)));
+        t.add(bad("rmspropStep: centered without gradAvg", List.of("gradAvg"), List.of(),
+                x -> x.be.rmspropStep(x.zeros(4), x.zeros(4), x.zeros(4), null, null,
+                        new RmspropConfig(0.1, 0.99, 1e-8, 0, 0, true), 1)));
+        t.add(bad("rmspropStep: gradAvg has another shape", List.of("gradAvg"), List.of("[4]", "[5]"),
+                x -> x.be.rmspropStep(x.zeros(4), x.zeros(4), x.zeros(4), null, x.zeros(5),
+                        new RmspropConfig(0.1, 0.99, 1e-8, 0, 0, true), 1)));
+        t.add(bad("rmspropStep: step 0 (steps count from 1)", List.of("step"), List.of("0"),
+                x -> x.be.rmspropStep(x.zeros(4), x.zeros(4), x.zeros(4), null, null, RmspropConfig.defaults(0.1), 0)));
+        t.add(bad("adagradStep: stateSum has another shape", List.of("stateSum"), List.of("[4]", "[2]"),
+                x -> x.be.adagradStep(x.zeros(4), x.zeros(4), x.zeros(2), AdagradConfig.defaults(0.1), 1)));
+        t.add(bad("adagradStep: grad has another shape", List.of("grad"), List.of("[4]", "[6]"),
+                x -> x.be.adagradStep(x.zeros(4), x.zeros(6), x.zeros(4), AdagradConfig.defaults(0.1), 1)));
+        t.add(bad("adagradStep: step 0 (steps count from 1)", List.of("step"), List.of("0"),
+                x -> x.be.adagradStep(x.zeros(4), x.zeros(4), x.zeros(4), AdagradConfig.defaults(0.1), 0)));
     }
 
     // ---- RNN ----

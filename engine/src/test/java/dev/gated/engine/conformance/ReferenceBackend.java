@@ -1,10 +1,12 @@
 package dev.gated.engine.conformance;
 
+import dev.gated.engine.backend.AdagradConfig;
 import dev.gated.engine.backend.AdamConfig;
 import dev.gated.engine.backend.Backend;
 import dev.gated.engine.backend.BinaryOp;
 import dev.gated.engine.backend.Checks;
 import dev.gated.engine.backend.DType;
+import dev.gated.engine.backend.RmspropConfig;
 import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.backend.Tensor;
@@ -417,6 +419,60 @@ public final class ReferenceBackend implements Backend {
             rp.set(i, p[i]);
             rm.set(i, mm[i]);
             rv.set(i, vv[i]);
+        }
+    }
+
+    @Override
+    public void rmspropStep(Tensor param, Tensor grad, Tensor squareAvg, Tensor momentumBuffer, Tensor gradAvg,
+                            RmspropConfig config, long step) {
+        RefTensor rp = own("param", param);
+        RefTensor rg = same("grad", grad, "param", param);
+        RefTensor rs = same("squareAvg", squareAvg, "param", param);
+        step(step);
+        RefTensor rb = null;
+        if (config.momentum() != 0) {
+            if (momentumBuffer == null) {
+                throw new IllegalArgumentException("momentumBuffer: required when momentum > 0 (momentum = "
+                        + config.momentum() + "), got null");
+            }
+            rb = same("momentumBuffer", momentumBuffer, "param", param);
+        }
+        RefTensor ra = null;
+        if (config.centered()) {
+            if (gradAvg == null) {
+                throw new IllegalArgumentException("gradAvg: required when centered, got null");
+            }
+            ra = same("gradAvg", gradAvg, "param", param);
+        }
+        double[] p = rp.data.clone();
+        double[] sq = rs.data.clone();
+        double[] buf = rb == null ? null : rb.data.clone();
+        double[] avg = ra == null ? null : ra.data.clone();
+        ReferenceOps.rmspropStep(p, rg.data, sq, buf, avg, config, step);
+        for (int i = 0; i < p.length; i++) {
+            rp.set(i, p[i]);
+            rs.set(i, sq[i]);
+            if (rb != null) {
+                rb.set(i, buf[i]);
+            }
+            if (ra != null) {
+                ra.set(i, avg[i]);
+            }
+        }
+    }
+
+    @Override
+    public void adagradStep(Tensor param, Tensor grad, Tensor stateSum, AdagradConfig config, long step) {
+        RefTensor rp = own("param", param);
+        RefTensor rg = same("grad", grad, "param", param);
+        RefTensor rs = same("stateSum", stateSum, "param", param);
+        step(step);
+        double[] p = rp.data.clone();
+        double[] sum = rs.data.clone();
+        ReferenceOps.adagradStep(p, rg.data, sum, config, step);
+        for (int i = 0; i < p.length; i++) {
+            rp.set(i, p[i]);
+            rs.set(i, sum[i]);
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.gated.engine.conformance;
 
+import dev.gated.engine.backend.AdagradConfig;
 import dev.gated.engine.backend.AdamConfig;
 import dev.gated.engine.backend.BinaryOp;
 import dev.gated.engine.backend.CounterRng;
+import dev.gated.engine.backend.RmspropConfig;
 import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.backend.UnaryOp;
 
@@ -249,6 +251,52 @@ public final class ReferenceOps {
             double mhat = m[i] / (1 - Math.pow(c.beta1(), step));
             double vhat = v[i] / (1 - Math.pow(c.beta2(), step));
             p[i] -= c.lr() * mhat / (Math.sqrt(vhat) + c.eps());
+        }
+    }
+
+    /**
+     * torch.optim.RMSprop, one step, in place on p and the state (all zero before step 1, as PyTorch creates it;
+     * buf and gAvg may be null when momentum is 0 / not centered). Written as the documented algorithm.
+     */
+    public static void rmspropStep(double[] p, double[] grad, double[] squareAvg, double[] buf, double[] gAvg,
+                                   RmspropConfig c, long step) {
+        if (step == 1) {
+            java.util.Arrays.fill(squareAvg, 0);
+            if (buf != null) {
+                java.util.Arrays.fill(buf, 0);
+            }
+            if (gAvg != null) {
+                java.util.Arrays.fill(gAvg, 0);
+            }
+        }
+        for (int i = 0; i < p.length; i++) {
+            double g = grad[i] + c.weightDecay() * p[i];
+            squareAvg[i] = c.alpha() * squareAvg[i] + (1 - c.alpha()) * g * g;
+            double vTilde = squareAvg[i];
+            if (c.centered()) {
+                gAvg[i] = c.alpha() * gAvg[i] + (1 - c.alpha()) * g;
+                vTilde -= gAvg[i] * gAvg[i];
+            }
+            double denom = Math.sqrt(vTilde) + c.eps();
+            if (c.momentum() > 0) {
+                buf[i] = c.momentum() * buf[i] + g / denom;
+                p[i] -= c.lr() * buf[i];
+            } else {
+                p[i] -= c.lr() * g / denom;
+            }
+        }
+    }
+
+    /** torch.optim.Adagrad, one step, in place on p and sum (initial_accumulator_value before step 1). */
+    public static void adagradStep(double[] p, double[] grad, double[] sum, AdagradConfig c, long step) {
+        if (step == 1) {
+            java.util.Arrays.fill(sum, c.initialAccumulatorValue());
+        }
+        double clr = c.lr() / (1 + (step - 1) * c.lrDecay());
+        for (int i = 0; i < p.length; i++) {
+            double g = grad[i] + c.weightDecay() * p[i];
+            sum[i] += g * g;
+            p[i] -= clr * g / (Math.sqrt(sum[i]) + c.eps());
         }
     }
 }

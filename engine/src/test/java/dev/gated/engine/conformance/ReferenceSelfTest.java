@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gated.engine.backend.AdagradConfig;
 import dev.gated.engine.backend.DType;
+import dev.gated.engine.backend.RmspropConfig;
 import dev.gated.engine.rnn.CellType;
 import dev.gated.engine.rnn.RnnParam;
 import dev.gated.engine.rnn.RnnSpec;
@@ -293,5 +295,105 @@ class ReferenceSelfTest {
             }
             assertTrue(max < 1e-9, "worst relative error " + max + " in " + worst);
         }));
+    }
+
+    // ---- optimizers: ReferenceOps against torch.optim's documented rules, unrolled by hand ----
+
+    private static final double[] GRADS = {2, -2, 4};
+
+    /** Runs three steps on one parameter (starting at 1) with gradients 2, -2, 4; returns p after each step. */
+    private static double[] rmsprop(RmspropConfig c, double[] squareAvg, double[] buf, double[] gradAvg) {
+        double[] p = {1};
+        double[] out = new double[GRADS.length];
+        for (int step = 1; step <= GRADS.length; step++) {
+            ReferenceOps.rmspropStep(p, new double[] {GRADS[step - 1]}, squareAvg, buf, gradAvg, c, step);
+            out[step - 1] = p[0];
+        }
+        return out;
+    }
+
+    /** alpha 0.5, so v = 0.5 v + 0.5 g^2: 2, 3, 9.5; eps is added after the square root. */
+    @Test
+    void rmspropByHand() {
+        double eps = 1e-8;
+        double[] v = new double[1];
+        double[] p = rmsprop(new RmspropConfig(0.1, 0.5, eps, 0, 0, false), v, null, null);
+        double p1 = 1 - 0.1 * 2 / (Math.sqrt(2) + eps);
+        double p2 = p1 - 0.1 * -2 / (Math.sqrt(3) + eps);
+        double p3 = p2 - 0.1 * 4 / (Math.sqrt(9.5) + eps);
+        assertArrayEquals(new double[] {p1, p2, p3}, p, 1e-14);
+        assertEquals(9.5, v[0], 1e-15, "square_avg");
+    }
+
+    /** Centered with momentum 0.9: grad_avg 1, -0.5, 1.75, so v - grad_avg^2 = 1, 2.75, 6.4375. */
+    @Test
+    void rmspropCenteredWithMomentumByHand() {
+        double eps = 1e-8;
+        double[] v = new double[1];
+        double[] buf = new double[1];
+        double[] avg = new double[1];
+        double[] p = rmsprop(new RmspropConfig(0.1, 0.5, eps, 0, 0.9, true), v, buf, avg);
+        double b1 = 2 / (1 + eps);
+        double b2 = 0.9 * b1 + -2 / (Math.sqrt(2.75) + eps);
+        double b3 = 0.9 * b2 + 4 / (Math.sqrt(6.4375) + eps);
+        double p1 = 1 - 0.1 * b1;
+        double p2 = p1 - 0.1 * b2;
+        double p3 = p2 - 0.1 * b3;
+        assertArrayEquals(new double[] {p1, p2, p3}, p, 1e-14);
+        assertEquals(1.75, avg[0], 1e-15, "grad_avg");
+        assertEquals(b3, buf[0], 1e-14, "momentum_buffer");
+    }
+
+    /** Weight decay adds wd * p to the gradient before anything else. */
+    @Test
+    void rmspropWeightDecayByHand() {
+        double eps = 1e-8;
+        double[] p = rmsprop(new RmspropConfig(0.1, 0.5, eps, 0.5, 0, false), new double[1], null, null);
+        double g1 = 2 + 0.5 * 1;
+        double v1 = 0.5 * g1 * g1;
+        double p1 = 1 - 0.1 * g1 / (Math.sqrt(v1) + eps);
+        double g2 = -2 + 0.5 * p1;
+        double v2 = 0.5 * v1 + 0.5 * g2 * g2;
+        double p2 = p1 - 0.1 * g2 / (Math.sqrt(v2) + eps);
+        double g3 = 4 + 0.5 * p2;
+        double v3 = 0.5 * v2 + 0.5 * g3 * g3;
+        double p3 = p2 - 0.1 * g3 / (Math.sqrt(v3) + eps);
+        assertArrayEquals(new double[] {p1, p2, p3}, p, 1e-14);
+    }
+
+    /**
+     * lr 0.1, lr_decay 0.5 (clr = 0.1, 0.1/1.5, 0.05), initial accumulator 1 (sum = 5, 9, 25); then with weight
+     * decay 0.5.
+     */
+    @Test
+    void adagradByHand() {
+        double eps = 1e-10;
+        double[] p = {1};
+        double[] sum = {123}; // ignored before step 1
+        AdagradConfig c = new AdagradConfig(0.1, 0.5, 0, eps, 1);
+        double[] got = new double[3];
+        for (int step = 1; step <= 3; step++) {
+            ReferenceOps.adagradStep(p, new double[] {GRADS[step - 1]}, sum, c, step);
+            got[step - 1] = p[0];
+        }
+        double p1 = 1 - 0.1 * 2 / (Math.sqrt(5) + eps);
+        double p2 = p1 - 0.1 / 1.5 * -2 / (3 + eps);
+        double p3 = p2 - 0.05 * 4 / (5 + eps);
+        assertArrayEquals(new double[] {p1, p2, p3}, got, 1e-14);
+        assertEquals(25, sum[0], 1e-15, "sum");
+        assertEquals(0.05, c.stepLr(3), 1e-17);
+
+        p[0] = 1;
+        c = new AdagradConfig(0.1, 0, 0.5, eps, 0);
+        for (int step = 1; step <= 2; step++) {
+            ReferenceOps.adagradStep(p, new double[] {GRADS[step - 1]}, sum, c, step);
+            got[step - 1] = p[0];
+        }
+        double g1 = 2 + 0.5;
+        double q1 = 1 - 0.1 * g1 / (Math.sqrt(g1 * g1) + eps);
+        double g2 = -2 + 0.5 * q1;
+        double q2 = q1 - 0.1 * g2 / (Math.sqrt(g1 * g1 + g2 * g2) + eps);
+        assertEquals(q1, got[0], 1e-14);
+        assertEquals(q2, got[1], 1e-14);
     }
 }

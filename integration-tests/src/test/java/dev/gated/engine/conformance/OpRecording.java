@@ -1,9 +1,11 @@
 package dev.gated.engine.conformance;
 
+import dev.gated.engine.backend.AdagradConfig;
 import dev.gated.engine.backend.AdamConfig;
 import dev.gated.engine.backend.Backend;
 import dev.gated.engine.backend.BinaryOp;
 import dev.gated.engine.backend.DType;
+import dev.gated.engine.backend.RmspropConfig;
 import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.backend.Tensor;
@@ -206,6 +208,17 @@ public final class OpRecording {
         @Override
         public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, AdamConfig config, long step) {
             be.adamStep(param, grad, m, v, config, step);
+        }
+
+        @Override
+        public void rmspropStep(Tensor param, Tensor grad, Tensor squareAvg, Tensor momentumBuffer, Tensor gradAvg,
+                                RmspropConfig config, long step) {
+            be.rmspropStep(param, grad, squareAvg, momentumBuffer, gradAvg, config, step);
+        }
+
+        @Override
+        public void adagradStep(Tensor param, Tensor grad, Tensor stateSum, AdagradConfig config, long step) {
+            be.adagradStep(param, grad, stateSum, config, step);
         }
 
         @Override
