@@ -32,13 +32,16 @@ import java.util.Optional;
  * <tr><td>{@code input_noise}</td><td>number &ge; 0, sigma of Gaussian noise on training inputs</td><td>0.0</td></tr>
  * <tr><td>{@code lr_schedule}</td><td>mapping, see {@link LrSchedule}</td><td>constant</td></tr>
  * <tr><td>{@code early_stopping}</td><td>mapping, see {@link EarlyStopping}</td><td>none</td></tr>
+ * <tr><td>{@code health}, {@code on_nonfinite}, {@code rollback_lr_factor}, {@code max_rollbacks}</td>
+ *     <td>see {@link HealthConfig}</td><td>{@link HealthConfig#DEFAULT}</td></tr>
  * </table>
  */
 public record TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
                              int batchSize, int epochs, boolean shuffle, long seed, Optional<Double> clipGradNorm,
                              DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints,
                              Optional<Double> clipGradValue, double l1, double l2, boolean penalizeBiases,
-                             double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping) {
+                             double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping,
+                             HealthConfig health) {
     public static final OptimizerKind DEFAULT_OPTIMIZER = OptimizerKind.ADAM;
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final double DEFAULT_MOMENTUM = 0.0;
@@ -58,6 +61,18 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
         Objects.requireNonNull(clipGradValue, "clipGradValue");
         Objects.requireNonNull(lrSchedule, "lrSchedule");
         Objects.requireNonNull(earlyStopping, "earlyStopping");
+        Objects.requireNonNull(health, "health");
+    }
+
+    /** The settings with the default health monitoring and non-finite action. */
+    public TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
+                          int batchSize, int epochs, boolean shuffle, long seed, Optional<Double> clipGradNorm,
+                          DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints,
+                          Optional<Double> clipGradValue, double l1, double l2, boolean penalizeBiases,
+                          double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping) {
+        this(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, shuffle, seed, clipGradNorm, device,
+                checkpointEverySteps, keepCheckpoints, clipGradValue, l1, l2, penalizeBiases, inputNoise, lrSchedule,
+                earlyStopping, HealthConfig.DEFAULT);
     }
 
     /** The settings without any of the training toolkit's options (no schedule, penalty, noise or stopping). */
