@@ -1,6 +1,8 @@
 package dev.gated.cli;
 
+import dev.gated.cli.report.HealthPlots;
 import dev.gated.cli.report.Plots;
+import dev.gated.engine.train.MetricsLog;
 import dev.gated.engine.train.RunFolder;
 import dev.gated.engine.train.TrainingJob;
 import dev.gated.engine.train.TrainingListener;
@@ -9,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -144,6 +147,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (r.confusion().isPresent()) {
             files.add(Plots.confusionMatrix(r.confusion().get(), r.classes(), r.runDir().resolve("confusion.png")));
+        }
+        List<Map<String, Double>> health = MetricsLog.read(r.runDir().resolve(RunFolder.HEALTH_JSONL));
+        if (!health.isEmpty()) {
+            files.add(HealthPlots.health(health, r.runDir().resolve("health.png")));
         }
         return files;
     }

@@ -11,6 +11,8 @@ import dev.gated.cli.Gated;
 import dev.gated.engine.checkpoint.CheckpointFiles;
 import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.io.SafeTensors;
+import dev.gated.engine.train.MetricsLog;
+import dev.gated.engine.train.RunFolder;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -115,6 +117,9 @@ class ResumeAfterKillTest {
                             "metrics.jsonl line " + (e + 1) + ", " + k + ": A " + va + ", B " + vb);
                 }
             }
+            List<Map<String, Double>> healthA = MetricsLog.read(runA.resolve(RunFolder.HEALTH_JSONL));
+            assertEquals(metricsA.get(epochs - 1).get("step").asLong() / 3, healthA.size(), "a health row every 3 steps");
+            assertEquals(healthA, MetricsLog.read(runB.resolve(RunFolder.HEALTH_JSONL)), "health.jsonl");
             return;
         }
         fail("run B always finished before it could be killed, even with " + epochs / 2 + " epochs");
@@ -191,6 +196,8 @@ class ResumeAfterKillTest {
                 "  lr_schedule: {kind: reduce_on_plateau, patience: 0, factor: 0.5}",
                 "  input_noise: 0.01",
                 "  checkpoint_every_steps: 7",
+                // Health rows only read the model; the resumed run must write the same ones (after trimming).
+                "  health: {every_steps: 3}",
                 "  device: cpu",
                 "output:",
                 "  dir: " + dir.resolve("out").toAbsolutePath(),

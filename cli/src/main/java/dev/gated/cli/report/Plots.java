@@ -352,7 +352,7 @@ public final class Plots {
         s.setMarkerColor(color);
     }
 
-    private static void styleCommon(Styler s) {
+    static void styleCommon(Styler s) {
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotBackgroundColor(Color.WHITE);
         s.setChartTitleBoxVisible(false);
@@ -399,7 +399,7 @@ public final class Plots {
     }
 
     /** Writes {@code image} to a temporary file in {@code png}'s folder, then moves it over {@code png}. */
-    private static Path writePng(BufferedImage image, Path png) throws IOException {
+    static Path writePng(BufferedImage image, Path png) throws IOException {
         Path target = png.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);

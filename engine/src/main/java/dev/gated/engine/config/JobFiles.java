@@ -253,6 +253,15 @@ public final class JobFiles {
         } else {
             training.putNull("early_stopping");
         }
+        HealthConfig h = t.health();
+        ObjectNode health = training.putObject("health");
+        health.put("every_steps", h.everySteps());
+        health.put("sequences", h.sequences());
+        training.put("on_nonfinite", h.onNonFinite().key());
+        if (h.onNonFinite() == HealthConfig.OnNonFinite.ROLLBACK) {
+            training.put("rollback_lr_factor", h.rollbackLrFactor());
+            training.put("max_rollbacks", h.maxRollbacks());
+        }
         ObjectNode output = root.putObject("output");
         output.put("dir", c.output().dir().toString());
         output.put("name", c.output().name());

@@ -241,12 +241,14 @@ final class JobReader {
         double noise = s.number("input_noise", 0, v -> v >= 0, ">= 0 (the standard deviation)");
         LrSchedule schedule = readSchedule(s);
         Optional<EarlyStopping> stopping = readEarlyStopping(s.sub("early_stopping"));
-        if (optimizer == null || device == null || schedule == null || stopping == null || optimizerOptions == null) {
+        HealthConfig health = readHealth(s);
+        if (optimizer == null || device == null || schedule == null || stopping == null || optimizerOptions == null
+                || health == null) {
             return null;
         }
         return new TrainingConfig(optimizer, lr, momentum, weightDecay, batchSize, epochs, shuffle, seed, clip,
                 device, checkpointEvery, keep, clipValue, l1, l2, penalizeBiases, noise, schedule, stopping,
-                optimizerOptions);
+                optimizerOptions, health);
     }
 
     /** The optimizers each optimizer-specific key of {@code training} applies to. */
@@ -317,6 +319,34 @@ final class JobReader {
             out[i] = ((Number) ((Node.ScalarNode) item).value()).doubleValue();
         }
         return out;
+    }
+
+    /** {@code training.health} and the non-finite action with its settings; null after a problem. */
+    private HealthConfig readHealth(Section training) {
+        int before = problems.size();
+        Section h = training.sub("health");
+        int every = h.intValue("every_steps", HealthConfig.DEFAULT_EVERY_STEPS, 0);
+        int sequences = h.intValue("sequences", HealthConfig.DEFAULT_SEQUENCES, 1);
+        h.reportUnknownKeys();
+        String action = training.choice("on_nonfinite", HealthConfig.OnNonFinite.KEYS, "stop");
+        double factor = training.number("rollback_lr_factor", HealthConfig.DEFAULT_ROLLBACK_LR_FACTOR,
+                v -> v > 0 && v < 1, "in (0, 1) (the learning rate is multiplied by it after a rollback)");
+        int maxRollbacks = training.intValue("max_rollbacks", HealthConfig.DEFAULT_MAX_ROLLBACKS, 1);
+        if (action != null && !action.equals("rollback")) {
+            // Settings that would silently do nothing are mistakes.
+            for (String key : List.of("rollback_lr_factor", "max_rollbacks")) {
+                Node.Field f = training.field(key);
+                if (f != null) {
+                    problems.add(new Problem(f.keyAt(), "training." + key, "'" + key + "' applies only to "
+                            + "on_nonfinite: rollback, found on_nonfinite: " + action));
+                }
+            }
+        }
+        if (problems.size() > before || action == null || (h.map == null && h.given)) {
+            return null;
+        }
+        return new HealthConfig(every, sequences,
+                HealthConfig.OnNonFinite.valueOf(action.toUpperCase(java.util.Locale.ROOT)), factor, maxRollbacks);
     }
 
     /** Keys each schedule kind takes (besides kind). */

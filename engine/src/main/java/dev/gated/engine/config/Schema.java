@@ -27,7 +27,8 @@ final class Schema {
         m.put("training", List.of("optimizer", "learning_rate", "momentum", "weight_decay", "batch_size", "epochs",
                 "shuffle", "seed", "clip_grad_norm", "device", "checkpoint_every_steps", "keep_checkpoints",
                 "clip_grad_value", "l1", "l2", "penalize_biases", "input_noise", "lr_schedule", "early_stopping",
-                "nesterov", "betas", "eps", "alpha", "centered", "lr_decay", "initial_accumulator_value"));
+                "nesterov", "betas", "eps", "alpha", "centered", "lr_decay", "initial_accumulator_value",
+                "health", "on_nonfinite", "rollback_lr_factor", "max_rollbacks"));
         // Mappings inside a section, named section.key.
         m.put("model.init", List.of("weights", "recurrent", "forget_bias", "head"));
         m.put("model.dropout", List.of("input", "output", "between"));
@@ -35,6 +36,7 @@ final class Schema {
                 "pct_start", "div_factor", "final_div_factor", "metric", "mode", "factor", "patience", "threshold",
                 "cooldown"));
         m.put("training.early_stopping", List.of("metric", "mode", "patience", "min_delta", "restore_best"));
+        m.put("training.health", List.of("every_steps", "sequences"));
         m.put("output", List.of("dir", "name", "plots"));
         return java.util.Collections.unmodifiableMap(m);
     }

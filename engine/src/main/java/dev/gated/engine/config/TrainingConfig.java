@@ -35,6 +35,8 @@ import java.util.Optional;
  * <tr><td>{@code input_noise}</td><td>number &ge; 0, sigma of Gaussian noise on training inputs</td><td>0.0</td></tr>
  * <tr><td>{@code lr_schedule}</td><td>mapping, see {@link LrSchedule}</td><td>constant</td></tr>
  * <tr><td>{@code early_stopping}</td><td>mapping, see {@link EarlyStopping}</td><td>none</td></tr>
+ * <tr><td>{@code health}, {@code on_nonfinite}, {@code rollback_lr_factor}, {@code max_rollbacks}</td>
+ *     <td>see {@link HealthConfig}</td><td>{@link HealthConfig#DEFAULT}</td></tr>
  * </table>
  */
 public record TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
@@ -42,7 +44,7 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
                              DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints,
                              Optional<Double> clipGradValue, double l1, double l2, boolean penalizeBiases,
                              double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping,
-                             OptimizerOptions optimizerOptions) {
+                             OptimizerOptions optimizerOptions, HealthConfig health) {
     public static final OptimizerKind DEFAULT_OPTIMIZER = OptimizerKind.ADAM;
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final double DEFAULT_MOMENTUM = 0.0;
@@ -63,6 +65,18 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
         Objects.requireNonNull(lrSchedule, "lrSchedule");
         Objects.requireNonNull(earlyStopping, "earlyStopping");
         Objects.requireNonNull(optimizerOptions, "optimizerOptions");
+        Objects.requireNonNull(health, "health");
+    }
+
+    /** The settings with the default optimizer options, health monitoring and non-finite action. */
+    public TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
+                          int batchSize, int epochs, boolean shuffle, long seed, Optional<Double> clipGradNorm,
+                          DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints,
+                          Optional<Double> clipGradValue, double l1, double l2, boolean penalizeBiases,
+                          double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping) {
+        this(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, shuffle, seed, clipGradNorm, device,
+                checkpointEverySteps, keepCheckpoints, clipGradValue, l1, l2, penalizeBiases, inputNoise, lrSchedule,
+                earlyStopping, OptimizerOptions.defaults(optimizer), HealthConfig.DEFAULT);
     }
 
     /** The settings without any of the training toolkit's options (no schedule, penalty, noise or stopping). */
@@ -71,6 +85,6 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
                           DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints) {
         this(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, shuffle, seed, clipGradNorm, device,
                 checkpointEverySteps, keepCheckpoints, Optional.empty(), 0, 0, false, 0, new LrSchedule.Constant(),
-                Optional.empty(), OptimizerOptions.defaults(optimizer));
+                Optional.empty(), OptimizerOptions.defaults(optimizer), HealthConfig.DEFAULT);
     }
 }

@@ -32,39 +32,54 @@ public final class MetricsLog {
     private final Path csv;
     private final List<Map<String, Double>> rows = new ArrayList<>();
 
-    private MetricsLog(Path runDir) {
-        this.jsonl = runDir.resolve(JSONL);
-        this.csv = runDir.resolve(CSV);
+    private MetricsLog(Path runDir, String jsonlName, String csvName) {
+        this.jsonl = runDir.resolve(jsonlName);
+        this.csv = runDir.resolve(csvName);
     }
 
     /** A log for a new run (the files are created with the first row). */
     static MetricsLog create(Path runDir) {
-        return new MetricsLog(runDir);
+        return create(runDir, JSONL, CSV);
+    }
+
+    /** A log of rows with {@code epoch} and {@code step} in other files of the run folder (health rows). */
+    static MetricsLog create(Path runDir, String jsonlName, String csvName) {
+        return new MetricsLog(runDir, jsonlName, csvName);
     }
 
     /** The log of a resumed run, keeping the rows up to and including {@code step}; both files are rewritten. */
     static MetricsLog resume(Path runDir, long step) throws IOException {
-        MetricsLog log = new MetricsLog(runDir);
-        for (Map<String, Double> row : read(log.jsonl)) {
-            if (row.getOrDefault("step", 0.0) <= step) {
-                log.rows.add(row);
-            }
+        return resume(runDir, step, JSONL, CSV);
+    }
+
+    /** As {@link #resume(Path, long)} for the files named. */
+    static MetricsLog resume(Path runDir, long step, String jsonlName, String csvName) throws IOException {
+        MetricsLog log = new MetricsLog(runDir, jsonlName, csvName);
+        log.rows.addAll(read(log.jsonl));
+        log.truncateAfter(step);
+        return log;
+    }
+
+    /** Drops the rows written after {@code step} (a resume or a rollback to a checkpoint); rewrites both files. */
+    void truncateAfter(long step) throws IOException {
+        rows.removeIf(row -> row.getOrDefault("step", 0.0) > step);
+        if (rows.isEmpty() && !Files.exists(jsonl)) {
+            return; // nothing was ever written (health rows switched off): leave no empty files behind
         }
         StringBuilder j = new StringBuilder();
-        for (Map<String, Double> row : log.rows) {
+        for (Map<String, Double> row : rows) {
             j.append(jsonLine(row));
         }
-        AtomicFiles.write(log.jsonl, j.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(jsonl, j.toString().getBytes(StandardCharsets.UTF_8));
         StringBuilder c = new StringBuilder();
-        if (!log.rows.isEmpty()) {
-            List<String> header = List.copyOf(log.rows.get(0).keySet());
+        if (!rows.isEmpty()) {
+            List<String> header = List.copyOf(rows.get(0).keySet());
             c.append(String.join(",", header)).append('\n');
-            for (Map<String, Double> row : log.rows) {
+            for (Map<String, Double> row : rows) {
                 c.append(csvLine(header, row));
             }
         }
-        AtomicFiles.write(log.csv, c.toString().getBytes(StandardCharsets.UTF_8));
-        return log;
+        AtomicFiles.write(csv, c.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The rows of a {@code metrics.jsonl} file (empty if it does not exist). */

@@ -17,6 +17,9 @@ public final class RunFolder {
     public static final String MODEL = "model.safetensors";
     public static final String PREPROCESSING = "preprocessing.json";
     public static final String SUMMARY = "summary.json";
+    /** Training health rows (gate gradient norms, update ratios, saturation), see {@code HealthProbe}. */
+    public static final String HEALTH_JSONL = "health.jsonl";
+    public static final String HEALTH_CSV = "health.csv";
     public static final String PREDICTIONS = "predictions.csv";
     public static final String SAMPLE = "sample.txt";
 

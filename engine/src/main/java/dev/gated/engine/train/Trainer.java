@@ -3,8 +3,10 @@ package dev.gated.engine.train;
 import dev.gated.engine.checkpoint.Checkpoint;
 import dev.gated.engine.checkpoint.CheckpointStore;
 import dev.gated.engine.checkpoint.TrainingState;
+import dev.gated.engine.config.HealthConfig;
 import dev.gated.engine.data.Dataset;
 import dev.gated.engine.data.SequenceBatch;
+import dev.gated.engine.health.HealthProbe;
 import dev.gated.engine.model.EarlyStopping;
 import dev.gated.engine.model.LrSchedule;
 import dev.gated.engine.model.Optimizer;
@@ -36,6 +38,11 @@ import java.util.function.BooleanSupplier;
  * a checkpoint holds the weights, the optimizer state, the step, the epoch and the batch within it, so a run
  * resumed from any checkpoint performs the same operations on the same values as an uninterrupted one; on the
  * CPU backend (deterministic for any thread count) it ends with bit-identical weights.
+ *
+ * <p>Health rows ({@link HealthProbe}) every {@code training.health.every_steps} steps only read the model. A
+ * non-finite loss or gradient norm stops the run, skips the batch's update, or rolls back to the last good
+ * checkpoint (held in memory; the run's start before the first one) with a lower learning rate: the factor and the
+ * counts are part of every later checkpoint, so a resumed run repeats the same decisions.
  */
 final class Trainer {
     /** Checkpoint metrics that carry the loop's own state across a resume. */
@@ -45,6 +52,10 @@ final class Trainer {
     static final String BEST_EPOCH = "best_epoch";
     static final String EPOCH_GRAD_NORM_SUM = "epoch_grad_norm_sum";
     static final String EPOCH_GRAD_NORM_MAX = "epoch_grad_norm_max";
+    static final String SKIPPED = "skipped_batches";
+    static final String EPOCH_SKIPPED = "epoch_skipped_batches";
+    static final String ROLLBACKS = "rollbacks";
+    static final String LR_FACTOR = "nonfinite_lr_factor";
 
     private final SequenceModel model;
     private final Optimizer optimizer;
@@ -56,11 +67,16 @@ final class Trainer {
     private final TrainingListener listener;
     private final BooleanSupplier stopRequested;
     private final Penalties penalties;
+    private final MetricsLog health;
+    private final HealthProbe probe;
+    /** on_nonfinite rollback: the newest checkpoint written (or the start), to go back to. */
+    private Checkpoint lastGood;
 
     /** The loop's settings, from the job's training section. */
     record Settings(int epochs, int batchSize, boolean shuffle, long seed, Optional<Double> clipGradNorm,
                     Optional<Long> checkpointEverySteps, String config, Optional<Double> clipGradValue,
-                    double inputNoise, double baseLr, LrSchedule schedule, Optional<EarlyStopping> earlyStopping) {
+                    double inputNoise, double baseLr, LrSchedule schedule, Optional<EarlyStopping> earlyStopping,
+                    HealthConfig health) {
         /** The metric that picks the best epoch. */
         String monitored(boolean validation) {
             return earlyStopping.map(EarlyStopping::metric).orElse(validation ? "val_loss" : "train_loss");
@@ -84,13 +100,39 @@ final class Trainer {
         int stoppedEpoch;
         /** Reduce-on-plateau's state, when that is the schedule. */
         LrSchedule.PlateauState plateau;
+
+        /** on_nonfinite: batches skipped in the run and in this epoch, rollbacks, the learning-rate factor. */
+        long skipped;
+        long epochSkipped;
+        int rollbacks;
+        double lrFactor = 1;
+
+        void copyFrom(Position o) {
+            step = o.step;
+            epoch = o.epoch;
+            batchInEpoch = o.batchInEpoch;
+            epochLossSum = o.epochLossSum;
+            epochExamples = o.epochExamples;
+            bestLoss = o.bestLoss;
+            bestEpoch = o.bestEpoch;
+            epochGradNormSum = o.epochGradNormSum;
+            epochGradNormMax = o.epochGradNormMax;
+            badEpochs = o.badEpochs;
+            stoppedEpoch = o.stoppedEpoch;
+            plateau = o.plateau;
+            skipped = o.skipped;
+            epochSkipped = o.epochSkipped;
+            rollbacks = o.rollbacks;
+            lrFactor = o.lrFactor;
+        }
     }
 
     /** How the loop ended. */
     enum Outcome { FINISHED, INTERRUPTED }
 
     Trainer(SequenceModel model, Optimizer optimizer, JobData data, Settings settings, CheckpointStore store,
-            MetricsLog metrics, TrainingListener listener, BooleanSupplier stopRequested, Penalties penalties) {
+            MetricsLog metrics, TrainingListener listener, BooleanSupplier stopRequested, Penalties penalties,
+            MetricsLog health) {
         this.model = model;
         this.optimizer = optimizer;
         this.data = data;
@@ -101,6 +143,8 @@ final class Trainer {
         this.listener = listener;
         this.stopRequested = stopRequested;
         this.penalties = penalties;
+        this.health = health;
+        this.probe = new HealthProbe(model, settings.health().sequences());
         checkSchedule(settings.schedule(), stepsPerEpoch() * settings.epochs(), settings.epochs(), stepsPerEpoch());
     }
 
@@ -134,6 +178,11 @@ final class Trainer {
         if (pos.plateau == null && settings.schedule() instanceof LrSchedule.ReduceOnPlateau r) {
             pos.plateau = r.initial(settings.baseLr());
         }
+        HealthConfig hc = settings.health();
+        if (hc.onNonFinite() == HealthConfig.OnNonFinite.ROLLBACK && lastGood == null) {
+            lastGood = checkpoint(pos, Map.of());
+        }
+        epochs:
         while (pos.epoch < settings.epochs() && pos.stoppedEpoch == 0) {
             long epochStart = System.nanoTime();
             int[] order = Shuffle.epochOrder(n, settings.seed(), pos.epoch, settings.shuffle());
@@ -145,22 +194,59 @@ final class Trainer {
                 }
                 double loss = model.forwardBackward(batch, pos.step);
                 penalties.addGradient();
+                boolean healthStep = hc.enabled() && (pos.step + 1) % hc.everySteps() == 0;
+                // Gate gradient norms before clipping, like grad_norm.
+                Map<String, Double> healthRow = healthStep ? probe.gradientNorms() : null;
                 double norm = settings.clipGradNorm().isPresent()
                         ? model.clipGradientNorm(settings.clipGradNorm().get()) : model.gradientNorm();
-                if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-                    throw diverged(pos, loss);
+                boolean finite = Double.isFinite(loss) && Double.isFinite(norm);
+                if (!finite) {
+                    switch (hc.onNonFinite()) {
+                        case STOP -> throw diverged(pos, loss, "");
+                        case ROLLBACK -> {
+                            if (pos.rollbacks >= hc.maxRollbacks()) {
+                                throw diverged(pos, loss, String.format(Locale.ROOT, " after %d rollbacks (%s)",
+                                        pos.rollbacks, "training.max_rollbacks"));
+                            }
+                            rollback(pos, loss);
+                            continue epochs;
+                        }
+                        case SKIP -> {
+                            pos.skipped++;
+                            pos.epochSkipped++;
+                            listener.onWarning(String.format(Locale.ROOT, "skipped batch %d of epoch %d (step %d): "
+                                            + "%s; the update was dropped (%d skipped so far)", pos.batchInEpoch + 1,
+                                    pos.epoch + 1, pos.step + 1, nonFinite(loss), pos.skipped));
+                        }
+                    }
+                } else {
+                    settings.clipGradValue().ifPresent(model::clipGradientValue);
+                    optimizer.setLearningRate(pos.lrFactor * (pos.plateau != null ? pos.plateau.lr()
+                            : settings.schedule().lr(settings.baseLr(), pos.step, pos.epoch, totalSteps)));
+                    Map<String, double[]> before = healthStep ? probe.snapshot() : null;
+                    optimizer.step();
+                    if (healthStep) {
+                        healthRow.putAll(probe.updateRatios(before));
+                        healthRow.putAll(probe.saturation(batch));
+                    }
+                    pos.epochGradNormSum += norm;
+                    pos.epochGradNormMax = Math.max(pos.epochGradNormMax, norm);
+                    pos.epochLossSum += loss * batch.batchSize();
+                    pos.epochExamples += batch.batchSize();
                 }
-                settings.clipGradValue().ifPresent(model::clipGradientValue);
-                optimizer.setLearningRate(pos.plateau != null ? pos.plateau.lr()
-                        : settings.schedule().lr(settings.baseLr(), pos.step, pos.epoch, totalSteps));
-                optimizer.step();
-                pos.epochGradNormSum += norm;
-                pos.epochGradNormMax = Math.max(pos.epochGradNormMax, norm);
                 pos.step++;
                 pos.batchInEpoch++;
-                pos.epochLossSum += loss * batch.batchSize();
-                pos.epochExamples += batch.batchSize();
                 samples += batch.batchSize();
+                if (healthStep && finite) {
+                    Map<String, Double> row = new LinkedHashMap<>();
+                    row.put("epoch", (double) (pos.epoch + 1));
+                    row.put("step", (double) pos.step);
+                    row.put("loss", loss);
+                    row.put("grad_norm", norm);
+                    row.put("lr", optimizer.learningRate());
+                    row.putAll(healthRow);
+                    health.append(row);
+                }
                 double elapsed = (System.nanoTime() - startNanos) / 1e9;
                 double eta = elapsed / (pos.step - startStep) * (totalSteps - pos.step);
                 listener.onStep(new TrainingListener.Step(pos.epoch + 1, pos.step, pos.batchInEpoch, loss,
@@ -182,6 +268,32 @@ final class Trainer {
         return Outcome.FINISHED;
     }
 
+    /** Back to the last good checkpoint with the learning rate multiplied by the factor; health rows trimmed. */
+    private void rollback(Position pos, double loss) {
+        long failed = pos.step + 1;
+        String what = nonFinite(loss);
+        int rollbacks = pos.rollbacks + 1;
+        double factor = pos.lrFactor * settings.health().rollbackLrFactor();
+        Position back = restore(lastGood, model, optimizer, "the last good checkpoint");
+        back.rollbacks = rollbacks;
+        back.lrFactor = factor;
+        pos.copyFrom(back);
+        try {
+            health.truncateAfter(pos.step);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot trim the health rows: " + e.getMessage(), e);
+        }
+        listener.onWarning(String.format(Locale.ROOT, "step %d: %s; rolled back to step %d (epoch %d, batch %d) with "
+                        + "the learning rate multiplied by %s (rollback %d of at most %d)", failed, what, pos.step,
+                pos.epoch + 1, pos.batchInEpoch, factor, rollbacks, settings.health().maxRollbacks()));
+    }
+
+    private String nonFinite(double loss) {
+        String tensor = model.firstNonFiniteGradient();
+        return (Double.isFinite(loss) ? "the loss is finite (" + loss + ")" : "the loss is " + loss) + "; "
+                + (tensor == null ? "every gradient is finite" : "the first non-finite gradient is " + tensor);
+    }
+
     private void endEpoch(Position pos, double seconds, double samplesPerSecond) {
         Map<String, Double> row = new LinkedHashMap<>();
         row.put("epoch", (double) (pos.epoch + 1));
@@ -201,8 +313,11 @@ final class Trainer {
         }
         // The rate of the epoch's last step, before reduce-on-plateau changes it for the next epoch.
         row.put("lr", optimizer.learningRate());
-        row.put("grad_norm", pos.epochGradNormSum / Math.max(1, pos.batchInEpoch));
+        row.put("grad_norm", pos.epochGradNormSum / Math.max(1, pos.batchInEpoch - pos.epochSkipped));
         row.put("grad_norm_max", pos.epochGradNormMax);
+        if (settings.health().onNonFinite() == HealthConfig.OnNonFinite.SKIP) {
+            row.put(SKIPPED, (double) pos.epochSkipped);
+        }
         row.put("seconds", seconds);
         row.put("samples_per_s", samplesPerSecond);
         String metric = settings.monitored(data.validation().isPresent());
@@ -223,6 +338,7 @@ final class Trainer {
         pos.epochExamples = 0;
         pos.epochGradNormSum = 0;
         pos.epochGradNormMax = 0;
+        pos.epochSkipped = 0;
         if (pos.plateau != null) {
             LrSchedule.ReduceOnPlateau r = (LrSchedule.ReduceOnPlateau) settings.schedule();
             double before = pos.plateau.lr();
@@ -254,32 +370,16 @@ final class Trainer {
         listener.onEpoch(new TrainingListener.Epoch(pos.epoch, pos.step, row, improved, seconds));
     }
 
-    private TrainingDivergedException diverged(Position pos, double loss) {
-        String tensor = model.firstNonFiniteGradient();
+    private TrainingDivergedException diverged(Position pos, double loss, String after) {
         return new TrainingDivergedException(String.format(Locale.ROOT, "training diverged at step %d (epoch %d, "
-                        + "batch %d): %s; %s. Try a lower training.learning_rate (now %s), set "
+                        + "batch %d)%s: %s. Try a lower training.learning_rate (now %s), set "
                         + "training.clip_grad_norm (e.g. 1.0), or check the data for extreme values",
-                pos.step + 1, pos.epoch + 1, pos.batchInEpoch + 1,
-                Double.isFinite(loss) ? "the loss is finite (" + loss + ")" : "the loss is " + loss,
-                tensor == null ? "every gradient is finite" : "the first non-finite gradient is " + tensor,
+                pos.step + 1, pos.epoch + 1, pos.batchInEpoch + 1, after, nonFinite(loss),
                 optimizer.learningRate()));
     }
 
     private void save(Position pos, CheckpointStore.Kind kind, Map<String, String> extra) {
-        Map<String, String> m = new LinkedHashMap<>(extra);
-        m.put(EPOCH_LOSS_SUM, Double.toString(pos.epochLossSum));
-        m.put(EPOCH_EXAMPLES, Long.toString(pos.epochExamples));
-        m.put(BEST_LOSS, Double.toString(pos.bestLoss));
-        m.put(BEST_EPOCH, Integer.toString(pos.bestEpoch));
-        m.put(EPOCH_GRAD_NORM_SUM, Double.toString(pos.epochGradNormSum));
-        m.put(EPOCH_GRAD_NORM_MAX, Double.toString(pos.epochGradNormMax));
-        m.putAll(new EarlyStopping.State(pos.badEpochs, pos.stoppedEpoch).toMetadata());
-        if (pos.plateau != null) {
-            m.putAll(pos.plateau.toMetadata());
-        }
-        TrainingState state = new TrainingState(pos.step, pos.epoch, pos.batchInEpoch, new long[] {settings.seed()},
-                optimizer.settings().kind().key(), optimizer.steps(), optimizer.learningRate());
-        Checkpoint c = new Checkpoint(ModelFiles.snapshot(model), optimizer.exportState(), state, settings.config(), m);
+        Checkpoint c = checkpoint(pos, extra);
         try {
             CheckpointStore.Saved saved = store.save(c, kind);
             saved.warnings().forEach(listener::onWarning);
@@ -287,6 +387,30 @@ final class Trainer {
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+        if (settings.health().onNonFinite() == HealthConfig.OnNonFinite.ROLLBACK) {
+            lastGood = c;
+        }
+    }
+
+    private Checkpoint checkpoint(Position pos, Map<String, String> extra) {
+        Map<String, String> m = new LinkedHashMap<>(extra);
+        m.put(EPOCH_LOSS_SUM, Double.toString(pos.epochLossSum));
+        m.put(EPOCH_EXAMPLES, Long.toString(pos.epochExamples));
+        m.put(BEST_LOSS, Double.toString(pos.bestLoss));
+        m.put(BEST_EPOCH, Integer.toString(pos.bestEpoch));
+        m.put(EPOCH_GRAD_NORM_SUM, Double.toString(pos.epochGradNormSum));
+        m.put(EPOCH_GRAD_NORM_MAX, Double.toString(pos.epochGradNormMax));
+        m.put(SKIPPED, Long.toString(pos.skipped));
+        m.put(EPOCH_SKIPPED, Long.toString(pos.epochSkipped));
+        m.put(ROLLBACKS, Integer.toString(pos.rollbacks));
+        m.put(LR_FACTOR, Double.toString(pos.lrFactor));
+        m.putAll(new EarlyStopping.State(pos.badEpochs, pos.stoppedEpoch).toMetadata());
+        if (pos.plateau != null) {
+            m.putAll(pos.plateau.toMetadata());
+        }
+        TrainingState state = new TrainingState(pos.step, pos.epoch, pos.batchInEpoch, new long[] {settings.seed()},
+                optimizer.settings().kind().key(), optimizer.steps(), optimizer.learningRate());
+        return new Checkpoint(ModelFiles.snapshot(model), optimizer.exportState(), state, settings.config(), m);
     }
 
     /** Restores the loop position, the weights and the optimizer from a checkpoint. */
@@ -310,6 +434,10 @@ final class Trainer {
             pos.stoppedEpoch = s.stoppedEpoch();
         });
         pos.plateau = LrSchedule.PlateauState.fromMetadata(m, c.state().learningRate()).orElse(null);
+        pos.skipped = Long.parseLong(m.getOrDefault(SKIPPED, "0"));
+        pos.epochSkipped = Long.parseLong(m.getOrDefault(EPOCH_SKIPPED, "0"));
+        pos.rollbacks = Integer.parseInt(m.getOrDefault(ROLLBACKS, "0"));
+        pos.lrFactor = Double.parseDouble(m.getOrDefault(LR_FACTOR, "1"));
         return pos;
     }
 }

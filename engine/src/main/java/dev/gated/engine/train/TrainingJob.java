@@ -107,6 +107,7 @@ public final class TrainingJob {
             Trainer.Position pos = new Trainer.Position();
             Path resumedFrom = null;
             MetricsLog metrics;
+            MetricsLog health;
             CheckpointStore store = new CheckpointStore(runDir, config.training().keepCheckpoints());
             if (resuming) {
                 CheckpointStore.Latest latest = store.latest();
@@ -122,6 +123,7 @@ public final class TrainingJob {
                 pos = Trainer.restore(c, model, optimizer, loaded.file().toString());
                 resumedFrom = loaded.file();
                 metrics = MetricsLog.resume(runDir, pos.step);
+                health = MetricsLog.resume(runDir, pos.step, RunFolder.HEALTH_JSONL, RunFolder.HEALTH_CSV);
             } else {
                 Files.createDirectories(runDir);
                 JobFiles.writeResolved(config, runDir.resolve(RunFolder.JOB));
@@ -131,13 +133,14 @@ public final class TrainingJob {
                     ModelFiles.load(model, config.model().initFrom().get());
                 }
                 metrics = MetricsLog.create(runDir);
+                health = MetricsLog.create(runDir, RunFolder.HEALTH_JSONL, RunFolder.HEALTH_CSV);
             }
             TrainingConfig tc = config.training();
             Trainer.Settings settings = new Trainer.Settings(tc.epochs(), tc.batchSize(), tc.shuffle(), tc.seed(),
                     tc.clipGradNorm(), tc.checkpointEverySteps(), configYaml, tc.clipGradValue(), tc.inputNoise(),
-                    tc.learningRate(), tc.lrSchedule(), tc.earlyStopping());
+                    tc.learningRate(), tc.lrSchedule(), tc.earlyStopping(), tc.health());
             Trainer trainer = new Trainer(model, optimizer, data, settings, store, metrics, listener, stopRequested,
-                    penalties);
+                    penalties, health);
             listener.onStart(new TrainingListener.Start(runDir, backend.name() + " (" + backend.description() + ")",
                     selection.reason(), model.parameterCount(), data.train().size(), trainer.stepsPerEpoch(),
                     config.training().epochs(), pos.step, resumedFrom));
@@ -210,9 +213,10 @@ public final class TrainingJob {
         if (!a.lrSchedule().equals(b.lrSchedule()) || !a.earlyStopping().equals(b.earlyStopping())
                 || !a.clipGradNorm().equals(b.clipGradNorm()) || !a.clipGradValue().equals(b.clipGradValue())
                 || a.l1() != b.l1() || a.l2() != b.l2() || a.penalizeBiases() != b.penalizeBiases()
-                || a.inputNoise() != b.inputNoise()) {
+                || a.inputNoise() != b.inputNoise() || a.health().onNonFinite() != b.health().onNonFinite()
+                || a.health().rollbackLrFactor() != b.health().rollbackLrFactor()) {
             diff.add("training.lr_schedule/early_stopping/clip_grad_norm/clip_grad_value/l1/l2/penalize_biases/"
-                    + "input_noise");
+                    + "input_noise/on_nonfinite/rollback_lr_factor");
         }
         boolean runLengthSchedule = b.lrSchedule() instanceof LrSchedule.Cosine
                 || b.lrSchedule() instanceof LrSchedule.OneCycle;
@@ -262,6 +266,15 @@ public final class TrainingJob {
         summary.put("best_epoch", (double) pos.bestEpoch);
         if (pos.stoppedEpoch > 0) {
             summary.put("stopped_early_after_epoch", (double) pos.stoppedEpoch);
+        }
+        switch (config.training().health().onNonFinite()) {
+            case SKIP -> summary.put("skipped_batches", (double) pos.skipped);
+            case ROLLBACK -> {
+                summary.put("rollbacks", (double) pos.rollbacks);
+                summary.put("rollback_lr_factor", pos.lrFactor);
+            }
+            case STOP -> {
+            }
         }
         Map<String, HostTensor> weights = ModelFiles.snapshot(model);
         Map<String, String> meta = new LinkedHashMap<>();
