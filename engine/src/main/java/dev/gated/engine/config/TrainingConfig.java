@@ -1,6 +1,8 @@
 package dev.gated.engine.config;
 
 import dev.gated.engine.backend.DeviceMode;
+import dev.gated.engine.data.Bucketing;
+import dev.gated.engine.data.Curriculum;
 import dev.gated.engine.model.EarlyStopping;
 import dev.gated.engine.model.LrSchedule;
 
@@ -32,13 +34,18 @@ import java.util.Optional;
  * <tr><td>{@code input_noise}</td><td>number &ge; 0, sigma of Gaussian noise on training inputs</td><td>0.0</td></tr>
  * <tr><td>{@code lr_schedule}</td><td>mapping, see {@link LrSchedule}</td><td>constant</td></tr>
  * <tr><td>{@code early_stopping}</td><td>mapping, see {@link EarlyStopping}</td><td>none</td></tr>
+ * <tr><td>{@code bucketing}</td><td>{@code true}, or mapping {@code buckets}: integer &ge; 1 (see {@link Bucketing});
+ *     sequences and npy data only</td><td>none</td></tr>
+ * <tr><td>{@code curriculum}</td><td>mapping {@code start_length}, {@code epochs} (see {@link Curriculum})</td>
+ *     <td>none</td></tr>
  * </table>
  */
 public record TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
                              int batchSize, int epochs, boolean shuffle, long seed, Optional<Double> clipGradNorm,
                              DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints,
                              Optional<Double> clipGradValue, double l1, double l2, boolean penalizeBiases,
-                             double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping) {
+                             double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping,
+                             Optional<Bucketing> bucketing, Optional<Curriculum> curriculum) {
     public static final OptimizerKind DEFAULT_OPTIMIZER = OptimizerKind.ADAM;
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final double DEFAULT_MOMENTUM = 0.0;
@@ -58,6 +65,19 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
         Objects.requireNonNull(clipGradValue, "clipGradValue");
         Objects.requireNonNull(lrSchedule, "lrSchedule");
         Objects.requireNonNull(earlyStopping, "earlyStopping");
+        Objects.requireNonNull(bucketing, "bucketing");
+        Objects.requireNonNull(curriculum, "curriculum");
+    }
+
+    /** The settings without bucketing or curriculum. */
+    public TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
+                          int batchSize, int epochs, boolean shuffle, long seed, Optional<Double> clipGradNorm,
+                          DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints,
+                          Optional<Double> clipGradValue, double l1, double l2, boolean penalizeBiases,
+                          double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping) {
+        this(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, shuffle, seed, clipGradNorm, device,
+                checkpointEverySteps, keepCheckpoints, clipGradValue, l1, l2, penalizeBiases, inputNoise, lrSchedule,
+                earlyStopping, Optional.empty(), Optional.empty());
     }
 
     /** The settings without any of the training toolkit's options (no schedule, penalty, noise or stopping). */
