@@ -326,6 +326,13 @@ final class InspectCommand implements Callable<Integer> {
                 for (RnnParam p : rnn.parameters()) {
                     expected.put(RNN_PREFIX + p.name(), p.shape());
                 }
+                // model.layer_norm: true adds a LayerNorm after every layer (all or none of them).
+                if (model.containsKey("layer_norms.0.weight")) {
+                    for (int k = 0; k < l.layers; k++) {
+                        expected.put("layer_norms." + k + ".weight", Shape.of(rnn.outputSize()));
+                        expected.put("layer_norms." + k + ".bias", Shape.of(rnn.outputSize()));
+                    }
+                }
                 expected.put(HEAD_WEIGHT, Shape.of(l.outputSize, rnn.outputSize()));
                 expected.put(HEAD_BIAS, Shape.of(l.outputSize));
                 l.expected = expected;

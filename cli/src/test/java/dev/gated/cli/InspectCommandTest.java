@@ -287,6 +287,36 @@ class InspectCommandTest {
     }
 
     @Test
+    void layerNormTensorsOfAModelWithLayerNormAreExpected(@TempDir Path dir) throws IOException {
+        Map<String, HostTensor> m = new LinkedHashMap<>();
+        modelTensors(LSTM, 2, 0f).forEach((k, v) -> {
+            if (k.startsWith("head.")) {
+                return;
+            }
+            m.put(k, v);
+        });
+        for (int k = 0; k < 2; k++) {
+            m.put("layer_norms." + k + ".weight", tensor(Shape.of(8), 1));
+            m.put("layer_norms." + k + ".bias", tensor(Shape.of(8), 0));
+        }
+        m.putAll(modelTensors(LSTM, 2, 0f).entrySet().stream().filter(e -> e.getKey().startsWith("head."))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        Path file = dir.resolve("ln.safetensors");
+        SafeTensors.write(file, m, Map.of("format", "pt"));
+        Result r = run("inspect", "--json", file.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode model = new ObjectMapper().readTree(r.out()).get("model");
+        assertTrue(model.get("matches_pytorch_layout").asBoolean(), r.out());
+
+        // Only one layer's norm: the other's is missing.
+        m.remove("layer_norms.1.weight");
+        m.remove("layer_norms.1.bias");
+        SafeTensors.write(file, m, Map.of("format", "pt"));
+        Result half = run("inspect", file.toString());
+        assertTrue(half.out().contains("missing layer_norms.1.weight"), half.out());
+    }
+
+    @Test
     void plainSafetensorsIsInspectedToo(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("weights.safetensors");
         SafeTensors.write(file, modelTensors(LSTM, 2, 0f), Map.of("format", "pt"));

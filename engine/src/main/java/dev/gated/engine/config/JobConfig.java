@@ -34,7 +34,7 @@ public record JobConfig(DataConfig data, ModelConfig model, TaskConfig task, Tra
                 d.nanPolicy(), d.standardize());
         ModelConfig m = model;
         ModelConfig model2 = new ModelConfig(m.cell(), m.layers(), m.hidden(), m.bidirectional(), m.head(),
-                m.initFrom().map(f -> baseDir.resolve(f).toAbsolutePath().normalize()), m.init(), m.dropout());
+                m.initFrom().map(f -> baseDir.resolve(f).toAbsolutePath().normalize()), m.init(), m.dropout(), m.stacking());
         return new JobConfig(data2, model2, task, training, output);
     }
 }

@@ -220,6 +220,9 @@ public final class JobFiles {
         ObjectNode dropout = model.putObject("dropout");
         dropout.put("input", m.dropout().input());
         dropout.put("output", m.dropout().output());
+        dropout.put("between", m.dropout().between());
+        model.put("residual", m.stacking().residual());
+        model.put("layer_norm", m.stacking().layerNorm());
         root.putObject("task").put("kind", JobReader.key(c.task().kind()));
         TrainingConfig t = c.training();
         ObjectNode training = root.putObject("training");
@@ -242,6 +245,18 @@ public final class JobFiles {
         training.put("input_noise", t.inputNoise());
         writeOptimizerOptions(training, t.optimizer(), t.optimizerOptions());
         writeSchedule(training.putObject("lr_schedule"), t.lrSchedule());
+        if (t.bucketing().isPresent()) {
+            training.putObject("bucketing").put("buckets", t.bucketing().get().buckets());
+        } else {
+            training.put("bucketing", false);
+        }
+        if (t.curriculum().isPresent()) {
+            ObjectNode cur = training.putObject("curriculum");
+            cur.put("start_length", t.curriculum().get().startLength());
+            cur.put("epochs", t.curriculum().get().epochs());
+        } else {
+            training.putNull("curriculum");
+        }
         if (t.earlyStopping().isPresent()) {
             EarlyStopping e = t.earlyStopping().get();
             ObjectNode es = training.putObject("early_stopping");

@@ -6,7 +6,10 @@ import dev.gated.engine.backend.DeviceMode;
 
 import dev.gated.engine.data.timeseries.NanPolicy;
 
+import dev.gated.engine.data.Bucketing;
+import dev.gated.engine.data.Curriculum;
 import dev.gated.engine.model.Dropout;
+import dev.gated.engine.model.Stacking;
 import dev.gated.engine.model.EarlyStopping;
 import dev.gated.engine.model.Init;
 import dev.gated.engine.model.LrSchedule;
@@ -78,6 +81,17 @@ final class JobReader {
             if (tr.lrSchedule() instanceof LrSchedule.ReduceOnPlateau r) {
                 checkMetric(training, "lr_schedule", r.metric(), t.kind(), validation);
             }
+        }
+        if (tr != null && d != null && tr.bucketing().isPresent() && d.kind() != DataKind.SEQUENCES
+                && d.kind() != DataKind.NPY) {
+            problems.add(new Problem(training.field("bucketing").value().at(), "training.bucketing", "bucketing "
+                    + "groups sequences of similar length; data.kind " + key(d.kind()) + " makes windows that all "
+                    + "have the same length, so there is no padding to save (use data.kind sequences or npy)"));
+        }
+        if (tr != null && tr.bucketing().isPresent() && !tr.shuffle()) {
+            problems.add(new Problem(training.field("bucketing").value().at(), "training.bucketing", "bucketing "
+                    + "shuffles the examples and the batches every epoch (seeded), which training.shuffle: false "
+                    + "forbids; remove one of them"));
         }
         if (t != null && t.kind() == TaskKind.LANGUAGE_MODEL && m != null && m.bidirectional()) {
             problems.add(new Problem(model.field("bidirectional").value().at(), "model.bidirectional",
@@ -174,10 +188,18 @@ final class JobReader {
         }
         Init init = readInit(s.sub("init"), cell);
         Dropout dropout = readDropout(s.sub("dropout"), layers);
+        boolean residual = s.bool("residual", false);
+        boolean layerNorm = s.bool("layer_norm", false);
+        if (residual && layers < 2) {
+            problems.add(new Problem(s.field("residual").value().at(), "model.residual", "residual connections join "
+                    + "stacked layers (layer k+1's output += its input), so they need layers >= 2, found layers "
+                    + layers + " (the first layer's input has the data's width, not the hidden width, and gets none)"));
+        }
         if (cell == null || head == null || init == null) {
             return null;
         }
-        return new ModelConfig(cell, layers, hidden, bidirectional, head, initFrom, init, dropout);
+        return new ModelConfig(cell, layers, hidden, bidirectional, head, initFrom, init, dropout,
+                new Stacking(residual, layerNorm));
     }
 
     private Init readInit(Section s, CellType cell) {
@@ -205,13 +227,14 @@ final class JobReader {
         }
         double input = s.number("input", 0, v -> v >= 0 && v < 1, "in [0, 1)");
         double output = s.number("output", 0, v -> v >= 0 && v < 1, "in [0, 1)");
-        Node.Field between = s.field("between");
-        if (between != null) {
-            problems.add(new Problem(between.keyAt(), "model.dropout.between", "dropout between stacked layers is "
-                    + "not implemented yet; remove 'between' (input and output dropout are available)"));
+        double between = s.number("between", 0, v -> v >= 0 && v < 1, "in [0, 1)");
+        if (between > 0 && layers < 2) {
+            problems.add(new Problem(s.field("between").value().at(), "model.dropout.between", "dropout between "
+                    + "stacked layers needs layers >= 2, found layers " + layers + " (use output for dropout before "
+                    + "the head)"));
         }
         s.reportUnknownKeys();
-        return new Dropout(input, output);
+        return new Dropout(input, output, between);
     }
 
     private TrainingConfig readTraining(Section s) {
@@ -242,13 +265,15 @@ final class JobReader {
         LrSchedule schedule = readSchedule(s);
         Optional<EarlyStopping> stopping = readEarlyStopping(s.sub("early_stopping"));
         HealthConfig health = readHealth(s);
+        Optional<Bucketing> bucketing = readBucketing(s);
+        Optional<Curriculum> curriculum = readCurriculum(s.sub("curriculum"), epochs);
         if (optimizer == null || device == null || schedule == null || stopping == null || optimizerOptions == null
-                || health == null) {
+                || health == null || bucketing == null || curriculum == null) {
             return null;
         }
         return new TrainingConfig(optimizer, lr, momentum, weightDecay, batchSize, epochs, shuffle, seed, clip,
                 device, checkpointEvery, keep, clipValue, l1, l2, penalizeBiases, noise, schedule, stopping,
-                optimizerOptions, health);
+                optimizerOptions, health, bucketing, curriculum);
     }
 
     /** The optimizers each optimizer-specific key of {@code training} applies to. */
@@ -347,6 +372,52 @@ final class JobReader {
         }
         return new HealthConfig(every, sequences,
                 HealthConfig.OnNonFinite.valueOf(action.toUpperCase(java.util.Locale.ROOT)), factor, maxRollbacks);
+    }
+
+    /** {@code bucketing: true | false | {buckets: N}}; null after reporting a problem. */
+    private Optional<Bucketing> readBucketing(Section training) {
+        Node.Field f = training.field("bucketing");
+        if (f == null) {
+            return Optional.empty();
+        }
+        if (f.value() instanceof Node.ScalarNode sc && sc.value() instanceof Boolean b) {
+            return b ? Optional.of(new Bucketing(Bucketing.DEFAULT_BUCKETS)) : Optional.empty();
+        }
+        if (!(f.value() instanceof Node.MapNode)) {
+            problems.add(new Problem(f.value().at(), "training.bucketing", "expected true, false or a mapping with "
+                    + "the key buckets (an integer >= 1), found " + f.value().describe()));
+            return null;
+        }
+        Section s = training.sub("bucketing");
+        int before = problems.size();
+        int buckets = s.intValue("buckets", Bucketing.DEFAULT_BUCKETS, 1);
+        s.reportUnknownKeys();
+        return problems.size() > before ? null : Optional.of(new Bucketing(buckets));
+    }
+
+    private Optional<Curriculum> readCurriculum(Section s, int epochs) {
+        if (!s.present()) {
+            return s.given ? null : Optional.empty();
+        }
+        int before = problems.size();
+        Optional<Long> start = s.optionalLong("start_length", 1, Integer.MAX_VALUE);
+        if (s.field("start_length") == null) {
+            s.missingKey("start_length", "an integer >= 1, the steps kept in the first epoch");
+        }
+        Optional<Long> grow = s.optionalLong("epochs", 1, Integer.MAX_VALUE);
+        if (s.field("epochs") == null) {
+            s.missingKey("epochs", "an integer >= 1, the epochs over which the length grows to full");
+        }
+        if (grow.isPresent() && grow.get() >= epochs) {
+            problems.add(new Problem(s.field("epochs").value().at(), "training.curriculum.epochs", "the curriculum "
+                    + "must end before the run does, so that at least the last epoch trains at full length: "
+                    + "expected fewer than training.epochs (" + epochs + "), found " + grow.get()));
+        }
+        s.reportUnknownKeys();
+        if (problems.size() > before || start.isEmpty() || grow.isEmpty()) {
+            return null;
+        }
+        return Optional.of(new Curriculum(start.get().intValue(), grow.get().intValue()));
     }
 
     /** Keys each schedule kind takes (besides kind). */

@@ -2,6 +2,7 @@ package dev.gated.engine.config;
 
 import dev.gated.engine.model.Dropout;
 import dev.gated.engine.model.Init;
+import dev.gated.engine.model.Stacking;
 import dev.gated.engine.rnn.CellType;
 
 import java.nio.file.Path;
@@ -23,12 +24,16 @@ import java.util.Optional;
  *     <td>none</td></tr>
  * <tr><td>{@code init}</td><td>mapping: {@code weights}, {@code recurrent}, {@code forget_bias}, {@code head}
  *     (see {@link Init})</td><td>PyTorch's default</td></tr>
- * <tr><td>{@code dropout}</td><td>mapping: {@code input}, {@code output} probabilities in [0, 1)
- *     (see {@link Dropout})</td><td>none</td></tr>
+ * <tr><td>{@code dropout}</td><td>mapping: {@code input}, {@code output}, {@code between} probabilities in
+ *     [0, 1) (see {@link Dropout}; {@code between} needs layers &ge; 2)</td><td>none</td></tr>
+ * <tr><td>{@code residual}</td><td>boolean, skip connections around layers 1.. (needs layers &ge; 2; see
+ *     {@link Stacking})</td><td>{@code false}</td></tr>
+ * <tr><td>{@code layer_norm}</td><td>boolean, LayerNorm after each layer (see {@link Stacking})</td>
+ *     <td>{@code false}</td></tr>
  * </table>
  */
 public record ModelConfig(CellType cell, int layers, int hidden, boolean bidirectional,
-                          HeadType head, Optional<Path> initFrom, Init init, Dropout dropout) {
+                          HeadType head, Optional<Path> initFrom, Init init, Dropout dropout, Stacking stacking) {
     public static final CellType DEFAULT_CELL = CellType.LSTM;
     public static final int DEFAULT_LAYERS = 1;
     public static final int DEFAULT_HIDDEN = 64;
@@ -41,6 +46,13 @@ public record ModelConfig(CellType cell, int layers, int hidden, boolean bidirec
         Objects.requireNonNull(initFrom, "initFrom");
         Objects.requireNonNull(init, "init");
         Objects.requireNonNull(dropout, "dropout");
+        Objects.requireNonNull(stacking, "stacking");
+    }
+
+    /** Layers joined plainly (no residual, no layer norm). */
+    public ModelConfig(CellType cell, int layers, int hidden, boolean bidirectional, HeadType head,
+                       Optional<Path> initFrom, Init init, Dropout dropout) {
+        this(cell, layers, hidden, bidirectional, head, initFrom, init, dropout, Stacking.NONE);
     }
 
     /** PyTorch's default initialisation, no dropout. */

@@ -22,13 +22,15 @@ final class Schema {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("data", List.of("kind", "path", "input_columns", "target_columns", "date_column", "sequence_column",
                 "label_column", "window", "horizon", "stride", "split", "max_length", "nan_policy", "standardize"));
-        m.put("model", List.of("cell", "layers", "hidden", "bidirectional", "head", "init_from", "init", "dropout"));
+        m.put("model", List.of("cell", "layers", "hidden", "bidirectional", "head", "init_from", "init", "dropout",
+                "residual", "layer_norm"));
         m.put("task", List.of("kind"));
         m.put("training", List.of("optimizer", "learning_rate", "momentum", "weight_decay", "batch_size", "epochs",
                 "shuffle", "seed", "clip_grad_norm", "device", "checkpoint_every_steps", "keep_checkpoints",
                 "clip_grad_value", "l1", "l2", "penalize_biases", "input_noise", "lr_schedule", "early_stopping",
                 "nesterov", "betas", "eps", "alpha", "centered", "lr_decay", "initial_accumulator_value",
-                "health", "on_nonfinite", "rollback_lr_factor", "max_rollbacks"));
+                "health", "on_nonfinite", "rollback_lr_factor", "max_rollbacks",
+                "bucketing", "curriculum"));
         // Mappings inside a section, named section.key.
         m.put("model.init", List.of("weights", "recurrent", "forget_bias", "head"));
         m.put("model.dropout", List.of("input", "output", "between"));
@@ -37,6 +39,8 @@ final class Schema {
                 "cooldown"));
         m.put("training.early_stopping", List.of("metric", "mode", "patience", "min_delta", "restore_best"));
         m.put("training.health", List.of("every_steps", "sequences"));
+        m.put("training.bucketing", List.of("buckets"));
+        m.put("training.curriculum", List.of("start_length", "epochs"));
         m.put("output", List.of("dir", "name", "plots"));
         return java.util.Collections.unmodifiableMap(m);
     }

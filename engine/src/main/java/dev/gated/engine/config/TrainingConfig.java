@@ -1,6 +1,8 @@
 package dev.gated.engine.config;
 
 import dev.gated.engine.backend.DeviceMode;
+import dev.gated.engine.data.Bucketing;
+import dev.gated.engine.data.Curriculum;
 import dev.gated.engine.model.EarlyStopping;
 import dev.gated.engine.model.LrSchedule;
 
@@ -37,6 +39,10 @@ import java.util.Optional;
  * <tr><td>{@code early_stopping}</td><td>mapping, see {@link EarlyStopping}</td><td>none</td></tr>
  * <tr><td>{@code health}, {@code on_nonfinite}, {@code rollback_lr_factor}, {@code max_rollbacks}</td>
  *     <td>see {@link HealthConfig}</td><td>{@link HealthConfig#DEFAULT}</td></tr>
+ * <tr><td>{@code bucketing}</td><td>{@code true}, or mapping {@code buckets}: integer &ge; 1 (see {@link Bucketing});
+ *     sequences and npy data only</td><td>none</td></tr>
+ * <tr><td>{@code curriculum}</td><td>mapping {@code start_length}, {@code epochs} (see {@link Curriculum})</td>
+ *     <td>none</td></tr>
  * </table>
  */
 public record TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
@@ -44,7 +50,8 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
                              DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints,
                              Optional<Double> clipGradValue, double l1, double l2, boolean penalizeBiases,
                              double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping,
-                             OptimizerOptions optimizerOptions, HealthConfig health) {
+                             OptimizerOptions optimizerOptions, HealthConfig health,
+                             Optional<Bucketing> bucketing, Optional<Curriculum> curriculum) {
     public static final OptimizerKind DEFAULT_OPTIMIZER = OptimizerKind.ADAM;
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final double DEFAULT_MOMENTUM = 0.0;
@@ -66,9 +73,11 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
         Objects.requireNonNull(earlyStopping, "earlyStopping");
         Objects.requireNonNull(optimizerOptions, "optimizerOptions");
         Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(bucketing, "bucketing");
+        Objects.requireNonNull(curriculum, "curriculum");
     }
 
-    /** The settings with the default optimizer options, health monitoring and non-finite action. */
+    /** The settings with the defaults for optimizer options, health monitoring, bucketing and curriculum. */
     public TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
                           int batchSize, int epochs, boolean shuffle, long seed, Optional<Double> clipGradNorm,
                           DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints,
@@ -76,7 +85,8 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
                           double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping) {
         this(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, shuffle, seed, clipGradNorm, device,
                 checkpointEverySteps, keepCheckpoints, clipGradValue, l1, l2, penalizeBiases, inputNoise, lrSchedule,
-                earlyStopping, OptimizerOptions.defaults(optimizer), HealthConfig.DEFAULT);
+                earlyStopping, OptimizerOptions.defaults(optimizer), HealthConfig.DEFAULT, Optional.empty(),
+                Optional.empty());
     }
 
     /** The settings without any of the training toolkit's options (no schedule, penalty, noise or stopping). */
@@ -85,6 +95,6 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
                           DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints) {
         this(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, shuffle, seed, clipGradNorm, device,
                 checkpointEverySteps, keepCheckpoints, Optional.empty(), 0, 0, false, 0, new LrSchedule.Constant(),
-                Optional.empty(), OptimizerOptions.defaults(optimizer), HealthConfig.DEFAULT);
+                Optional.empty());
     }
 }

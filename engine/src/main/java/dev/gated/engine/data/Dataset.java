@@ -22,6 +22,11 @@ public interface Dataset {
      */
     SequenceBatch batch(int[] indices);
 
+    /** Steps of example {@code index} (bucketing and curriculum read these; override where it is cheap). */
+    default int length(int index) {
+        return batch(new int[] {index}).lengths()[0];
+    }
+
     /** Examples [from, to) in order. */
     default SequenceBatch batch(int from, int to) {
         int[] idx = new int[to - from];

@@ -48,6 +48,12 @@ public final class Penalties implements AutoCloseable {
         model.write(SequenceModel.HEAD_WEIGHT, ones(model.parameterShape(SequenceModel.HEAD_WEIGHT).numel()), masks);
         if (includeBiases) {
             model.write(SequenceModel.HEAD_BIAS, ones(model.outputSize()), masks);
+            // LayerNorm gains and biases are treated as biases: pulling a gain towards 0 would undo the norm.
+            for (String name : model.parameterNames()) {
+                if (name.startsWith(SequenceModel.LAYER_NORM_PREFIX)) {
+                    model.write(name, ones(model.parameterShape(name).numel()), masks);
+                }
+            }
         }
     }
 

@@ -35,6 +35,10 @@ import java.util.SplittableRandom;
  *   <li>language model: the output at every valid step, softmax cross-entropy averaged over valid steps.</li>
  * </ul>
  *
+ * <p>With {@link Stacking} options (residual, layer norm) or between-layer dropout the layers run as separate RNN
+ * calls ({@link LayerStack}); the RNN weights keep their fused names, and layer norm adds
+ * {@code layer_norms.<k>.weight/bias} between the {@code rnn.*} and {@code head.*} parameters.
+ *
  * <p>Everything runs on the given {@link Backend}: the RNN weights live in the plan's flat weight buffer, the
  * head in two tensors, and activations in buffers reused while the batch geometry stays the same. Not
  * thread-safe.
@@ -43,6 +47,8 @@ public final class SequenceModel implements AutoCloseable {
     public static final String RNN_PREFIX = "rnn.";
     public static final String HEAD_WEIGHT = "head.weight";
     public static final String HEAD_BIAS = "head.bias";
+    /** PyTorch-style names of the LayerNorm after layer k: {@code layer_norms.<k>.weight} and {@code .bias}. */
+    public static final String LAYER_NORM_PREFIX = "layer_norms.";
 
     /** Parameter groups, each one tensor on the backend: the RNN's flat buffer, the head's weight and bias. */
     static final int RNN = 0;
@@ -56,9 +62,12 @@ public final class SequenceModel implements AutoCloseable {
     private final RnnPlan plan;
     private final long seed;
     private final Dropout dropout;
+    private final Stacking stacking;
+    /** The layers as separate RNN calls, or null for the single fused call. */
+    private final LayerStack stack;
     /** The step that keys the dropout masks of {@link #forwardBackward(SequenceBatch)} calls. */
     private long dropoutCalls;
-    /** Parameters and gradients by group (RNN, WEIGHT, BIAS). */
+    /** Parameters and gradients by group (RNN, WEIGHT, BIAS, then per layer LayerNorm gain and bias). */
     private final Tensor[] params;
     private final Tensor[] grads;
     /** Buffers per batch geometry, least recently used first; at most {@link #MAX_GEOMETRIES}. */
@@ -81,6 +90,22 @@ public final class SequenceModel implements AutoCloseable {
      */
     public SequenceModel(Backend backend, RnnSpec spec, int outputSize, Objective objective, long seed, Init init,
                          Dropout dropout) {
+        this(backend, spec, outputSize, objective, seed, init, dropout, Stacking.NONE, false);
+    }
+
+    /**
+     * As {@link #SequenceModel(Backend, RnnSpec, int, Objective, long, Init, Dropout)}, with the layers joined as
+     * {@code stacking} says; LayerNorm gains start at 1 and biases at 0 (PyTorch's), drawn after everything else,
+     * so the RNN and head weights are those of the same seed without the options.
+     */
+    public SequenceModel(Backend backend, RnnSpec spec, int outputSize, Objective objective, long seed, Init init,
+                         Dropout dropout, Stacking stacking) {
+        this(backend, spec, outputSize, objective, seed, init, dropout, stacking, false);
+    }
+
+    /** {@code layerwise}: run the layers as separate calls even with no option that needs it (for tests). */
+    SequenceModel(Backend backend, RnnSpec spec, int outputSize, Objective objective, long seed, Init init,
+                  Dropout dropout, Stacking stacking, boolean layerwise) {
         if (backend == null) {
             throw new IllegalArgumentException("backend: required, got null");
         }
@@ -93,9 +118,15 @@ public final class SequenceModel implements AutoCloseable {
         if (objective == null) {
             throw new IllegalArgumentException("objective: required, got null");
         }
-        if (init == null || dropout == null) {
-            throw new IllegalArgumentException("init, dropout: required, got " + init + ", " + dropout);
+        if (init == null || dropout == null || stacking == null) {
+            throw new IllegalArgumentException("init, dropout, stacking: required, got " + init + ", " + dropout
+                    + ", " + stacking);
         }
+        if (spec.numLayers() < 2 && (stacking.residual() || dropout.between() > 0)) {
+            throw new IllegalArgumentException((stacking.residual() ? "residual" : "dropout between layers")
+                    + ": needs a stacked RNN (layers >= 2), got layers " + spec.numLayers());
+        }
+        this.stacking = stacking;
         this.seed = seed;
         this.dropout = dropout;
         this.backend = backend;
@@ -104,10 +135,19 @@ public final class SequenceModel implements AutoCloseable {
         this.objective = objective;
         int fanIn = spec.outputSize();
         this.plan = backend.rnnPlan(spec);
-        Shape[] shapes = {Shape.of(plan.weightSpaceSize()), Shape.of(outputSize, fanIn), Shape.of(outputSize)};
-        this.params = new Tensor[3];
-        this.grads = new Tensor[3];
-        for (int g = 0; g < 3; g++) {
+        boolean separate = layerwise || stacking.residual() || stacking.layerNorm() || dropout.between() > 0;
+        this.stack = separate ? new LayerStack(backend, spec, stacking, dropout.between()) : null;
+        int groups = 3 + (stacking.layerNorm() ? 2 * spec.numLayers() : 0);
+        Shape[] shapes = new Shape[groups];
+        shapes[RNN] = Shape.of(plan.weightSpaceSize());
+        shapes[WEIGHT] = Shape.of(outputSize, fanIn);
+        shapes[BIAS] = Shape.of(outputSize);
+        for (int g = 3; g < groups; g++) {
+            shapes[g] = Shape.of(fanIn);
+        }
+        this.params = new Tensor[groups];
+        this.grads = new Tensor[groups];
+        for (int g = 0; g < groups; g++) {
             params[g] = backend.allocate(spec.dtype(), shapes[g]);
             grads[g] = backend.allocate(spec.dtype(), shapes[g]);
         }
@@ -121,6 +161,14 @@ public final class SequenceModel implements AutoCloseable {
         writeParameter(HEAD_WEIGHT, uniform(rnd, outputSize * fanIn, headBound));
         writeParameter(HEAD_BIAS, uniform(rnd, outputSize, headBound));
         Initializer.apply(this, init, seed);
+        for (int k = 0; stacking.layerNorm() && k < spec.numLayers(); k++) {
+            backend.fill(params[layerNormGroup(k, true)], 1);
+        }
+    }
+
+    /** The group of layer k's LayerNorm gain ({@code weight}) or bias. */
+    private static int layerNormGroup(int k, boolean weight) {
+        return 3 + 2 * k + (weight ? 0 : 1);
     }
 
     /** A regression model (the objective of the original sequence regressor). */
@@ -156,16 +204,28 @@ public final class SequenceModel implements AutoCloseable {
         return dropout;
     }
 
-    /** Trainable scalars: the RNN's and the head's. */
-    public long parameterCount() {
-        return spec.parameterCount() + (long) outputSize * spec.outputSize() + outputSize;
+    public Stacking stacking() {
+        return stacking;
     }
 
-    /** PyTorch names, in state_dict order: {@code rnn.*} then {@code head.weight}, {@code head.bias}. */
+    /** Trainable scalars: the RNN's and the head's. */
+    public long parameterCount() {
+        long layerNorms = stacking.layerNorm() ? 2L * spec.numLayers() * spec.outputSize() : 0;
+        return spec.parameterCount() + layerNorms + (long) outputSize * spec.outputSize() + outputSize;
+    }
+
+    /**
+     * PyTorch names, in state_dict order: {@code rnn.*}, then (with layer norm) {@code layer_norms.<k>.weight},
+     * {@code layer_norms.<k>.bias} per layer, then {@code head.weight}, {@code head.bias}.
+     */
     public List<String> parameterNames() {
         List<String> names = new ArrayList<>();
         for (RnnParam p : spec.parameters()) {
             names.add(RNN_PREFIX + p.name());
+        }
+        for (int k = 0; stacking.layerNorm() && k < spec.numLayers(); k++) {
+            names.add(LAYER_NORM_PREFIX + k + ".weight");
+            names.add(LAYER_NORM_PREFIX + k + ".bias");
         }
         names.add(HEAD_WEIGHT);
         names.add(HEAD_BIAS);
@@ -176,7 +236,8 @@ public final class SequenceModel implements AutoCloseable {
         return switch (name) {
             case HEAD_WEIGHT -> params[WEIGHT].shape();
             case HEAD_BIAS -> params[BIAS].shape();
-            default -> spec.parameter(rnnName(name)).shape();
+            default -> layerNormGroup(name) >= 0 ? params[layerNormGroup(name)].shape()
+                    : spec.parameter(rnnName(name)).shape();
         };
     }
 
@@ -202,6 +263,9 @@ public final class SequenceModel implements AutoCloseable {
             case HEAD_WEIGHT -> backend.download(groups[WEIGHT]);
             case HEAD_BIAS -> backend.download(groups[BIAS]);
             default -> {
+                if (layerNormGroup(name) >= 0) {
+                    yield backend.download(groups[layerNormGroup(name)]);
+                }
                 String rnnName = rnnName(name);
                 try (Tensor t = backend.allocate(spec.dtype(), spec.parameter(rnnName).shape())) {
                     plan.readParameter(groups[RNN], rnnName, t);
@@ -223,6 +287,10 @@ public final class SequenceModel implements AutoCloseable {
             case HEAD_WEIGHT -> uploadInto(values, groups[WEIGHT]);
             case HEAD_BIAS -> uploadInto(values, groups[BIAS]);
             default -> {
+                if (layerNormGroup(name) >= 0) {
+                    uploadInto(values, groups[layerNormGroup(name)]);
+                    return;
+                }
                 try (Tensor t = backend.upload(values, shape, spec.dtype())) {
                     plan.writeParameter(groups[RNN], rnnName(name), t);
                 }
@@ -234,6 +302,23 @@ public final class SequenceModel implements AutoCloseable {
         try (Tensor t = backend.upload(values, dst.shape(), spec.dtype())) {
             backend.copy(t, dst);
         }
+    }
+
+    /** The group of a {@code layer_norms.<k>.weight/bias} name of this model, or -1 for any other name. */
+    private int layerNormGroup(String name) {
+        if (!stacking.layerNorm() || name == null || !name.startsWith(LAYER_NORM_PREFIX)) {
+            return -1;
+        }
+        String rest = name.substring(LAYER_NORM_PREFIX.length());
+        for (int k = 0; k < spec.numLayers(); k++) {
+            if (rest.equals(k + ".weight")) {
+                return layerNormGroup(k, true);
+            }
+            if (rest.equals(k + ".bias")) {
+                return layerNormGroup(k, false);
+            }
+        }
+        return -1;
     }
 
     private String rnnName(String name) {
@@ -305,16 +390,19 @@ public final class SequenceModel implements AutoCloseable {
     /** The name of the first parameter whose gradient holds a NaN or infinity, or null when all are finite. */
     public String firstNonFiniteGradient() {
         ensureOpen();
-        for (int g = 0; g < 3; g++) {
+        for (int g = 0; g < grads.length; g++) {
             if (!backend.allFinite(grads[g])) {
                 if (g == RNN) {
-                    for (String name : parameterNames().subList(0, parameterNames().size() - 2)) {
-                        for (double v : readGradient(name)) {
+                    for (RnnParam p : spec.parameters()) {
+                        for (double v : readGradient(RNN_PREFIX + p.name())) {
                             if (!Double.isFinite(v)) {
-                                return name;
+                                return RNN_PREFIX + p.name();
                             }
                         }
                     }
+                }
+                if (g >= 3) {
+                    return LAYER_NORM_PREFIX + (g - 3) / 2 + ((g - 3) % 2 == 0 ? ".weight" : ".bias");
                 }
                 return g == WEIGHT ? HEAD_WEIGHT : g == BIAS ? HEAD_BIAS : RNN_PREFIX + "(flat weights)";
             }
@@ -386,6 +474,11 @@ public final class SequenceModel implements AutoCloseable {
             // Only the steps the head read receive a gradient.
             backend.fill(b.dy, 0);
             backend.scatterAddRows(b.dReadoutRows, s.rows, b.dyRows);
+            if (stack != null) {
+                stack.backward(b.layers, batch.lengths(), b.dy, b.dx, layerNormParams(params),
+                        layerNormParams(grads), s.betweenSeeds, plan, grads[RNN]);
+                return loss;
+            }
             RnnTensors io = RnnTensors.of(s.x, b.y);
             backend.rnnBackwardData(plan, b.workspace, batch.lengths(), io, RnnGradients.of(b.dy, b.dx), params[RNN]);
             backend.fill(grads[RNN], 0);
@@ -448,6 +541,8 @@ public final class SequenceModel implements AutoCloseable {
     /** Dropout sites, part of each mask's key. */
     static final int SITE_INPUT = 0;
     static final int SITE_OUTPUT = 1;
+    /** Between layers k and k+1: site SITE_BETWEEN + k. */
+    static final int SITE_BETWEEN = 2;
 
     /** The seed of a dropout mask: a function of the model seed, the step and the site only. */
     static long dropoutSeed(long seed, long step, int site) {
@@ -482,9 +577,24 @@ public final class SequenceModel implements AutoCloseable {
             }
         }
         try {
-            RnnTensors io = state == null ? RnnTensors.of(x, b.y)
-                    : new RnnTensors(x, b.y, state.h, state.c, state.hNext, state.cNext);
-            backend.rnnForward(plan, b.workspace, mode, batch.lengths(), io, params[RNN]);
+            long[] betweenSeeds = null;
+            if (stack != null) {
+                if (drop && dropout.between() > 0) {
+                    betweenSeeds = new long[spec.numLayers() - 1];
+                    for (int k = 0; k < betweenSeeds.length; k++) {
+                        betweenSeeds[k] = dropoutSeed(seed, dropoutStep, SITE_BETWEEN + k);
+                    }
+                }
+                stack.pullWeights(plan, params[RNN]);
+                LayerStack.States states = state == null ? null
+                        : new LayerStack.States(state.h, state.c, state.hNext, state.cNext);
+                stack.forward(b.layers, mode, batch.lengths(), x, b.y, layerNormParams(params), betweenSeeds, states);
+            } else {
+                RnnTensors io = state == null ? RnnTensors.of(x, b.y)
+                        : new RnnTensors(x, b.y, state.h[0], state.c == null ? null : state.c[0], state.hNext[0],
+                        state.cNext == null ? null : state.cNext[0]);
+                backend.rnnForward(plan, b.workspace, mode, batch.lengths(), io, params[RNN]);
+            }
             backend.gatherRows(b.yRows, rows, b.readoutRows);
             Tensor readout = b.readout;
             Long outputSeed = null;
@@ -495,7 +605,7 @@ public final class SequenceModel implements AutoCloseable {
             }
             backend.gemm(false, true, 1, readout, params[WEIGHT], 0, b.pred);
             backend.addRowVector(b.pred, params[BIAS]);
-            return new Pass(b, x, rows, readout, outputSeed);
+            return new Pass(b, x, rows, readout, outputSeed, betweenSeeds);
         } catch (RuntimeException e) {
             x.close();
             throw e;
@@ -544,25 +654,34 @@ public final class SequenceModel implements AutoCloseable {
      * [L*D, B, H], zeros at the start.
      */
     public final class State implements AutoCloseable {
-        private Tensor h;
-        private Tensor c;
-        private Tensor hNext;
-        private Tensor cNext;
+        /** One tensor [L*D, B, H] for the fused RNN; one [D, B, H] per layer when the layers run separately. */
+        private Tensor[] h;
+        private Tensor[] c;
+        private Tensor[] hNext;
+        private Tensor[] cNext;
         private final int batch;
 
         private State(int batch) {
             this.batch = batch;
-            Shape shape = spec.stateShape(batch);
-            h = backend.allocate(spec.dtype(), shape);
-            hNext = backend.allocate(spec.dtype(), shape);
-            if (spec.cell() == CellType.LSTM) {
-                c = backend.allocate(spec.dtype(), shape);
-                cNext = backend.allocate(spec.dtype(), shape);
+            int n = stack == null ? 1 : spec.numLayers();
+            Shape shape = stack == null ? spec.stateShape(batch) : stack.layerSpec(0).stateShape(batch);
+            boolean lstm = spec.cell() == CellType.LSTM;
+            h = new Tensor[n];
+            hNext = new Tensor[n];
+            c = lstm ? new Tensor[n] : null;
+            cNext = lstm ? new Tensor[n] : null;
+            for (int k = 0; k < n; k++) {
+                h[k] = backend.allocate(spec.dtype(), shape);
+                hNext[k] = backend.allocate(spec.dtype(), shape);
+                if (lstm) {
+                    c[k] = backend.allocate(spec.dtype(), shape);
+                    cNext[k] = backend.allocate(spec.dtype(), shape);
+                }
             }
         }
 
         private void advance() {
-            Tensor t = h;
+            Tensor[] t = h;
             h = hNext;
             hNext = t;
             t = c;
@@ -572,9 +691,9 @@ public final class SequenceModel implements AutoCloseable {
 
         @Override
         public void close() {
-            for (Tensor t : new Tensor[] {h, c, hNext, cNext}) {
-                if (t != null) {
-                    t.close();
+            for (Tensor[] ts : java.util.Arrays.asList(h, c, hNext, cNext)) {
+                for (int k = 0; ts != null && k < ts.length; k++) {
+                    ts[k].close();
                 }
             }
         }
@@ -635,15 +754,18 @@ public final class SequenceModel implements AutoCloseable {
         closed = true;
         buffers.values().forEach(Buffers::close);
         buffers.clear();
-        for (int g = 0; g < 3; g++) {
+        for (int g = 0; g < params.length; g++) {
             params[g].close();
             grads[g].close();
+        }
+        if (stack != null) {
+            stack.close();
         }
         plan.close();
     }
 
     /** The per-call tensors of one forward pass. */
-    private record Pass(Buffers buffers, Tensor x, int[] rows, Tensor readout, Long outputSeed)
+    private record Pass(Buffers buffers, Tensor x, int[] rows, Tensor readout, Long outputSeed, long[] betweenSeeds)
             implements AutoCloseable {
         @Override
         public void close() {
@@ -658,7 +780,9 @@ public final class SequenceModel implements AutoCloseable {
     /** Activations and their gradients for one batch geometry, reused across steps. */
     private final class Buffers implements AutoCloseable {
         final Geometry geometry;
+        /** The fused RNN's workspace, or the separate layers' buffers (the other one is null). */
         final RnnWorkspace workspace;
+        final LayerStack.Buffers layers;
         final Tensor y;
         final Tensor dy;
         final Tensor dx;
@@ -679,7 +803,8 @@ public final class SequenceModel implements AutoCloseable {
             int d = spec.directions();
             int h = spec.hiddenSize();
             this.geometry = g;
-            this.workspace = plan.workspace(g.seqLength, g.batch);
+            this.workspace = stack == null ? plan.workspace(g.seqLength, g.batch) : null;
+            this.layers = stack == null ? null : stack.buffers(g.seqLength, g.batch);
             this.y = backend.allocate(spec.dtype(), spec.outputShape(g.seqLength, g.batch));
             this.dy = backend.allocate(spec.dtype(), spec.outputShape(g.seqLength, g.batch));
             this.dx = backend.allocate(spec.dtype(), spec.inputShape(g.seqLength, g.batch));
@@ -703,7 +828,17 @@ public final class SequenceModel implements AutoCloseable {
                     t.close();
                 }
             }
-            workspace.close();
+            if (workspace != null) {
+                workspace.close();
+            }
+            if (layers != null) {
+                layers.close();
+            }
         }
+    }
+
+    /** LayerNorm gain, bias per layer among the groups {@code groups} (params or grads); empty without. */
+    private static Tensor[] layerNormParams(Tensor[] groups) {
+        return java.util.Arrays.copyOfRange(groups, 3, groups.length);
     }
 }

@@ -105,8 +105,11 @@ public record TrainedRun(Path runDir, JobConfig config, Preprocessing preprocess
     public SequenceModel model(Backend backend, Weights weights) {
         int inputSize = inputSize();
         int outputSize = outputSize();
+        // The stacking decides the parameter names (layer norms) and how the layers run; init and dropout do not
+        // matter for a model whose weights are loaded and only evaluated.
         SequenceModel model = new SequenceModel(backend, TrainingJob.spec(config.model(), inputSize), outputSize,
-                objective(), 0);
+                objective(), 0, dev.gated.engine.model.Init.DEFAULT, dev.gated.engine.model.Dropout.NONE,
+                config.model().stacking());
         try {
             ModelFiles.load(model, weights.tensors(), weights.file().toString());
             return model;

@@ -4,6 +4,8 @@ import dev.gated.engine.checkpoint.Checkpoint;
 import dev.gated.engine.checkpoint.CheckpointStore;
 import dev.gated.engine.checkpoint.TrainingState;
 import dev.gated.engine.config.HealthConfig;
+import dev.gated.engine.data.Bucketing;
+import dev.gated.engine.data.Curriculum;
 import dev.gated.engine.data.Dataset;
 import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.health.HealthProbe;
@@ -15,7 +17,9 @@ import dev.gated.engine.model.SequenceModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +36,12 @@ import java.util.function.BooleanSupplier;
  * largest pre-clipping gradient norm), reduce-on-plateau, early stopping, checkpoints; {@code best} is chosen by
  * the monitored metric (early stopping's, else the validation loss, else the training loss).
  *
- * <p>Exact resumption: the epoch order is a function of the seed and the epoch ({@link Shuffle#epochOrder}), noise
+ * <p>With {@code training.bucketing} the epoch's batches come from {@link Bucketing}, with {@code training.curriculum}
+ * each training batch is cut to the epoch's {@link Curriculum} length (validation never is); the epoch row then has
+ * {@code padding}/{@code padding_saved} and {@code curriculum_length}.
+ *
+ * <p>Exact resumption: the epoch order (bucketed or not) and the curriculum length are functions of the seed and
+ * the epoch ({@link Shuffle#epochOrder}, {@link Bucketing#epochBatches}), noise
  * and dropout masks are functions of the seed and the step, schedules are functions of the step and epoch (or, for
  * reduce-on-plateau and early stopping, state saved in the checkpoint), and
  * a checkpoint holds the weights, the optimizer state, the step, the epoch and the batch within it, so a run
@@ -71,12 +80,17 @@ final class Trainer {
     private final HealthProbe probe;
     /** on_nonfinite rollback: the newest checkpoint written (or the start), to go back to. */
     private Checkpoint lastGood;
+    /** Steps of each training example, when bucketing or the curriculum needs them (else null). */
+    private int[] trainLengths;
+    /** This epoch's padding fractions, bucketed and as plain shuffled batches would have had (bucketing only). */
+    private double epochPadding;
+    private double epochPaddingPlain;
 
     /** The loop's settings, from the job's training section. */
     record Settings(int epochs, int batchSize, boolean shuffle, long seed, Optional<Double> clipGradNorm,
                     Optional<Long> checkpointEverySteps, String config, Optional<Double> clipGradValue,
                     double inputNoise, double baseLr, LrSchedule schedule, Optional<EarlyStopping> earlyStopping,
-                    HealthConfig health) {
+                    HealthConfig health, Optional<Bucketing> bucketing, Optional<Curriculum> curriculum) {
         /** The metric that picks the best epoch. */
         String monitored(boolean validation) {
             return earlyStopping.map(EarlyStopping::metric).orElse(validation ? "val_loss" : "train_loss");
@@ -185,10 +199,14 @@ final class Trainer {
         epochs:
         while (pos.epoch < settings.epochs() && pos.stoppedEpoch == 0) {
             long epochStart = System.nanoTime();
-            int[] order = Shuffle.epochOrder(n, settings.seed(), pos.epoch, settings.shuffle());
+            List<int[]> batches = epochBatches(pos.epoch);
+            int maxLength = settings.curriculum().map(c -> c.maxLength(pos.epoch, fullLength()))
+                    .orElse(Integer.MAX_VALUE);
             while (pos.batchInEpoch < perEpoch) {
-                int from = (int) (pos.batchInEpoch * bs);
-                SequenceBatch batch = train.batch(Arrays.copyOfRange(order, from, Math.min(n, from + bs)));
+                SequenceBatch batch = train.batch(batches.get((int) pos.batchInEpoch));
+                if (maxLength < Integer.MAX_VALUE) {
+                    batch = Curriculum.truncate(batch, maxLength);
+                }
                 if (settings.inputNoise() > 0) {
                     batch = InputNoise.apply(batch, settings.inputNoise(), settings.seed(), pos.step);
                 }
@@ -263,7 +281,7 @@ final class Trainer {
                 }
             }
             endEpoch(pos, (System.nanoTime() - epochStart) / 1e9, samples / Math.max(1e-9,
-                    (System.nanoTime() - startNanos) / 1e9));
+                    (System.nanoTime() - startNanos) / 1e9), maxLength);
         }
         return Outcome.FINISHED;
     }
@@ -294,7 +312,44 @@ final class Trainer {
                 + (tensor == null ? "every gradient is finite" : "the first non-finite gradient is " + tensor);
     }
 
-    private void endEpoch(Position pos, double seconds, double samplesPerSecond) {
+    /**
+     * The batches of an epoch: consecutive runs of {@link Shuffle#epochOrder}, or with bucketing
+     * {@link Bucketing#epochBatches}; both functions of (seed, epoch) only, so a resume replays them.
+     */
+    List<int[]> epochBatches(int epoch) {
+        int n = data.train().size();
+        int bs = settings.batchSize();
+        int[] order = Shuffle.epochOrder(n, settings.seed(), epoch, settings.shuffle());
+        List<int[]> plain = new ArrayList<>();
+        for (int from = 0; from < n; from += bs) {
+            plain.add(Arrays.copyOfRange(order, from, Math.min(n, from + bs)));
+        }
+        if (settings.bucketing().isEmpty()) {
+            return plain;
+        }
+        List<int[]> bucketed = settings.bucketing().get().epochBatches(lengths(), bs, settings.seed(), epoch);
+        epochPadding = Bucketing.paddingFraction(lengths(), bucketed);
+        epochPaddingPlain = Bucketing.paddingFraction(lengths(), plain);
+        return bucketed;
+    }
+
+    private int[] lengths() {
+        if (trainLengths == null) {
+            Dataset train = data.train();
+            trainLengths = new int[train.size()];
+            for (int i = 0; i < trainLengths.length; i++) {
+                trainLengths[i] = train.length(i);
+            }
+        }
+        return trainLengths;
+    }
+
+    /** The longest training sequence: the curriculum's full length. */
+    private int fullLength() {
+        return Arrays.stream(lengths()).max().orElse(1);
+    }
+
+    private void endEpoch(Position pos, double seconds, double samplesPerSecond, int maxLength) {
         Map<String, Double> row = new LinkedHashMap<>();
         row.put("epoch", (double) (pos.epoch + 1));
         row.put("step", (double) pos.step);
@@ -320,6 +375,14 @@ final class Trainer {
         }
         row.put("seconds", seconds);
         row.put("samples_per_s", samplesPerSecond);
+        if (settings.bucketing().isPresent()) {
+            // Padded steps / all steps of the epoch's batches, and how much of that bucketing saved.
+            row.put("padding", epochPadding);
+            row.put("padding_saved", epochPaddingPlain - epochPadding);
+        }
+        if (settings.curriculum().isPresent()) {
+            row.put("curriculum_length", (double) Math.min(maxLength, fullLength()));
+        }
         String metric = settings.monitored(data.validation().isPresent());
         if (settings.earlyStopping().isPresent()) {
             monitored = row.getOrDefault(metric, Double.NaN);

@@ -99,7 +99,7 @@ public final class TrainingJob {
         try (Backend backend = selection.backend();
              SequenceModel model = new SequenceModel(backend, spec(config.model(), data.inputSize()),
                      data.outputSize(), data.objective(), config.training().seed(), config.model().init(),
-                     config.model().dropout());
+                     config.model().dropout(), config.model().stacking());
              Optimizer optimizer = new Optimizer(model, optimizerSettings(config.training()));
              Penalties penalties = new Penalties(model, config.training().l1(), config.training().l2(),
                      config.training().penalizeBiases())) {
@@ -138,7 +138,8 @@ public final class TrainingJob {
             TrainingConfig tc = config.training();
             Trainer.Settings settings = new Trainer.Settings(tc.epochs(), tc.batchSize(), tc.shuffle(), tc.seed(),
                     tc.clipGradNorm(), tc.checkpointEverySteps(), configYaml, tc.clipGradValue(), tc.inputNoise(),
-                    tc.learningRate(), tc.lrSchedule(), tc.earlyStopping(), tc.health());
+                    tc.learningRate(), tc.lrSchedule(), tc.earlyStopping(), tc.health(), tc.bucketing(),
+                    tc.curriculum());
             Trainer trainer = new Trainer(model, optimizer, data, settings, store, metrics, listener, stopRequested,
                     penalties, health);
             listener.onStart(new TrainingListener.Start(runDir, backend.name() + " (" + backend.description() + ")",
