@@ -6,6 +6,7 @@ import dev.gated.engine.backend.Backend;
 import dev.gated.engine.backend.BinaryOp;
 import dev.gated.engine.backend.Checks;
 import dev.gated.engine.backend.DType;
+import dev.gated.engine.backend.OpChecks;
 import dev.gated.engine.backend.RmspropConfig;
 import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.backend.Shape;
@@ -87,17 +88,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor allocate(DType dtype, Shape shape) {
-        required("dtype", dtype);
-        required("shape", shape);
+        OpChecks.allocate(dtype, shape);
         return CpuTensor.zeros(this, dtype, shape);
     }
 
     @Override
     public Tensor upload(double[] data, Shape shape, DType dtype) {
-        required("data", data);
-        required("shape", shape);
-        required("dtype", dtype);
-        Checks.numel("data", data.length, shape.numel());
+        OpChecks.upload(data, shape, dtype);
         if (dtype == DType.FLOAT64) {
             return new CpuTensor(this, shape, null, data.clone());
         }
@@ -110,10 +107,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor upload(float[] data, Shape shape, DType dtype) {
-        required("data", data);
-        required("shape", shape);
-        required("dtype", dtype);
-        Checks.numel("data", data.length, shape.numel());
+        OpChecks.upload(data, shape, dtype);
         if (dtype == DType.FLOAT32) {
             return new CpuTensor(this, shape, data.clone(), null);
         }
@@ -156,8 +150,7 @@ public final class CpuBackend implements Backend {
     public void copy(Tensor src, Tensor dst) {
         CpuTensor s = own("src", src);
         CpuTensor d = own("dst", dst);
-        Checks.dtype("dst", dst, src.dtype());
-        Checks.numel("dst", dst.numel(), src.numel());
+        OpChecks.copy(src, dst);
         if (s.isFloat()) {
             System.arraycopy(s.f(), 0, d.f(), 0, s.numel());
         } else {
@@ -182,29 +175,16 @@ public final class CpuBackend implements Backend {
         CpuTensor ta = own("a", a);
         CpuTensor tb = own("b", b);
         CpuTensor tc = own("c", c);
-        Checks.rank("a", a, 2);
-        Checks.rank("b", b, 2);
-        Checks.rank("c", c, 2);
-        Checks.dtype("b", b, a.dtype());
-        Checks.dtype("c", c, a.dtype());
-        Shape as = a.shape();
-        Shape bs = b.shape();
-        int m = transA ? as.dim(1) : as.dim(0);
-        int k = transA ? as.dim(0) : as.dim(1);
-        int kb = transB ? bs.dim(1) : bs.dim(0);
-        int n = transB ? bs.dim(0) : bs.dim(1);
-        if (k != kb) {
-            throw new IllegalArgumentException("b: op(a) is " + Shape.of(m, k) + " (a " + as + (transA ? " transposed" : "")
-                    + ") so op(b) needs " + k + " rows, got op(b) " + Shape.of(kb, n) + " (b " + bs
-                    + (transB ? " transposed" : "") + "): inner dimensions " + k + " and " + kb + " differ");
-        }
-        Checks.shape("c", c, Shape.of(m, n));
+        OpChecks.GemmDims dims = OpChecks.gemm(transA, transB, a, b, c);
+        int m = dims.m();
+        int n = dims.n();
+        int k = dims.k();
         if (shareStorage(tc, ta) || shareStorage(tc, tb)) {
             throw new IllegalArgumentException("c: must not share storage with " + (shareStorage(tc, ta) ? "a" : "b")
                     + " (gemm does not work in place)");
         }
-        int lda = as.dim(1);
-        int ldb = bs.dim(1);
+        int lda = a.shape().dim(1);
+        int ldb = b.shape().dim(1);
         if (ta.isFloat()) {
             Gemm.sgemm(threads, transA, transB, m, n, k, (float) alpha, ta.f(), 0, lda, tb.f(), 0, ldb, (float) beta,
                     tc.f(), 0, n);
@@ -221,7 +201,7 @@ public final class CpuBackend implements Backend {
     public void axpby(double alpha, Tensor x, double beta, Tensor y) {
         CpuTensor tx = own("x", x);
         CpuTensor ty = own("y", y);
-        Checks.sameShape("y", y, "x", x);
+        OpChecks.axpby(x, y);
         if (tx.isFloat()) {
             CpuOps.axpby(threads, (float) alpha, tx.f(), (float) beta, ty.f());
         } else {
@@ -236,7 +216,7 @@ public final class CpuBackend implements Backend {
         required("op", op);
         CpuTensor tx = own("x", x);
         CpuTensor ty = own("y", y);
-        Checks.sameShape("y", y, "x", x);
+        OpChecks.unary(x, y);
         if (tx.isFloat()) {
             CpuOps.unary(threads, op, tx.f(), ty.f());
         } else {
@@ -251,9 +231,7 @@ public final class CpuBackend implements Backend {
         CpuTensor ty = own("y", y);
         CpuTensor tdy = own("dy", dy);
         CpuTensor tdx = own("dx", dx);
-        Checks.sameShape("y", y, "x", x);
-        Checks.sameShape("dy", dy, "x", x);
-        Checks.sameShape("dx", dx, "x", x);
+        OpChecks.unaryBackward(x, y, dy, dx);
         if (tx.isFloat()) {
             CpuOps.unaryBackward(threads, op, tx.f(), ty.f(), tdy.f(), tdx.f());
         } else {
@@ -267,8 +245,7 @@ public final class CpuBackend implements Backend {
         CpuTensor ta = own("a", a);
         CpuTensor tb = own("b", b);
         CpuTensor to = own("out", out);
-        Checks.sameShape("b", b, "a", a);
-        Checks.sameShape("out", out, "a", a);
+        OpChecks.binary(a, b, out);
         if (ta.isFloat()) {
             CpuOps.binary(threads, op, ta.f(), tb.f(), to.f());
         } else {
@@ -276,22 +253,11 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /** Checks that {@code vec} is ours, has x's dtype and as many elements as x's last axis. */
-    private CpuTensor rowVector(String name, Tensor vec, Tensor x) {
-        CpuTensor t = own(name, vec);
-        Checks.dtype(name, vec, x.dtype());
-        int cols = lastAxis("x", x);
-        if (vec.numel() != cols) {
-            throw new IllegalArgumentException(name + ": expected a vector of x's last axis length " + cols + " (x is "
-                    + x.shape() + "), got " + vec.numel() + " elements " + vec.shape());
-        }
-        return t;
-    }
-
     @Override
     public void addRowVector(Tensor x, Tensor v) {
         CpuTensor tx = own("x", x);
-        CpuTensor tv = rowVector("v", v, x);
+        CpuTensor tv = own("v", v);
+        OpChecks.addRowVector(x, v);
         if (tx.isFloat()) {
             CpuOps.addRowVector(threads, tx.f(), tv.f());
         } else {
@@ -302,20 +268,13 @@ public final class CpuBackend implements Backend {
     @Override
     public void sumRows(Tensor x, Tensor out, boolean accumulate) {
         CpuTensor tx = own("x", x);
-        CpuTensor to = rowVector("out", out, x);
+        CpuTensor to = own("out", out);
+        OpChecks.sumRows(x, out);
         if (tx.isFloat()) {
             CpuOps.sumRows(threads, tx.f(), to.f(), accumulate);
         } else {
             CpuOps.sumRows(threads, tx.d(), to.d(), accumulate);
         }
-    }
-
-    /** The length of t's last axis (the columns of its 2-D view); t must have rank >= 1. */
-    private static int lastAxis(String name, Tensor t) {
-        if (t.shape().rank() < 1) {
-            throw new IllegalArgumentException(name + ": expected a tensor of rank >= 1, got shape " + t.shape());
-        }
-        return t.shape().dim(t.shape().rank() - 1);
     }
 
     // ---- reductions ----
@@ -343,13 +302,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void gatherRows(Tensor src, int[] rows, Tensor dst) {
         CpuTensor ts = own("src", src);
-        required("rows", rows);
         CpuTensor td = own("dst", dst);
-        Checks.dtype("dst", dst, src.dtype());
-        int cols = lastAxis("src", src);
-        int srcRows = src.shape().rows();
-        checkRowCount("dst", dst, rows.length, cols, "src", src);
-        checkRows(rows, srcRows, "src", src);
+        int cols = OpChecks.gatherRows(src, rows, dst);
         if (ts.isFloat()) {
             CpuOps.gatherRows(threads, ts.f(), rows, td.f(), cols);
         } else {
@@ -360,13 +314,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void scatterAddRows(Tensor src, int[] rows, Tensor dst) {
         CpuTensor ts = own("src", src);
-        required("rows", rows);
         CpuTensor td = own("dst", dst);
-        Checks.dtype("dst", dst, src.dtype());
-        int cols = lastAxis("dst", dst);
-        int dstRows = dst.shape().rows();
-        checkRowCount("src", src, rows.length, cols, "dst", dst);
-        checkRows(rows, dstRows, "dst", dst);
+        int cols = OpChecks.scatterAddRows(src, rows, dst);
         if (shareStorage(ts, td)) {
             throw new IllegalArgumentException("dst: must not share storage with src");
         }
@@ -377,44 +326,14 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /** t's 2-D view must be [count, cols]: one row per entry of rows, rows as long as ref's. */
-    private static void checkRowCount(String name, Tensor t, int count, int cols, String refName, Tensor ref) {
-        int tCols = lastAxis(name, t);
-        if (tCols != cols) {
-            throw new IllegalArgumentException(name + ": expected rows of " + cols + " elements (the last axis of "
-                    + refName + " " + ref.shape() + "), got shape " + t.shape() + " with rows of " + tCols);
-        }
-        if (t.shape().rows() != count) {
-            throw new IllegalArgumentException(name + ": expected " + count + " rows (one per entry of rows, "
-                    + "rows.length = " + count + "), got " + t.shape().rows() + " rows in shape " + t.shape());
-        }
-    }
-
-    /** Every rows[i] must index a row of ref's 2-D view. */
-    private static void checkRows(int[] rows, int limit, String refName, Tensor ref) {
-        for (int i = 0; i < rows.length; i++) {
-            if (rows[i] < 0 || rows[i] >= limit) {
-                throw new IllegalArgumentException("rows[" + i + "]: expected a row index in [0, " + limit + ") ("
-                        + refName + " " + ref.shape() + " has " + limit + " rows), got " + rows[i]);
-            }
-        }
-    }
-
     // ---- losses ----
 
     @Override
     public double mseLoss(Tensor pred, Tensor target, Tensor dPred) {
         CpuTensor tp = own("pred", pred);
         CpuTensor tt = own("target", target);
-        Checks.sameShape("target", target, "pred", pred);
-        CpuTensor td = null;
-        if (dPred != null) {
-            td = own("dPred", dPred);
-            Checks.sameShape("dPred", dPred, "pred", pred);
-        }
-        if (pred.numel() == 0) {
-            throw new IllegalArgumentException("pred: expected at least one element, got shape " + pred.shape());
-        }
+        CpuTensor td = dPred == null ? null : own("dPred", dPred);
+        OpChecks.mseLoss(pred, target, dPred);
         if (tp.isFloat()) {
             return CpuOps.mseLoss(threads, tp.f(), tt.f(), td == null ? null : td.f());
         }
@@ -424,28 +343,8 @@ public final class CpuBackend implements Backend {
     @Override
     public double softmaxCrossEntropy(Tensor logits, int[] labels, Tensor dLogits) {
         CpuTensor tl = own("logits", logits);
-        required("labels", labels);
-        int classes = lastAxis("logits", logits);
-        int rows = logits.shape().rows();
-        if (classes == 0 || rows == 0) {
-            throw new IllegalArgumentException("logits: expected at least one row and one class, got shape "
-                    + logits.shape());
-        }
-        if (labels.length != rows) {
-            throw new IllegalArgumentException("labels: expected " + rows + " labels (one per row of logits "
-                    + logits.shape() + "), got " + labels.length);
-        }
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException("labels[" + i + "]: expected a class in [0, " + classes
-                        + ") (logits " + logits.shape() + "), got " + labels[i]);
-            }
-        }
-        CpuTensor td = null;
-        if (dLogits != null) {
-            td = own("dLogits", dLogits);
-            Checks.sameShape("dLogits", dLogits, "logits", logits);
-        }
+        CpuTensor td = dLogits == null ? null : own("dLogits", dLogits);
+        int classes = OpChecks.softmaxCrossEntropy(logits, labels, dLogits);
         if (tl.isFloat()) {
             return CpuOps.softmaxCrossEntropy(threads, tl.f(), classes, labels, td == null ? null : td.f());
         }
@@ -456,8 +355,7 @@ public final class CpuBackend implements Backend {
     public void dropout(Tensor x, Tensor y, double p, long seed, long offset) {
         CpuTensor tx = own("x", x);
         CpuTensor ty = own("y", y);
-        Checks.sameShape("y", y, "x", x);
-        Checks.inRange("p", p, 0, 1);
+        OpChecks.dropout(x, y, p);
         if (tx.isFloat()) {
             CpuOps.dropout(threads, tx.f(), ty.f(), p, seed, offset);
         } else {
@@ -471,23 +369,12 @@ public final class CpuBackend implements Backend {
     public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, SgdConfig config, long step) {
         CpuTensor tp = own("param", param);
         CpuTensor tg = own("grad", grad);
-        required("config", config);
-        Checks.sameShape("grad", grad, "param", param);
-        checkStep(step);
-        CpuTensor tb = null;
-        if (config.momentum() != 0) {
-            if (momentumBuffer == null) {
-                throw new IllegalArgumentException("momentumBuffer: required when momentum > 0 (momentum="
-                        + config.momentum() + "), got null");
-            }
-            tb = own("momentumBuffer", momentumBuffer);
-            Checks.sameShape("momentumBuffer", momentumBuffer, "param", param);
-            if (shareStorage(tb, tp) || shareStorage(tb, tg)) {
-                throw new IllegalArgumentException("momentumBuffer: must not share storage with param or grad");
-            }
-        } else if (momentumBuffer != null) {
-            own("momentumBuffer", momentumBuffer);
-            Checks.sameShape("momentumBuffer", momentumBuffer, "param", param);
+        CpuTensor tb = momentumBuffer == null ? null : own("momentumBuffer", momentumBuffer);
+        OpChecks.sgdStep(param, grad, momentumBuffer, config, step);
+        if (config.momentum() == 0) {
+            tb = null; // checked, but plain SGD keeps no buffer
+        } else if (shareStorage(tb, tp) || shareStorage(tb, tg)) {
+            throw new IllegalArgumentException("momentumBuffer: must not share storage with param or grad");
         }
         if (tp.isFloat()) {
             CpuOptimizers.sgd(threads, tp.f(), tg.f(), tb == null ? null : tb.f(), config, step);
@@ -502,11 +389,7 @@ public final class CpuBackend implements Backend {
         CpuTensor tg = own("grad", grad);
         CpuTensor tm = own("m", m);
         CpuTensor tv = own("v", v);
-        required("config", config);
-        Checks.sameShape("grad", grad, "param", param);
-        Checks.sameShape("m", m, "param", param);
-        Checks.sameShape("v", v, "param", param);
-        checkStep(step);
+        OpChecks.adamStep(param, grad, m, v, config, step);
         if (shareStorage(tm, tv) || shareStorage(tm, tp) || shareStorage(tv, tp)) {
             throw new IllegalArgumentException("m, v: must be separate buffers, not sharing storage with each other "
                     + "or with param");
@@ -589,15 +472,11 @@ public final class CpuBackend implements Backend {
     }
 
     private static void checkStep(long step) {
-        if (step < 1) {
-            throw new IllegalArgumentException("step: expected >= 1 (steps count from 1), got " + step);
-        }
+        OpChecks.step(step);
     }
 
     private static void required(String name, Object o) {
-        if (o == null) {
-            throw new IllegalArgumentException(name + ": required argument is missing (null)");
-        }
+        OpChecks.required(name, o);
     }
 
     // ---- RNN ----

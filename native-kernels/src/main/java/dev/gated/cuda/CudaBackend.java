@@ -9,6 +9,7 @@ import dev.gated.engine.backend.Backend;
 import dev.gated.engine.backend.BinaryOp;
 import dev.gated.engine.backend.Checks;
 import dev.gated.engine.backend.DType;
+import dev.gated.engine.backend.OpChecks;
 import dev.gated.engine.backend.Precision;
 import dev.gated.engine.backend.RmspropConfig;
 import dev.gated.engine.backend.SgdConfig;
@@ -36,8 +37,8 @@ import jcuda.jcublas.cublasOperation;
 
 /**
  * The GPU backend: cuBLAS for GEMM, cuDNN's v8 RNN API ({@link CudnnRnnPlan}), Gated's CUDA kernels for the rest,
- * all queued on one stream of one device. Every call validates its arguments exactly as {@code CpuBackend} does
- * (same checks, same messages) before any native call. Host numbers (reductions, losses) and downloads wait for
+ * all queued on one stream of one device. Every call validates its arguments with the engine's {@link OpChecks}, as
+ * {@code CpuBackend} does (same checks, same messages), before any native call. Host numbers (reductions, losses) and downloads wait for
  * the stream; everything else is asynchronous.
  *
  * <p>Not thread-safe (like every backend, it is used from one thread at a time); the thread may change between calls.
@@ -161,8 +162,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Tensor allocate(DType dtype, Shape shape) {
-        required("dtype", dtype);
-        required("shape", shape);
+        OpChecks.allocate(dtype, shape);
         CudaTensor t = newTensor(dtype, shape, "a tensor");
         if (t.bytes() > 0) {
             driver(JCudaDriver.cuMemsetD8Async(t.pointer(), (byte) 0, t.bytes(), ctx.stream()), "cuMemsetD8Async");
@@ -172,10 +172,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Tensor upload(double[] data, Shape shape, DType dtype) {
-        required("data", data);
-        required("shape", shape);
-        required("dtype", dtype);
-        Checks.numel("data", data.length, shape.numel());
+        OpChecks.upload(data, shape, dtype);
         if (dtype == DType.FLOAT64) {
             return uploaded(Pointer.to(data), shape, dtype);
         }
@@ -188,10 +185,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Tensor upload(float[] data, Shape shape, DType dtype) {
-        required("data", data);
-        required("shape", shape);
-        required("dtype", dtype);
-        Checks.numel("data", data.length, shape.numel());
+        OpChecks.upload(data, shape, dtype);
         if (dtype == DType.FLOAT32) {
             return uploaded(Pointer.to(data), shape, dtype);
         }
@@ -260,8 +254,7 @@ public final class CudaBackend implements Backend {
     public void copy(Tensor src, Tensor dst) {
         CudaTensor s = own("src", src);
         CudaTensor d = own("dst", dst);
-        Checks.dtype("dst", dst, src.dtype());
-        Checks.numel("dst", dst.numel(), src.numel());
+        OpChecks.copy(src, dst);
         enter();
         if (s.bytes() > 0 && s.pointer() != d.pointer()) {
             driver(JCudaDriver.cuMemcpyDtoDAsync(d.pointer(), s.pointer(), s.bytes(), ctx.stream()),
@@ -283,23 +276,10 @@ public final class CudaBackend implements Backend {
         CudaTensor ta = own("a", a);
         CudaTensor tb = own("b", b);
         CudaTensor tc = own("c", c);
-        Checks.rank("a", a, 2);
-        Checks.rank("b", b, 2);
-        Checks.rank("c", c, 2);
-        Checks.dtype("b", b, a.dtype());
-        Checks.dtype("c", c, a.dtype());
-        Shape as = a.shape();
-        Shape bs = b.shape();
-        int m = transA ? as.dim(1) : as.dim(0);
-        int k = transA ? as.dim(0) : as.dim(1);
-        int kb = transB ? bs.dim(1) : bs.dim(0);
-        int n = transB ? bs.dim(0) : bs.dim(1);
-        if (k != kb) {
-            throw new IllegalArgumentException("b: op(a) is " + Shape.of(m, k) + " (a " + as + (transA ? " transposed" : "")
-                    + ") so op(b) needs " + k + " rows, got op(b) " + Shape.of(kb, n) + " (b " + bs
-                    + (transB ? " transposed" : "") + "): inner dimensions " + k + " and " + kb + " differ");
-        }
-        Checks.shape("c", c, Shape.of(m, n));
+        OpChecks.GemmDims dims = OpChecks.gemm(transA, transB, a, b, c);
+        int m = dims.m();
+        int n = dims.n();
+        int k = dims.k();
         if (tc.sharesStorage(ta) || tc.sharesStorage(tb)) {
             throw new IllegalArgumentException("c: must not share storage with " + (tc.sharesStorage(ta) ? "a" : "b")
                     + " (gemm does not work in place)");
@@ -322,8 +302,8 @@ public final class CudaBackend implements Backend {
         // cuBLAS's first operand is b (op = transB, leading dimension b's row length), the second a, ldc = n.
         int opB = transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
         int opA = transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
-        int ldb = bs.dim(1);
-        int lda = as.dim(1);
+        int ldb = b.shape().dim(1);
+        int lda = a.shape().dim(1);
         if (dt == DType.FLOAT32) {
             cublas(JCublas2.cublasSgemm(ctx.cublas(), opB, opA, n, m, k, Pointer.to(new float[] {(float) alpha}),
                     tb.pointer(), ldb, ta.pointer(), lda, Pointer.to(new float[] {(float) beta}), tc.pointer(), n),
@@ -339,7 +319,7 @@ public final class CudaBackend implements Backend {
     public void axpby(double alpha, Tensor x, double beta, Tensor y) {
         CudaTensor tx = own("x", x);
         CudaTensor ty = own("y", y);
-        Checks.sameShape("y", y, "x", x);
+        OpChecks.axpby(x, y);
         enter();
         kernels.axpby(tx.dtype(), alpha, tx.pointer(), beta, ty.pointer(), tx.numel());
     }
@@ -351,7 +331,7 @@ public final class CudaBackend implements Backend {
         required("op", op);
         CudaTensor tx = own("x", x);
         CudaTensor ty = own("y", y);
-        Checks.sameShape("y", y, "x", x);
+        OpChecks.unary(x, y);
         enter();
         kernels.unary(tx.dtype(), KernelOps.code(op), tx.pointer(), ty.pointer(), tx.numel());
     }
@@ -363,9 +343,7 @@ public final class CudaBackend implements Backend {
         CudaTensor ty = own("y", y);
         CudaTensor tdy = own("dy", dy);
         CudaTensor tdx = own("dx", dx);
-        Checks.sameShape("y", y, "x", x);
-        Checks.sameShape("dy", dy, "x", x);
-        Checks.sameShape("dx", dx, "x", x);
+        OpChecks.unaryBackward(x, y, dy, dx);
         enter();
         kernels.unaryBackward(tx.dtype(), KernelOps.code(op), tx.pointer(), ty.pointer(), tdy.pointer(), tdx.pointer(),
                 tx.numel());
@@ -377,28 +355,16 @@ public final class CudaBackend implements Backend {
         CudaTensor ta = own("a", a);
         CudaTensor tb = own("b", b);
         CudaTensor to = own("out", out);
-        Checks.sameShape("b", b, "a", a);
-        Checks.sameShape("out", out, "a", a);
+        OpChecks.binary(a, b, out);
         enter();
         kernels.binary(ta.dtype(), KernelOps.code(op), ta.pointer(), tb.pointer(), to.pointer(), ta.numel());
-    }
-
-    /** Checks that {@code vec} is ours, has x's dtype and as many elements as x's last axis. */
-    private CudaTensor rowVector(String name, Tensor vec, Tensor x) {
-        CudaTensor t = own(name, vec);
-        Checks.dtype(name, vec, x.dtype());
-        int cols = lastAxis("x", x);
-        if (vec.numel() != cols) {
-            throw new IllegalArgumentException(name + ": expected a vector of x's last axis length " + cols + " (x is "
-                    + x.shape() + "), got " + vec.numel() + " elements " + vec.shape());
-        }
-        return t;
     }
 
     @Override
     public void addRowVector(Tensor x, Tensor v) {
         CudaTensor tx = own("x", x);
-        CudaTensor tv = rowVector("v", v, x);
+        CudaTensor tv = own("v", v);
+        OpChecks.addRowVector(x, v);
         enter();
         kernels.addRowVector(tx.dtype(), tx.pointer(), tv.pointer(), tx.numel(), tv.numel());
     }
@@ -406,19 +372,12 @@ public final class CudaBackend implements Backend {
     @Override
     public void sumRows(Tensor x, Tensor out, boolean accumulate) {
         CudaTensor tx = own("x", x);
-        CudaTensor to = rowVector("out", out, x);
+        CudaTensor to = own("out", out);
+        OpChecks.sumRows(x, out);
         enter();
         int cols = to.numel();
         int rows = cols == 0 ? 0 : tx.numel() / cols;
         kernels.sumRows(tx.dtype(), tx.pointer(), to.pointer(), rows, cols, accumulate);
-    }
-
-    /** The length of t's last axis (the columns of its 2-D view); t must have rank >= 1. */
-    private static int lastAxis(String name, Tensor t) {
-        if (t.shape().rank() < 1) {
-            throw new IllegalArgumentException(name + ": expected a tensor of rank >= 1, got shape " + t.shape());
-        }
-        return t.shape().dim(t.shape().rank() - 1);
     }
 
     // ---- reductions ----
@@ -455,13 +414,8 @@ public final class CudaBackend implements Backend {
     @Override
     public void gatherRows(Tensor src, int[] rows, Tensor dst) {
         CudaTensor ts = own("src", src);
-        required("rows", rows);
         CudaTensor td = own("dst", dst);
-        Checks.dtype("dst", dst, src.dtype());
-        int cols = lastAxis("src", src);
-        int srcRows = src.shape().rows();
-        checkRowCount("dst", dst, rows.length, cols, "src", src);
-        checkRows(rows, srcRows, "src", src);
+        int cols = OpChecks.gatherRows(src, rows, dst);
         enter();
         if ((long) rows.length * cols == 0) {
             return;
@@ -473,13 +427,8 @@ public final class CudaBackend implements Backend {
     @Override
     public void scatterAddRows(Tensor src, int[] rows, Tensor dst) {
         CudaTensor ts = own("src", src);
-        required("rows", rows);
         CudaTensor td = own("dst", dst);
-        Checks.dtype("dst", dst, src.dtype());
-        int cols = lastAxis("dst", dst);
-        int dstRows = dst.shape().rows();
-        checkRowCount("src", src, rows.length, cols, "dst", dst);
-        checkRows(rows, dstRows, "dst", dst);
+        int cols = OpChecks.scatterAddRows(src, rows, dst);
         if (ts.sharesStorage(td)) {
             throw new IllegalArgumentException("dst: must not share storage with src");
         }
@@ -491,44 +440,14 @@ public final class CudaBackend implements Backend {
         kernels.scatterAddRows(ts.dtype(), ts.pointer(), idx, td.pointer(), rows.length, cols);
     }
 
-    /** t's 2-D view must be [count, cols]: one row per entry of rows, rows as long as ref's. */
-    private static void checkRowCount(String name, Tensor t, int count, int cols, String refName, Tensor ref) {
-        int tCols = lastAxis(name, t);
-        if (tCols != cols) {
-            throw new IllegalArgumentException(name + ": expected rows of " + cols + " elements (the last axis of "
-                    + refName + " " + ref.shape() + "), got shape " + t.shape() + " with rows of " + tCols);
-        }
-        if (t.shape().rows() != count) {
-            throw new IllegalArgumentException(name + ": expected " + count + " rows (one per entry of rows, "
-                    + "rows.length = " + count + "), got " + t.shape().rows() + " rows in shape " + t.shape());
-        }
-    }
-
-    /** Every rows[i] must index a row of ref's 2-D view. */
-    private static void checkRows(int[] rows, int limit, String refName, Tensor ref) {
-        for (int i = 0; i < rows.length; i++) {
-            if (rows[i] < 0 || rows[i] >= limit) {
-                throw new IllegalArgumentException("rows[" + i + "]: expected a row index in [0, " + limit + ") ("
-                        + refName + " " + ref.shape() + " has " + limit + " rows), got " + rows[i]);
-            }
-        }
-    }
-
     // ---- losses ----
 
     @Override
     public double mseLoss(Tensor pred, Tensor target, Tensor dPred) {
         CudaTensor tp = own("pred", pred);
         CudaTensor tt = own("target", target);
-        Checks.sameShape("target", target, "pred", pred);
-        CudaTensor td = null;
-        if (dPred != null) {
-            td = own("dPred", dPred);
-            Checks.sameShape("dPred", dPred, "pred", pred);
-        }
-        if (pred.numel() == 0) {
-            throw new IllegalArgumentException("pred: expected at least one element, got shape " + pred.shape());
-        }
+        CudaTensor td = dPred == null ? null : own("dPred", dPred);
+        OpChecks.mseLoss(pred, target, dPred);
         int n = pred.numel();
         return reduce(KernelOps.Reduce.MSE, tp, tt, td, 2.0 / n) / n;
     }
@@ -536,28 +455,9 @@ public final class CudaBackend implements Backend {
     @Override
     public double softmaxCrossEntropy(Tensor logits, int[] labels, Tensor dLogits) {
         CudaTensor tl = own("logits", logits);
-        required("labels", labels);
-        int classes = lastAxis("logits", logits);
+        CudaTensor td = dLogits == null ? null : own("dLogits", dLogits);
+        int classes = OpChecks.softmaxCrossEntropy(logits, labels, dLogits);
         int rows = logits.shape().rows();
-        if (classes == 0 || rows == 0) {
-            throw new IllegalArgumentException("logits: expected at least one row and one class, got shape "
-                    + logits.shape());
-        }
-        if (labels.length != rows) {
-            throw new IllegalArgumentException("labels: expected " + rows + " labels (one per row of logits "
-                    + logits.shape() + "), got " + labels.length);
-        }
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException("labels[" + i + "]: expected a class in [0, " + classes
-                        + ") (logits " + logits.shape() + "), got " + labels[i]);
-            }
-        }
-        CudaTensor td = null;
-        if (dLogits != null) {
-            td = own("dLogits", dLogits);
-            Checks.sameShape("dLogits", dLogits, "logits", logits);
-        }
         enter();
         CUdeviceptr idx = scratch.ints(labels);
         CUdeviceptr loss = scratch.rowLosses(rows);
@@ -577,8 +477,7 @@ public final class CudaBackend implements Backend {
     public void dropout(Tensor x, Tensor y, double p, long seed, long offset) {
         CudaTensor tx = own("x", x);
         CudaTensor ty = own("y", y);
-        Checks.sameShape("y", y, "x", x);
-        Checks.inRange("p", p, 0, 1);
+        OpChecks.dropout(x, y, p);
         enter();
         // float32: (float) (1.0 / (1.0 - p)), as CpuOps.dropout; Kernels rounds the scale to the dtype.
         kernels.dropout(tx.dtype(), tx.pointer(), ty.pointer(), tx.numel(), p, 1.0 / (1.0 - p), seed, offset);
@@ -590,23 +489,12 @@ public final class CudaBackend implements Backend {
     public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, SgdConfig config, long step) {
         CudaTensor tp = own("param", param);
         CudaTensor tg = own("grad", grad);
-        required("config", config);
-        Checks.sameShape("grad", grad, "param", param);
-        checkStep(step);
-        CudaTensor tb = null;
-        if (config.momentum() != 0) {
-            if (momentumBuffer == null) {
-                throw new IllegalArgumentException("momentumBuffer: required when momentum > 0 (momentum="
-                        + config.momentum() + "), got null");
-            }
-            tb = own("momentumBuffer", momentumBuffer);
-            Checks.sameShape("momentumBuffer", momentumBuffer, "param", param);
-            if (tb.sharesStorage(tp) || tb.sharesStorage(tg)) {
-                throw new IllegalArgumentException("momentumBuffer: must not share storage with param or grad");
-            }
-        } else if (momentumBuffer != null) {
-            own("momentumBuffer", momentumBuffer);
-            Checks.sameShape("momentumBuffer", momentumBuffer, "param", param);
+        CudaTensor tb = momentumBuffer == null ? null : own("momentumBuffer", momentumBuffer);
+        OpChecks.sgdStep(param, grad, momentumBuffer, config, step);
+        if (config.momentum() == 0) {
+            tb = null; // checked, but plain SGD keeps no buffer
+        } else if (tb.sharesStorage(tp) || tb.sharesStorage(tg)) {
+            throw new IllegalArgumentException("momentumBuffer: must not share storage with param or grad");
         }
         enter();
         kernels.sgd(tp.dtype(), tp.pointer(), tg.pointer(), tb == null ? null : tb.pointer(), tp.numel(), config.lr(),
@@ -619,11 +507,7 @@ public final class CudaBackend implements Backend {
         CudaTensor tg = own("grad", grad);
         CudaTensor tm = own("m", m);
         CudaTensor tv = own("v", v);
-        required("config", config);
-        Checks.sameShape("grad", grad, "param", param);
-        Checks.sameShape("m", m, "param", param);
-        Checks.sameShape("v", v, "param", param);
-        checkStep(step);
+        OpChecks.adamStep(param, grad, m, v, config, step);
         if (tm.sharesStorage(tv) || tm.sharesStorage(tp) || tv.sharesStorage(tp)) {
             throw new IllegalArgumentException("m, v: must be separate buffers, not sharing storage with each other "
                     + "or with param");
@@ -705,16 +589,11 @@ public final class CudaBackend implements Backend {
     }
 
     private static void checkStep(long step) {
-        if (step < 1) {
-            throw new IllegalArgumentException("step: expected >= 1 (steps count from 1), got " + step);
-        }
+        OpChecks.step(step);
     }
 
     private static <T> T required(String name, T o) {
-        if (o == null) {
-            throw new IllegalArgumentException(name + ": required argument is missing (null)");
-        }
-        return o;
+        return OpChecks.required(name, o);
     }
 
     // ---- RNN (cuDNN v8 API, in CudnnRnnPlan / CudnnRnnWorkspace) ----

@@ -6,6 +6,7 @@ import dev.gated.engine.backend.Backend;
 import dev.gated.engine.backend.BinaryOp;
 import dev.gated.engine.backend.Checks;
 import dev.gated.engine.backend.DType;
+import dev.gated.engine.backend.OpChecks;
 import dev.gated.engine.backend.RmspropConfig;
 import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.backend.Shape;
@@ -170,22 +171,8 @@ public final class ReferenceBackend implements Backend {
         RefTensor ra = own("a", a);
         RefTensor rb = own("b", b);
         RefTensor rc = own("c", c);
-        Checks.rank("a", a, 2);
-        Checks.rank("b", b, 2);
-        Checks.rank("c", c, 2);
-        sameDType("b", b, a);
-        sameDType("c", c, a);
-        int m = transA ? a.shape().dim(1) : a.shape().dim(0);
-        int k = transA ? a.shape().dim(0) : a.shape().dim(1);
-        int k2 = transB ? b.shape().dim(1) : b.shape().dim(0);
-        int n = transB ? b.shape().dim(0) : b.shape().dim(1);
-        if (k != k2) {
-            throw new IllegalArgumentException("b: expected op(b) to have " + k + " rows (the columns of op(a), a "
-                    + a.shape() + (transA ? " transposed" : "") + "), got " + k2 + " (b " + b.shape()
-                    + (transB ? " transposed" : "") + ")");
-        }
-        Checks.shape("c", c, Shape.of(m, n));
-        double[] out = ReferenceOps.gemm(transA, transB, m, n, k, alpha, ra.data, a.shape().dim(1), rb.data,
+        OpChecks.GemmDims d = OpChecks.gemm(transA, transB, a, b, c);
+        double[] out = ReferenceOps.gemm(transA, transB, d.m(), d.n(), d.k(), alpha, ra.data, a.shape().dim(1), rb.data,
                 b.shape().dim(1), beta, rc.data);
         for (int i = 0; i < out.length; i++) {
             rc.set(i, out[i]);
@@ -285,24 +272,12 @@ public final class ReferenceBackend implements Backend {
 
     // ---- indexing ----
 
-    private static void rows(int[] rows, int limit, String limitName) {
-        for (int i = 0; i < rows.length; i++) {
-            if (rows[i] < 0 || rows[i] >= limit) {
-                throw new IllegalArgumentException("rows[" + i + "]: expected a row in [0, " + limit + ") (the rows of "
-                        + limitName + "), got " + rows[i]);
-            }
-        }
-    }
-
     @Override
     public void gatherRows(Tensor src, int[] rows, Tensor dst) {
         RefTensor rs = own("src", src);
         RefTensor rd = own("dst", dst);
-        sameDType("dst", dst, src);
-        Checks.numel("dst's last axis (the last axis of src " + src.shape() + ")", lastAxis(dst), lastAxis(src));
-        Checks.numel("rows (one per row of dst " + dst.shape() + ")", rows.length, dst.shape().rows());
-        rows(rows, src.shape().rows(), "src " + src.shape());
-        double[] out = ReferenceOps.gatherRows(rs.data, lastAxis(src), rows);
+        int cols = OpChecks.gatherRows(src, rows, dst);
+        double[] out = ReferenceOps.gatherRows(rs.data, cols, rows);
         System.arraycopy(out, 0, rd.data, 0, out.length);
     }
 
@@ -310,11 +285,8 @@ public final class ReferenceBackend implements Backend {
     public void scatterAddRows(Tensor src, int[] rows, Tensor dst) {
         RefTensor rs = own("src", src);
         RefTensor rd = own("dst", dst);
-        sameDType("dst", dst, src);
-        Checks.numel("dst's last axis (the last axis of src " + src.shape() + ")", lastAxis(dst), lastAxis(src));
-        Checks.numel("rows (one per row of src " + src.shape() + ")", rows.length, src.shape().rows());
-        rows(rows, dst.shape().rows(), "dst " + dst.shape());
-        double[] out = ReferenceOps.scatterAddRows(rs.data, lastAxis(src), rows, rd.data);
+        int cols = OpChecks.scatterAddRows(src, rows, dst);
+        double[] out = ReferenceOps.scatterAddRows(rs.data, cols, rows, rd.data);
         for (int i = 0; i < out.length; i++) {
             rd.set(i, out[i]);
         }
@@ -325,9 +297,10 @@ public final class ReferenceBackend implements Backend {
     @Override
     public double mseLoss(Tensor pred, Tensor target, Tensor dPred) {
         RefTensor rp = own("pred", pred);
-        RefTensor rt = same("target", target, "pred", pred);
-        if (dPred != null) {
-            RefTensor rd = same("dPred", dPred, "pred", pred);
+        RefTensor rt = own("target", target);
+        RefTensor rd = dPred == null ? null : own("dPred", dPred);
+        OpChecks.mseLoss(pred, target, dPred);
+        if (rd != null) {
             double[] g = ReferenceOps.mseGradient(rp.data, rt.data);
             for (int i = 0; i < g.length; i++) {
                 rd.set(i, g[i]);
@@ -339,18 +312,9 @@ public final class ReferenceBackend implements Backend {
     @Override
     public double softmaxCrossEntropy(Tensor logits, int[] labels, Tensor dLogits) {
         RefTensor rl = own("logits", logits);
-        Checks.rank("logits", logits, 2);
-        int n = logits.shape().dim(0);
-        int classes = logits.shape().dim(1);
-        Checks.numel("labels (one per row of logits " + logits.shape() + ")", labels.length, n);
-        for (int i = 0; i < n; i++) {
-            if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException("labels[" + i + "]: expected a class in [0, " + classes + "), got "
-                        + labels[i]);
-            }
-        }
-        if (dLogits != null) {
-            RefTensor rd = same("dLogits", dLogits, "logits", logits);
+        RefTensor rd = dLogits == null ? null : own("dLogits", dLogits);
+        int classes = OpChecks.softmaxCrossEntropy(logits, labels, dLogits);
+        if (rd != null) {
             double[] g = ReferenceOps.softmaxCrossEntropyGradient(rl.data, classes, labels);
             for (int i = 0; i < g.length; i++) {
                 rd.set(i, g[i]);
@@ -364,8 +328,8 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void dropout(Tensor x, Tensor y, double p, long seed, long offset) {
         RefTensor rx = own("x", x);
-        RefTensor ry = same("y", y, "x", x);
-        Checks.inRange("p", p, 0, 1);
+        RefTensor ry = own("y", y);
+        OpChecks.dropout(x, y, p);
         double[] out = ReferenceOps.dropout(rx.data, p, seed, offset);
         for (int i = 0; i < out.length; i++) {
             ry.set(i, out[i]);
@@ -375,23 +339,17 @@ public final class ReferenceBackend implements Backend {
     // ---- optimizers ----
 
     private static void step(long step) {
-        if (step < 1) {
-            throw new IllegalArgumentException("step: expected >= 1 (steps count from 1), got " + step);
-        }
+        OpChecks.step(step);
     }
 
     @Override
     public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, SgdConfig config, long step) {
         RefTensor rp = own("param", param);
-        RefTensor rg = same("grad", grad, "param", param);
-        step(step);
-        RefTensor rb = null;
-        if (config.momentum() != 0) {
-            if (momentumBuffer == null) {
-                throw new IllegalArgumentException("momentumBuffer: required when momentum > 0 (momentum = "
-                        + config.momentum() + "), got null");
-            }
-            rb = same("momentumBuffer", momentumBuffer, "param", param);
+        RefTensor rg = own("grad", grad);
+        RefTensor rb = momentumBuffer == null ? null : own("momentumBuffer", momentumBuffer);
+        OpChecks.sgdStep(param, grad, momentumBuffer, config, step);
+        if (config.momentum() == 0) {
+            rb = null; // checked, but plain SGD keeps no buffer
         }
         double[] p = rp.data.clone();
         double[] buf = rb == null ? null : rb.data.clone();
@@ -407,10 +365,10 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, AdamConfig config, long step) {
         RefTensor rp = own("param", param);
-        RefTensor rg = same("grad", grad, "param", param);
-        RefTensor rm = same("m", m, "param", param);
-        RefTensor rv = same("v", v, "param", param);
-        step(step);
+        RefTensor rg = own("grad", grad);
+        RefTensor rm = own("m", m);
+        RefTensor rv = own("v", v);
+        OpChecks.adamStep(param, grad, m, v, config, step);
         double[] p = rp.data.clone();
         double[] mm = rm.data.clone();
         double[] vv = rv.data.clone();
