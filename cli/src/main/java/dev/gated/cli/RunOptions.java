@@ -26,6 +26,6 @@ final class RunOptions {
     }
 
     Backends.Selection backend(TrainedRun r) {
-        return Backends.select(device != null ? device : r.config().training().device());
+        return Backends.select(device != null ? device : r.config().training().device(), r.config().training().precision());
     }
 }

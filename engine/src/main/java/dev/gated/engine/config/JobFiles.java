@@ -236,6 +236,7 @@ public final class JobFiles {
         training.put("seed", t.seed());
         training.put("clip_grad_norm", t.clipGradNorm().orElse(null));
         training.put("device", JobReader.key(t.device()));
+        training.put("precision", JobReader.key(t.precision()));
         training.put("checkpoint_every_steps", t.checkpointEverySteps().orElse(null));
         training.put("keep_checkpoints", t.keepCheckpoints());
         training.put("clip_grad_value", t.clipGradValue().orElse(null));

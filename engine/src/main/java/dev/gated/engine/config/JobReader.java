@@ -3,6 +3,7 @@ package dev.gated.engine.config;
 import dev.gated.engine.util.Suggestions;
 
 import dev.gated.engine.backend.DeviceMode;
+import dev.gated.engine.backend.Precision;
 
 import dev.gated.engine.data.timeseries.NanPolicy;
 
@@ -255,6 +256,7 @@ final class JobReader {
         long seed = s.optionalLong("seed", Long.MIN_VALUE, Long.MAX_VALUE).orElse(TrainingConfig.DEFAULT_SEED);
         Optional<Double> clip = s.optionalNumber("clip_grad_norm", v -> v > 0, "> 0");
         DeviceMode device = s.enumValue("device", DeviceMode.class, TrainingConfig.DEFAULT_DEVICE);
+        Precision precision = s.enumValue("precision", Precision.class, Precision.FP32);
         Optional<Long> checkpointEvery = s.optionalLong("checkpoint_every_steps", 1, Long.MAX_VALUE);
         int keep = s.intValue("keep_checkpoints", TrainingConfig.DEFAULT_KEEP_CHECKPOINTS, 1);
         Optional<Double> clipValue = s.optionalNumber("clip_grad_value", v -> v > 0, "> 0");
@@ -268,12 +270,12 @@ final class JobReader {
         Optional<Bucketing> bucketing = readBucketing(s);
         Optional<Curriculum> curriculum = readCurriculum(s.sub("curriculum"), epochs);
         if (optimizer == null || device == null || schedule == null || stopping == null || optimizerOptions == null
-                || health == null || bucketing == null || curriculum == null) {
+                || health == null || bucketing == null || curriculum == null || precision == null) {
             return null;
         }
         return new TrainingConfig(optimizer, lr, momentum, weightDecay, batchSize, epochs, shuffle, seed, clip,
                 device, checkpointEvery, keep, clipValue, l1, l2, penalizeBiases, noise, schedule, stopping,
-                optimizerOptions, health, bucketing, curriculum);
+                optimizerOptions, health, bucketing, curriculum, precision);
     }
 
     /** The optimizers each optimizer-specific key of {@code training} applies to. */

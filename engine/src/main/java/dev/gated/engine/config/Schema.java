@@ -26,7 +26,7 @@ final class Schema {
                 "residual", "layer_norm"));
         m.put("task", List.of("kind"));
         m.put("training", List.of("optimizer", "learning_rate", "momentum", "weight_decay", "batch_size", "epochs",
-                "shuffle", "seed", "clip_grad_norm", "device", "checkpoint_every_steps", "keep_checkpoints",
+                "shuffle", "seed", "clip_grad_norm", "device", "precision", "checkpoint_every_steps", "keep_checkpoints",
                 "clip_grad_value", "l1", "l2", "penalize_biases", "input_noise", "lr_schedule", "early_stopping",
                 "nesterov", "betas", "eps", "alpha", "centered", "lr_decay", "initial_accumulator_value",
                 "health", "on_nonfinite", "rollback_lr_factor", "max_rollbacks",

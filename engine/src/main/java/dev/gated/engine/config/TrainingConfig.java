@@ -1,6 +1,7 @@
 package dev.gated.engine.config;
 
 import dev.gated.engine.backend.DeviceMode;
+import dev.gated.engine.backend.Precision;
 import dev.gated.engine.data.Bucketing;
 import dev.gated.engine.data.Curriculum;
 import dev.gated.engine.model.EarlyStopping;
@@ -28,6 +29,8 @@ import java.util.Optional;
  * <tr><td>{@code seed}</td><td>integer</td><td>42</td></tr>
  * <tr><td>{@code clip_grad_norm}</td><td>number &gt; 0, maximum global gradient norm</td><td>none (no clipping)</td></tr>
  * <tr><td>{@code device}</td><td>{@code auto | cpu | gpu}</td><td>{@code auto}</td></tr>
+ * <tr><td>{@code precision}</td><td>{@code fp32 | tf32} (see {@link Precision}); the CPU computes fp32 either way</td>
+ *     <td>{@code fp32}</td></tr>
  * <tr><td>{@code checkpoint_every_steps}</td><td>integer &ge; 1</td><td>none (checkpoints each epoch only)</td></tr>
  * <tr><td>{@code keep_checkpoints}</td><td>integer &ge; 1, step checkpoints kept (oldest removed first)</td>
  *     <td>3</td></tr>
@@ -51,7 +54,7 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
                              Optional<Double> clipGradValue, double l1, double l2, boolean penalizeBiases,
                              double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping,
                              OptimizerOptions optimizerOptions, HealthConfig health,
-                             Optional<Bucketing> bucketing, Optional<Curriculum> curriculum) {
+                             Optional<Bucketing> bucketing, Optional<Curriculum> curriculum, Precision precision) {
     public static final OptimizerKind DEFAULT_OPTIMIZER = OptimizerKind.ADAM;
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final double DEFAULT_MOMENTUM = 0.0;
@@ -75,9 +78,10 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(bucketing, "bucketing");
         Objects.requireNonNull(curriculum, "curriculum");
+        Objects.requireNonNull(precision, "precision");
     }
 
-    /** The settings with the defaults for optimizer options, health monitoring, bucketing and curriculum. */
+    /** The settings with the defaults for optimizer options, health monitoring, bucketing, curriculum, precision. */
     public TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
                           int batchSize, int epochs, boolean shuffle, long seed, Optional<Double> clipGradNorm,
                           DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints,
@@ -86,7 +90,7 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
         this(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, shuffle, seed, clipGradNorm, device,
                 checkpointEverySteps, keepCheckpoints, clipGradValue, l1, l2, penalizeBiases, inputNoise, lrSchedule,
                 earlyStopping, OptimizerOptions.defaults(optimizer), HealthConfig.DEFAULT, Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Precision.FP32);
     }
 
     /** The settings without any of the training toolkit's options (no schedule, penalty, noise or stopping). */

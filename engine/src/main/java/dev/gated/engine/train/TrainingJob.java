@@ -95,7 +95,7 @@ public final class TrainingJob {
 
         JobData data = JobData.load(config, baseDir);
         data.warnings().forEach(listener::onWarning);
-        Backends.Selection selection = Backends.select(config.training().device());
+        Backends.Selection selection = Backends.select(config.training().device(), config.training().precision());
         try (Backend backend = selection.backend();
              SequenceModel model = new SequenceModel(backend, spec(config.model(), data.inputSize()),
                      data.outputSize(), data.objective(), config.training().seed(), config.model().init(),
@@ -227,7 +227,7 @@ public final class TrainingJob {
         if (!diff.isEmpty()) {
             throw new IllegalStateException("--resume: the job differs from the run in " + runDir + " in "
                     + String.join(", ", diff) + " (compare with " + saved + "); resume with the same settings "
-                    + "(epochs, device and checkpointing may change), or start a new run with --set output.name=...");
+                    + "(epochs, device, precision and checkpointing may change), or start a new run with --set output.name=...");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.gated.engine.config;
 
 import dev.gated.engine.backend.DeviceMode;
+import dev.gated.engine.backend.Precision;
 
 import dev.gated.engine.data.timeseries.NanPolicy;
 
@@ -152,6 +153,15 @@ class JobFilesTest {
     }
 
     @Test
+    void precisionIsReadAndDefaultsToExactFloat32() throws IOException {
+        assertEquals(Precision.FP32, JobFiles.load(write("p.yaml", MINIMAL)).training().precision());
+        assertEquals(Precision.TF32, JobFiles.load(write("p.yaml", MINIMAL + "training:\n  precision: tf32\n"))
+                .training().precision());
+        assertEquals(Precision.TF32, JobFiles.load(write("p.yaml", MINIMAL), List.of("training.precision=tf32"))
+                .training().precision());
+    }
+
+    @Test
     void emptyOptionalSectionsAndExplicitNullsMeanDefaults() throws IOException {
         JobConfig c = JobFiles.load(write("j.yaml", MINIMAL + "model:\ntraining:\n  clip_grad_norm: null\n"
                 + "output: {name: ~}\n"));
@@ -215,6 +225,8 @@ class JobFilesTest {
                         List.of("job.yaml:7:9:", "model.cell: expected one of lstm, gru, found 'lstn'; did you mean 'lstm'?")),
                 Arguments.of("unknown enum value far off", MINIMAL + "training:\n  optimizer: lbfgs\n",
                         List.of("training.optimizer: expected one of sgd, adam, adamw, rmsprop, adagrad, found 'lbfgs'")),
+                Arguments.of("unknown precision", MINIMAL + "training:\n  precision: fp16\n",
+                        List.of("job.yaml:7:14:", "training.precision: expected one of fp32, tf32, found 'fp16'")),
                 Arguments.of("duplicate key", MINIMAL + "model:\n  hidden: 32\n  hidden: 64\n",
                         List.of("job.yaml:8:3:", "duplicate key 'hidden' (first at line 7)")),
                 Arguments.of("section not a mapping", MINIMAL + "model: 3\n",
@@ -335,7 +347,7 @@ class JobFilesTest {
         for (String[] job : new String[][] {{"air.yaml", FULL_YAML}, {"air.json", FULL_JSON}, {"min.yaml", MINIMAL},
                 {"seq.yaml", MINIMAL.replace("kind: npy", "kind: sequences") + "data_:\n"},
                 {"lm.yml", "data: {kind: text, path: t.txt}\ntask: {kind: language_model}\n"
-                        + "training: {learning_rate: 1.0e-7, weight_decay: 3e-5, seed: 9007199254740993}\n"
+                        + "training: {learning_rate: 1.0e-7, weight_decay: 3e-5, seed: 9007199254740993, precision: tf32}\n"
                         + "output: {name: '2024'}\n"}}) {
             String text = job[1].replace("data_:\n", "");
             if (job[0].equals("seq.yaml")) {
