@@ -16,7 +16,6 @@ import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.io.SafeTensors;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,40 +41,43 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
 
 /**
  * The CPU image as a batch job, with real containers: Testcontainers builds {@code docker/Dockerfile.cpu} from the
- * cli module's {@code gated.jar} on {@code gated-base:local} (made by {@code docker/make-base-image.sh}; no registry
- * is needed) and runs the forecasting example with a host folder mounted as the run volume, as the non-root user,
- * on a read-only root filesystem, with no network.
+ * sources, as users do (its {@code build} stage runs Maven on {@code gated-build:local}, its image is
+ * {@code gated-base:local}: made by {@code docker/make-build-image.sh} and {@code make-base-image.sh}, no registry is
+ * needed), and runs the forecasting example with a host folder mounted as the run volume, as the non-root user, on
+ * a read-only root filesystem, with no network.
  *
- * <p>Without Docker, the jar or the base image these tests are skipped with the reason, except when the
- * environment variable {@code CI} is set (or {@code -Drequire.docker=true}): then they fail, so CI cannot pass
- * silently without them.
+ * <p>Without Docker or those two images these tests are skipped with the reason, except when the environment
+ * variable {@code CI} is set (or {@code -Drequire.docker=true}): then they fail, so CI cannot pass silently without
+ * them.
  */
 class ContainerJobTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path REPO = Files.isDirectory(Path.of("../docker")) ? Path.of("..") : Path.of(".");
     private static final Path FORECAST = REPO.resolve("examples/forecast");
+    private static final Path DOCKERFILE = REPO.resolve("docker/Dockerfile.cpu");
     private static final String BASE_IMAGE = System.getProperty("gated.baseImage", "gated-base:local");
+    /** JDK, Maven and a Maven repository seeded for the build, offline (docker/make-build-image.sh). */
+    private static final String BUILD_IMAGE = System.getProperty("gated.buildImage", "gated-build:local");
     /** The image's user (Dockerfile.cpu ARG GATED_UID). */
     private static final int UID = 10001;
     /** Small enough for CI: the forecast example with a smaller model, two epochs. */
     private static final String[][] SHORT = {{"GATED_SET_TRAINING__EPOCHS", "2"}, {"GATED_SET_MODEL__HIDDEN", "8"}};
 
     private static ImageFromDockerfile image;
-    /** Why the tests skip (no Docker, jar or base image, outside CI); null when they run. */
+    /** Why the tests skip (no Docker, build or base image, outside CI); null when they run. */
     private static String skipReason;
 
     @TempDir
     Path tmp;
 
     @BeforeAll
-    static void dockerAndTheImageInputs() {
+    static void dockerAndTheImageInputs() throws IOException {
         boolean required = System.getenv("CI") != null || Boolean.getBoolean("require.docker");
         String missing = null;
-        Path jar = shadedJar();
         if (!DockerClientFactory.instance().isDockerAvailable()) {
             missing = "no usable Docker daemon (start one with docker/start-docker.sh)";
-        } else if (jar == null) {
-            missing = "cli's gated.jar is not built or older than its classes (run mvn -B verify, or package -pl cli)";
+        } else if (!imageExists(BUILD_IMAGE)) {
+            missing = "the build image " + BUILD_IMAGE + " is missing (make it with docker/make-build-image.sh)";
         } else if (!imageExists(BASE_IMAGE)) {
             missing = "the base image " + BASE_IMAGE + " is missing (make it with docker/make-base-image.sh)";
         }
@@ -88,11 +89,15 @@ class ContainerJobTest {
             System.out.println("SKIPPED " + ContainerJobTest.class.getSimpleName() + ": " + missing); // the log says why
             return;
         }
+        // The context is what the Dockerfile copies (poms, module sources, the entrypoint), so no jar built on the
+        // host and no build folder goes in. Kept after the run: Docker's layer cache makes the next build quick.
         image = new ImageFromDockerfile("gated-cpu-test:latest", false)
-                .withFileFromPath("Dockerfile", REPO.resolve("docker/Dockerfile.cpu"))
-                .withFileFromPath("docker/gated", REPO.resolve("docker/gated"))
-                .withFileFromPath("cli/target/gated.jar", jar)
+                .withFileFromPath("Dockerfile", DOCKERFILE)
+                .withBuildArg("BUILD_IMAGE", BUILD_IMAGE)
                 .withBuildArg("BASE_IMAGE", BASE_IMAGE);
+        for (String source : Dockerfiles.contextSources(Dockerfiles.parse(Files.readString(DOCKERFILE)))) {
+            image.withFileFromPath(source, REPO.resolve(source));
+        }
     }
 
     /** Each test is reported as skipped, with the reason (an abort in @BeforeAll only shows "Tests run: 0"). */
@@ -157,6 +162,29 @@ class ContainerJobTest {
         for (JsonNode e : events) {
             Instant.parse(e.get("time").asText()); // ISO-8601, or this throws
         }
+    }
+
+    // ---- the image itself ----
+
+    @Test
+    void theImageHoldsTheJarButNoBuildToolsSourcesOrMavenRepository() throws Exception {
+        // A shell instead of the entrypoint: what is on the image's PATH and in its file system.
+        String probe = "for t in java gated mvn javac jar jlink; do command -v $t || echo \"no $t\"; done; "
+                + "for d in /src /root/.m2 /opt/jdk /opt/maven; do [ -e $d ] && echo \"has $d\"; done; "
+                + "ls -l /opt/gated/gated.jar; true";
+        Finished r = runToEnd(job(FORECAST, runsVolume())
+                .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("/bin/sh"))
+                .withCommand("-c", probe));
+
+        assertEquals(0, r.exitCode(), r::toString);
+        List<String> lines = r.stdout().lines().toList();
+        for (String tool : List.of("mvn", "javac", "jar", "jlink")) {
+            assertTrue(lines.contains("no " + tool), () -> tool + " is in the image\n" + r);
+        }
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("has ")), () -> "build stage leftovers\n" + r);
+        assertTrue(lines.contains("/opt/gated/bin/gated"), r::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.endsWith("/java")), () -> "a Java runtime\n" + r);
+        assertTrue(lines.stream().anyMatch(l -> l.endsWith("/opt/gated/gated.jar")), () -> "the jar\n" + r);
     }
 
     // ---- SIGTERM, restart, resume ----
@@ -336,32 +364,6 @@ class ContainerJobTest {
             return true;
         } catch (RuntimeException e) {
             return false;
-        }
-    }
-
-    /** cli/&lt;build dir&gt;/gated.jar next to these classes' build dir, if it is at least as new as cli's classes. */
-    private static Path shadedJar() {
-        try {
-            Path classes = Path.of(ContainerJobTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path buildDir = classes.getParent();
-            Path cli = buildDir.getParent().resolveSibling("cli").resolve(buildDir.getFileName());
-            Path jar = cli.resolve("gated.jar");
-            if (!Files.isRegularFile(jar)) {
-                return null;
-            }
-            long jarTime = Files.getLastModifiedTime(jar).to(TimeUnit.MILLISECONDS);
-            try (Stream<Path> s = Files.walk(cli.resolve("classes"))) {
-                boolean stale = s.filter(Files::isRegularFile).anyMatch(p -> {
-                    try {
-                        return Files.getLastModifiedTime(p).to(TimeUnit.MILLISECONDS) > jarTime;
-                    } catch (IOException e) {
-                        return true;
-                    }
-                });
-                return stale ? null : jar;
-            }
-        } catch (URISyntaxException | IOException | RuntimeException e) {
-            return null;
         }
     }
 }
