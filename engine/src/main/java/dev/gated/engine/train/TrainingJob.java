@@ -35,8 +35,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * One {@code gated train}: reads the job file, prepares the run folder, the data, the backend, the model and the
@@ -85,8 +87,34 @@ public final class TrainingJob {
                          Optional<long[][]> confusion, List<String> classes, List<Path> files) {
     }
 
+    /**
+     * Where a job computes when it does not use {@code training.device}: a backend made in process and the model's
+     * dtype. The parity suite runs the same job on two backends (and on the float64 reference backend) this way,
+     * so that what it compares is exactly what {@code gated train} runs.
+     *
+     * @param backend makes the backend; the job closes it
+     * @param dtype   the model's dtype ({@code gated train} always uses float32)
+     * @param reason  why this backend, for {@link TrainingListener.Start#backendReason()}
+     */
+    public record Compute(Supplier<Backend> backend, DType dtype, String reason) {
+        public Compute {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(dtype, "dtype");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
     /** Runs the job; {@code stopRequested} is polled after every step (a graceful stop writes a checkpoint). */
     public static Result run(Options options, TrainingListener listener, BooleanSupplier stopRequested) {
+        return run(options, listener, stopRequested, null);
+    }
+
+    /**
+     * As {@link #run(Options, TrainingListener, BooleanSupplier)}, on {@code compute} instead of the backend that
+     * {@code training.device} selects in float32 (null: that one).
+     */
+    public static Result run(Options options, TrainingListener listener, BooleanSupplier stopRequested,
+                             Compute compute) {
         Path jobFile = options.jobFile();
         Path baseDir = jobFile.toAbsolutePath().getParent();
         JobConfig config = JobFiles.load(jobFile, options.overrides()).withPathsResolved(baseDir);
@@ -95,9 +123,12 @@ public final class TrainingJob {
 
         JobData data = JobData.load(config, baseDir);
         data.warnings().forEach(listener::onWarning);
-        Backends.Selection selection = Backends.select(config.training().device(), config.training().precision());
+        Backends.Selection selection = compute == null
+                ? Backends.select(config.training().device(), config.training().precision())
+                : new Backends.Selection(compute.backend().get(), compute.reason());
+        DType dtype = compute == null ? DType.FLOAT32 : compute.dtype();
         try (Backend backend = selection.backend();
-             SequenceModel model = new SequenceModel(backend, spec(config.model(), data.inputSize()),
+             SequenceModel model = new SequenceModel(backend, spec(config.model(), data.inputSize(), dtype),
                      data.outputSize(), data.objective(), config.training().seed(), config.model().init(),
                      config.model().dropout(), config.model().stacking());
              Optimizer optimizer = new Optimizer(model, optimizerSettings(config.training()));
@@ -232,7 +263,11 @@ public final class TrainingJob {
     }
 
     static RnnSpec spec(ModelConfig m, int inputSize) {
-        return new RnnSpec(m.cell(), inputSize, m.hidden(), m.layers(), m.bidirectional(), DType.FLOAT32);
+        return spec(m, inputSize, DType.FLOAT32);
+    }
+
+    static RnnSpec spec(ModelConfig m, int inputSize, DType dtype) {
+        return new RnnSpec(m.cell(), inputSize, m.hidden(), m.layers(), m.bidirectional(), dtype);
     }
 
     static Optimizer.Settings optimizerSettings(TrainingConfig t) {
