@@ -32,7 +32,7 @@ final class DoctorCommand implements Callable<Integer> {
         out.printf("gated doctor: %s (%d epochs, %d health rows)%n", run, record.epochs().size(),
                 record.health().size());
         record.notes().forEach(n -> out.println("  note: " + n));
-        if (record.epochs().isEmpty()) {
+        if (record.epochs().isEmpty() && record.health().isEmpty()) {
             out.println();
             out.println("No epoch has finished yet, so there is nothing to diagnose; run it again when the run has "
                     + "written metrics.jsonl rows.");

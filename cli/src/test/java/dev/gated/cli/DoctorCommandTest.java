@@ -224,6 +224,18 @@ class DoctorCommandTest {
     }
 
     @Test
+    void aRunThatDivergedInItsFirstEpochIsDiagnosedFromItsHealthRows() throws IOException {
+        Path dir = run("diverged-early", "", List.of(), health(4, step -> {
+            Map<String, Double> r = healthRow(step, 1, 1, 1, 1e-3, 0.1);
+            r.put("grad_norm", Math.pow(100, step / 5.0));
+            return r;
+        }));
+        Result r = doctor(dir);
+        assertFinding(r, "Exploding gradients", "the sampled gradient norm grew from 100.0 (step 5) to 1.000e+08 "
+                + "(step 20)", "training.clip_grad_norm: 1.0");
+    }
+
+    @Test
     void anUnreadableRunFolderIsAClearError() throws IOException {
         Result missing = doctor(tmp.resolve("nope"));
         assertEquals(ExitCodes.USAGE, missing.code());

@@ -125,6 +125,15 @@ public final class Doctor {
             evidence.add(fmt("the mean gradient norm grew from %s (epoch 1) to %s (epoch %d)", norms[0],
                     norms[norms.length - 1], norms.length));
         }
+        // The health rows also cover a run that diverged before its first epoch ended (no metrics row yet).
+        double[] sampledNorms = column(health, "grad_norm");
+        if (sampledNorms.length >= 3 && sampledNorms[0] > 0
+                && !(sampledNorms[sampledNorms.length - 1] < GROWTH * sampledNorms[0])) {
+            evidence.add(fmt("the sampled gradient norm grew from %s (step %d) to %s (step %d)", sampledNorms[0],
+                    (long) health.get(0).getOrDefault("step", Double.NaN).doubleValue(),
+                    sampledNorms[sampledNorms.length - 1],
+                    (long) health.get(health.size() - 1).getOrDefault("step", Double.NaN).doubleValue()));
+        }
         Optional<Double> clip = job.flatMap(j -> j.training().clipGradNorm());
         if (clip.isPresent()) {
             double[] sampled = column(health, "grad_norm");
