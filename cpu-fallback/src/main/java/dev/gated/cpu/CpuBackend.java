@@ -213,7 +213,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor y) {
-        required("op", op);
+        OpChecks.required("op", op);
         CpuTensor tx = own("x", x);
         CpuTensor ty = own("y", y);
         OpChecks.unary(x, y);
@@ -226,7 +226,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        required("op", op);
+        OpChecks.required("op", op);
         CpuTensor tx = own("x", x);
         CpuTensor ty = own("y", y);
         CpuTensor tdy = own("dy", dy);
@@ -241,7 +241,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        required("op", op);
+        OpChecks.required("op", op);
         CpuTensor ta = own("a", a);
         CpuTensor tb = own("b", b);
         CpuTensor to = own("out", out);
@@ -373,9 +373,8 @@ public final class CpuBackend implements Backend {
         OpChecks.sgdStep(param, grad, momentumBuffer, config, step);
         if (config.momentum() == 0) {
             tb = null; // checked, but plain SGD keeps no buffer
-        } else if (shareStorage(tb, tp) || shareStorage(tb, tg)) {
-            throw new IllegalArgumentException("momentumBuffer: must not share storage with param or grad");
         }
+        OpChecks.separateState(CpuBackend::shareStorage, tp, tg, new String[] {"momentumBuffer"}, tb);
         if (tp.isFloat()) {
             CpuOptimizers.sgd(threads, tp.f(), tg.f(), tb == null ? null : tb.f(), config, step);
         } else {
@@ -407,29 +406,14 @@ public final class CpuBackend implements Backend {
         CpuTensor tp = own("param", param);
         CpuTensor tg = own("grad", grad);
         CpuTensor ts = own("squareAvg", squareAvg);
-        required("config", config);
-        Checks.sameShape("grad", grad, "param", param);
-        Checks.sameShape("squareAvg", squareAvg, "param", param);
-        checkStep(step);
-        CpuTensor tb = optionalState("momentumBuffer", momentumBuffer, config.momentum() != 0,
-                "momentum > 0 (momentum=" + config.momentum() + ")", param);
-        CpuTensor ta = optionalState("gradAvg", gradAvg, config.centered(), "centered", param);
-        CpuTensor[] state = {ts, tb, ta};
-        String[] names = {"squareAvg", "momentumBuffer", "gradAvg"};
-        for (int i = 0; i < state.length; i++) {
-            if (state[i] == null) {
-                continue;
-            }
-            if (shareStorage(state[i], tp) || shareStorage(state[i], tg)) {
-                throw new IllegalArgumentException(names[i] + ": must not share storage with param or grad");
-            }
-            for (int j = i + 1; j < state.length; j++) {
-                if (state[j] != null && shareStorage(state[i], state[j])) {
-                    throw new IllegalArgumentException(names[i] + ", " + names[j]
-                            + ": must be separate buffers, not sharing storage");
-                }
-            }
-        }
+        CpuTensor tb = momentumBuffer == null ? null : own("momentumBuffer", momentumBuffer);
+        CpuTensor ta = gradAvg == null ? null : own("gradAvg", gradAvg);
+        OpChecks.rmspropStep(param, grad, squareAvg, momentumBuffer, gradAvg, config, step);
+        // checked, but a step without momentum (not centered) keeps no buffer (no average)
+        tb = config.momentum() != 0 ? tb : null;
+        ta = config.centered() ? ta : null;
+        OpChecks.separateState(CpuBackend::shareStorage, tp, tg,
+                new String[] {"squareAvg", "momentumBuffer", "gradAvg"}, ts, tb, ta);
         if (tp.isFloat()) {
             CpuOptimizers.rmsprop(threads, tp.f(), tg.f(), ts.f(), tb == null ? null : tb.f(),
                     ta == null ? null : ta.f(), config, step);
@@ -439,44 +423,18 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /** A state tensor that is required when {@code used}; when unused it may be null (or is checked and ignored). */
-    private CpuTensor optionalState(String name, Tensor t, boolean used, String when, Tensor param) {
-        if (t == null) {
-            if (used) {
-                throw new IllegalArgumentException(name + ": required when " + when + ", got null");
-            }
-            return null;
-        }
-        CpuTensor ct = own(name, t);
-        Checks.sameShape(name, t, "param", param);
-        return used ? ct : null;
-    }
-
     @Override
     public void adagradStep(Tensor param, Tensor grad, Tensor stateSum, AdagradConfig config, long step) {
         CpuTensor tp = own("param", param);
         CpuTensor tg = own("grad", grad);
         CpuTensor ts = own("stateSum", stateSum);
-        required("config", config);
-        Checks.sameShape("grad", grad, "param", param);
-        Checks.sameShape("stateSum", stateSum, "param", param);
-        checkStep(step);
-        if (shareStorage(ts, tp) || shareStorage(ts, tg)) {
-            throw new IllegalArgumentException("stateSum: must not share storage with param or grad");
-        }
+        OpChecks.adagradStep(param, grad, stateSum, config, step);
+        OpChecks.separateState(CpuBackend::shareStorage, tp, tg, new String[] {"stateSum"}, ts);
         if (tp.isFloat()) {
             CpuOptimizers.adagrad(threads, tp.f(), tg.f(), ts.f(), config, step);
         } else {
             CpuOptimizers.adagrad(threads, tp.d(), tg.d(), ts.d(), config, step);
         }
-    }
-
-    private static void checkStep(long step) {
-        OpChecks.step(step);
-    }
-
-    private static void required(String name, Object o) {
-        OpChecks.required(name, o);
     }
 
     // ---- RNN ----

@@ -1,18 +1,19 @@
 package dev.gated.it;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.gated.it.InProcessRuns.assertSameMetrics;
+import static dev.gated.it.InProcessRuns.assertSameTensors;
+import static dev.gated.it.InProcessRuns.assertStopAndResumeBitIdentical;
+import static dev.gated.it.InProcessRuns.run;
+import static dev.gated.it.InProcessRuns.weights;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gated.engine.io.HostTensor;
-import dev.gated.engine.io.SafeTensors;
 import dev.gated.engine.train.MetricsLog;
 import dev.gated.engine.train.RunFolder;
 import dev.gated.engine.train.TrainingDivergedException;
 import dev.gated.engine.train.TrainingJob;
-import dev.gated.engine.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,34 +73,6 @@ class HealthTrainingTest {
                 ""));
     }
 
-    private static TrainingJob.Result run(Path job, String name, RunFolder.Resume resume, long stopAt,
-                                          List<String> warnings) {
-        AtomicLong step = new AtomicLong();
-        return TrainingJob.run(new TrainingJob.Options(job, List.of("output.name=" + name), resume, false),
-                new TrainingListener() {
-                    @Override
-                    public void onStep(Step s) {
-                        step.set(s.step());
-                    }
-
-                    @Override
-                    public void onWarning(String message) {
-                        warnings.add(message);
-                    }
-                }, () -> stopAt > 0 && step.get() == stopAt);
-    }
-
-    private static Map<String, HostTensor> weights(Path run) throws IOException {
-        return SafeTensors.read(run.resolve(RunFolder.MODEL)).tensors();
-    }
-
-    private static void assertSameWeights(Map<String, HostTensor> a, Map<String, HostTensor> b) {
-        assertEquals(a.keySet(), b.keySet());
-        for (String k : a.keySet()) {
-            assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), k);
-        }
-    }
-
     @Test
     void healthRowsEveryNStepsSurviveAStopAndResumeBitIdentically() throws IOException {
         Path job = job("h", csv(0.5), 3, "  health: {every_steps: 3, sequences: 4}");
@@ -123,10 +95,7 @@ class HealthTrainingTest {
         assertTrue(Files.readString(a.runDir().resolve(RunFolder.HEALTH_CSV)).startsWith("epoch,step,loss,grad_norm,"));
 
         // Stopped at step 10 (after the step-8 checkpoint, the rows of steps 9 is dropped on resume), then resumed.
-        TrainingJob.Result b1 = run(job, "b", RunFolder.Resume.NEVER, 10, new ArrayList<>());
-        assertFalse(b1.finished());
-        TrainingJob.Result b2 = run(job, "b", RunFolder.Resume.REQUIRED, 0, new ArrayList<>());
-        assertSameWeights(weights(a.runDir()), weights(b2.runDir()));
+        TrainingJob.Result b2 = assertStopAndResumeBitIdentical(job, "b", 10, a);
         assertEquals(rows, MetricsLog.read(b2.runDir().resolve(RunFolder.HEALTH_JSONL)),
                 "the resumed run's health rows equal the uninterrupted run's");
         assertEquals(Files.readString(a.runDir().resolve(RunFolder.HEALTH_CSV)),
@@ -168,18 +137,10 @@ class HealthTrainingTest {
         assertEquals(r.steps() - 6, MetricsLog.read(r.runDir().resolve(RunFolder.HEALTH_JSONL)).size());
 
         // Stopped in epoch 2 after its skipped batches and resumed: the counts come back from the checkpoint.
-        TrainingJob.Result b1 = run(job, "skip-b", RunFolder.Resume.NEVER, 18, new ArrayList<>());
-        assertFalse(b1.finished());
-        TrainingJob.Result b2 = run(job, "skip-b", RunFolder.Resume.REQUIRED, 0, new ArrayList<>());
+        TrainingJob.Result b2 = assertStopAndResumeBitIdentical(job, "skip-b", 18, r);
         assertEquals(6.0, b2.summary().get("skipped_batches"));
-        assertSameWeights(weights(r.runDir()), weights(b2.runDir()));
-        List<Map<String, Double>> resumed = MetricsLog.read(b2.runDir().resolve(MetricsLog.JSONL));
-        assertEquals(epochs.size(), resumed.size());
-        for (int e = 0; e < epochs.size(); e++) {
-            for (String k : List.of("step", "train_loss", "val_loss", "grad_norm", "grad_norm_max", "skipped_batches")) {
-                assertEquals(epochs.get(e).get(k), resumed.get(e).get(k), "epoch " + (e + 1) + " " + k);
-            }
-        }
+        assertSameMetrics(r.runDir(), b2.runDir(),
+                List.of("step", "train_loss", "val_loss", "grad_norm", "grad_norm_max", "skipped_batches"));
     }
 
     @Test
@@ -198,7 +159,7 @@ class HealthTrainingTest {
         TrainingJob.Result plain = run(job("plain", data, 2, String.join("\n", "  optimizer: sgd",
                 "  learning_rate: " + lowered, "  health: {every_steps: 1}")), "plain", RunFolder.Resume.NEVER, 0,
                 new ArrayList<>());
-        assertSameWeights(weights(plain.runDir()), weights(r.runDir()));
+        assertSameTensors("model.safetensors", weights(plain.runDir()), weights(r.runDir()));
         assertEquals(MetricsLog.read(plain.runDir().resolve(RunFolder.HEALTH_JSONL)),
                 MetricsLog.read(r.runDir().resolve(RunFolder.HEALTH_JSONL)),
                 "the rows of the abandoned steps are gone, the rest equal the plain run's");

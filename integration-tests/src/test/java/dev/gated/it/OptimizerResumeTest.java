@@ -1,24 +1,20 @@
 package dev.gated.it;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static dev.gated.it.InProcessRuns.assertSameMetrics;
+import static dev.gated.it.InProcessRuns.assertStopAndResumeBitIdentical;
+import static dev.gated.it.InProcessRuns.run;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gated.engine.checkpoint.CheckpointFiles;
 import dev.gated.engine.io.HostTensor;
-import dev.gated.engine.io.SafeTensors;
-import dev.gated.engine.train.MetricsLog;
 import dev.gated.engine.train.RunFolder;
 import dev.gated.engine.train.TrainingJob;
-import dev.gated.engine.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -70,21 +66,6 @@ class OptimizerResumeTest {
         return job;
     }
 
-    private static TrainingJob.Result run(Path job, String name, RunFolder.Resume resume, long stopAtStep) {
-        AtomicLong step = new AtomicLong();
-        return TrainingJob.run(new TrainingJob.Options(job, List.of("output.name=" + name), resume, false),
-                new TrainingListener() {
-                    @Override
-                    public void onStep(Step s) {
-                        step.set(s.step());
-                    }
-                }, () -> stopAtStep > 0 && step.get() == stopAtStep);
-    }
-
-    private static Map<String, HostTensor> weights(Path run) throws IOException {
-        return SafeTensors.read(run.resolve(RunFolder.MODEL)).tensors();
-    }
-
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {
         "  optimizer: sgd\n  momentum: 0.9\n  nesterov: true",
@@ -96,25 +77,8 @@ class OptimizerResumeTest {
         Path job = job(optimizer);
         TrainingJob.Result a = run(job, "a", RunFolder.Resume.NEVER, 0);
         assertTrue(a.finished());
-        TrainingJob.Result b1 = run(job, "b", RunFolder.Resume.NEVER, 17);
-        assertFalse(b1.finished(), "B was stopped");
-        TrainingJob.Result b2 = run(job, "b", RunFolder.Resume.REQUIRED, 0);
-        assertTrue(b2.finished());
-        assertEquals(a.steps(), b2.steps());
-        Map<String, HostTensor> wa = weights(a.runDir());
-        Map<String, HostTensor> wb = weights(b2.runDir());
-        assertEquals(wa.keySet(), wb.keySet());
-        for (String k : wa.keySet()) {
-            assertArrayEquals(wa.get(k).toFloatArray(), wb.get(k).toFloatArray(), k);
-        }
-        List<Map<String, Double>> ra = MetricsLog.read(a.runDir().resolve(MetricsLog.JSONL));
-        List<Map<String, Double>> rb = MetricsLog.read(b2.runDir().resolve(MetricsLog.JSONL));
-        assertEquals(ra.size(), rb.size());
-        for (int e = 0; e < ra.size(); e++) {
-            for (String k : List.of("train_loss", "val_loss", "grad_norm")) {
-                assertEquals(ra.get(e).get(k), rb.get(e).get(k), "epoch " + (e + 1) + " " + k);
-            }
-        }
+        TrainingJob.Result b = assertStopAndResumeBitIdentical(job, "b", 17, a);
+        assertSameMetrics(a.runDir(), b.runDir(), List.of("train_loss", "val_loss", "grad_norm"));
         // The checkpoint carries the optimizer's own state under PyTorch's names.
         Map<String, HostTensor> state = CheckpointFiles.read(a.runDir().resolve("checkpoints/last.safetensors"))
                 .optimizerTensors();

@@ -12,6 +12,7 @@ import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.model.Objective;
 import dev.gated.engine.model.Optimizer;
+import dev.gated.engine.model.RandomBatches;
 import dev.gated.engine.model.SequenceModel;
 import dev.gated.engine.rnn.CellType;
 import dev.gated.engine.rnn.RnnSpec;
@@ -20,7 +21,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,23 +57,7 @@ class OptimizerTest {
 
     /** Random inputs and targets with variable lengths. */
     private static SequenceBatch batch() {
-        SplittableRandom rnd = new SplittableRandom(5);
-        int[] lengths = {4, 2, 3};
-        int seq = 4;
-        int b = lengths.length;
-        float[] x = new float[seq * b * 3];
-        for (int t = 0; t < seq; t++) {
-            for (int i = 0; i < b; i++) {
-                for (int k = 0; k < 3; k++) {
-                    x[(t * b + i) * 3 + k] = t < lengths[i] ? (float) rnd.nextDouble(-1, 1) : 0f;
-                }
-            }
-        }
-        float[] y = new float[b * 2];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = (float) rnd.nextDouble(-1, 1);
-        }
-        return new SequenceBatch(seq, b, 3, 2, x, lengths, y);
+        return RandomBatches.regression(4, 3, 2, new int[] {4, 2, 3}, 5);
     }
 
     private static Map<String, double[]> read(SequenceModel model, boolean gradients) {
@@ -82,6 +66,29 @@ class OptimizerTest {
             out.put(name, gradients ? model.readGradient(name) : model.readParameter(name));
         }
         return out;
+    }
+
+    /** One parameter's host replay of a step: updates {@code p} in place from {@code g} (state kept by name). */
+    private interface HostStep {
+        void apply(String name, double[] p, double[] g, int step);
+    }
+
+    /**
+     * STEPS steps on {@code batch}: each replays the update on the host copy {@code p} of the parameters (from the
+     * model's gradients), then lets {@code opt} step, and the model must match the replay.
+     */
+    private static void replay(SequenceModel model, Optimizer opt, SequenceBatch batch, Map<String, double[]> p,
+                               String what, HostStep update) {
+        for (int step = 1; step <= STEPS; step++) {
+            model.forwardBackward(batch);
+            Map<String, double[]> grads = read(model, true);
+            for (String name : model.parameterNames()) {
+                update.apply(name, p.get(name), grads.get(name), step);
+            }
+            opt.step();
+            assertEquals(step, opt.steps());
+            assertClose(p, model, what + step);
+        }
     }
 
     private static void assertClose(Map<String, double[]> expected, SequenceModel model, String what) {
@@ -109,26 +116,17 @@ class OptimizerTest {
              Optimizer opt = new Optimizer(model, Optimizer.Settings.sgd(lr, momentum, weightDecay))) {
             Map<String, double[]> p = read(model, false);
             Map<String, double[]> buf = new HashMap<>();
-            for (int step = 1; step <= STEPS; step++) {
-                model.forwardBackward(batch);
-                Map<String, double[]> grads = read(model, true);
-                for (String name : model.parameterNames()) {
-                    double[] pv = p.get(name);
-                    double[] gv = grads.get(name);
-                    double[] bv = buf.computeIfAbsent(name, k -> new double[pv.length]);
-                    for (int i = 0; i < pv.length; i++) {
-                        double g = gv[i] + weightDecay * pv[i];
-                        if (momentum != 0) {
-                            bv[i] = step == 1 ? g : momentum * bv[i] + g;
-                            g = bv[i];
-                        }
-                        pv[i] -= lr * g;
+            replay(model, opt, batch, p, "step ", (name, pv, gv, step) -> {
+                double[] bv = buf.computeIfAbsent(name, k -> new double[pv.length]);
+                for (int i = 0; i < pv.length; i++) {
+                    double g = gv[i] + weightDecay * pv[i];
+                    if (momentum != 0) {
+                        bv[i] = step == 1 ? g : momentum * bv[i] + g;
+                        g = bv[i];
                     }
+                    pv[i] -= lr * g;
                 }
-                opt.step();
-                assertEquals(step, opt.steps());
-                assertClose(p, model, "step " + step);
-            }
+            });
             Map<String, HostTensor> state = opt.exportState();
             if (momentum == 0) {
                 assertTrue(state.isEmpty(), "plain SGD has no state: " + state.keySet());
@@ -155,31 +153,23 @@ class OptimizerTest {
             Map<String, double[]> p = read(model, false);
             Map<String, double[]> m = new HashMap<>();
             Map<String, double[]> v = new HashMap<>();
-            for (int step = 1; step <= STEPS; step++) {
-                model.forwardBackward(batch);
-                Map<String, double[]> grads = read(model, true);
-                for (String name : model.parameterNames()) {
-                    double[] pv = p.get(name);
-                    double[] gv = grads.get(name);
-                    double[] mv = m.computeIfAbsent(name, k -> new double[pv.length]);
-                    double[] vv = v.computeIfAbsent(name, k -> new double[pv.length]);
-                    for (int i = 0; i < pv.length; i++) {
-                        double g = gv[i];
-                        if (decoupled) {
-                            pv[i] *= 1 - lr * weightDecay;
-                        } else {
-                            g += weightDecay * pv[i];
-                        }
-                        mv[i] = b1 * mv[i] + (1 - b1) * g;
-                        vv[i] = b2 * vv[i] + (1 - b2) * g * g;
-                        double mhat = mv[i] / (1 - Math.pow(b1, step));
-                        double vhat = vv[i] / (1 - Math.pow(b2, step));
-                        pv[i] -= lr * mhat / (Math.sqrt(vhat) + eps);
+            replay(model, opt, batch, p, kind + " step ", (name, pv, gv, step) -> {
+                double[] mv = m.computeIfAbsent(name, k -> new double[pv.length]);
+                double[] vv = v.computeIfAbsent(name, k -> new double[pv.length]);
+                for (int i = 0; i < pv.length; i++) {
+                    double g = gv[i];
+                    if (decoupled) {
+                        pv[i] *= 1 - lr * weightDecay;
+                    } else {
+                        g += weightDecay * pv[i];
                     }
+                    mv[i] = b1 * mv[i] + (1 - b1) * g;
+                    vv[i] = b2 * vv[i] + (1 - b2) * g * g;
+                    double mhat = mv[i] / (1 - Math.pow(b1, step));
+                    double vhat = vv[i] / (1 - Math.pow(b2, step));
+                    pv[i] -= lr * mhat / (Math.sqrt(vhat) + eps);
                 }
-                opt.step();
-                assertClose(p, model, kind + " step " + step);
-            }
+            });
             Map<String, HostTensor> state = opt.exportState();
             assertEquals(2 * model.parameterNames().size(), state.size());
             for (String name : model.parameterNames()) {
@@ -202,36 +192,28 @@ class OptimizerTest {
             Map<String, double[]> sq = new HashMap<>();
             Map<String, double[]> buf = new HashMap<>();
             Map<String, double[]> avg = new HashMap<>();
-            for (int step = 1; step <= STEPS; step++) {
-                model.forwardBackward(batch);
-                Map<String, double[]> grads = read(model, true);
-                for (String name : model.parameterNames()) {
-                    double[] pv = p.get(name);
-                    double[] gv = grads.get(name);
-                    double[] v = sq.computeIfAbsent(name, k -> new double[pv.length]);
-                    double[] b = buf.computeIfAbsent(name, k -> new double[pv.length]);
-                    double[] a = avg.computeIfAbsent(name, k -> new double[pv.length]);
-                    for (int i = 0; i < pv.length; i++) {
-                        // torch.optim.RMSprop's documented algorithm, state starting at 0.
-                        double g = gv[i] + weightDecay * pv[i];
-                        v[i] = alpha * v[i] + (1 - alpha) * g * g;
-                        double vt = v[i];
-                        if (centered) {
-                            a[i] = alpha * a[i] + (1 - alpha) * g;
-                            vt -= a[i] * a[i];
-                        }
-                        double denom = Math.sqrt(vt) + eps;
-                        if (momentum > 0) {
-                            b[i] = momentum * b[i] + g / denom;
-                            pv[i] -= lr * b[i];
-                        } else {
-                            pv[i] -= lr * g / denom;
-                        }
+            replay(model, opt, batch, p, "rmsprop step ", (name, pv, gv, step) -> {
+                double[] v = sq.computeIfAbsent(name, k -> new double[pv.length]);
+                double[] b = buf.computeIfAbsent(name, k -> new double[pv.length]);
+                double[] a = avg.computeIfAbsent(name, k -> new double[pv.length]);
+                for (int i = 0; i < pv.length; i++) {
+                    // torch.optim.RMSprop's documented algorithm, state starting at 0.
+                    double g = gv[i] + weightDecay * pv[i];
+                    v[i] = alpha * v[i] + (1 - alpha) * g * g;
+                    double vt = v[i];
+                    if (centered) {
+                        a[i] = alpha * a[i] + (1 - alpha) * g;
+                        vt -= a[i] * a[i];
+                    }
+                    double denom = Math.sqrt(vt) + eps;
+                    if (momentum > 0) {
+                        b[i] = momentum * b[i] + g / denom;
+                        pv[i] -= lr * b[i];
+                    } else {
+                        pv[i] -= lr * g / denom;
                     }
                 }
-                opt.step();
-                assertClose(p, model, "rmsprop step " + step);
-            }
+            });
             Map<String, HostTensor> state = opt.exportState();
             int perParam = 1 + (momentum > 0 ? 1 : 0) + (centered ? 1 : 0);
             assertEquals(perParam * model.parameterNames().size(), state.size(), state.keySet()::toString);
@@ -264,27 +246,19 @@ class OptimizerTest {
                     assertEquals((float) initial, f);
                 }
             }
-            for (int step = 1; step <= STEPS; step++) {
-                model.forwardBackward(batch);
-                Map<String, double[]> grads = read(model, true);
-                double clr = lr / (1 + (step - 1) * lrDecay);
-                for (String name : model.parameterNames()) {
-                    double[] pv = p.get(name);
-                    double[] gv = grads.get(name);
-                    double[] sv = sum.computeIfAbsent(name, k -> {
-                        double[] init = new double[pv.length];
-                        java.util.Arrays.fill(init, initial);
-                        return init;
-                    });
-                    for (int i = 0; i < pv.length; i++) {
-                        double g = gv[i] + weightDecay * pv[i];
-                        sv[i] += g * g;
-                        pv[i] -= clr * g / (Math.sqrt(sv[i]) + eps);
-                    }
+            replay(model, opt, batch, p, "adagrad step ", (name, pv, gv, step) -> {
+            double clr = lr / (1 + (step - 1) * lrDecay);
+                double[] sv = sum.computeIfAbsent(name, k -> {
+                    double[] init = new double[pv.length];
+                    java.util.Arrays.fill(init, initial);
+                    return init;
+                });
+                for (int i = 0; i < pv.length; i++) {
+                    double g = gv[i] + weightDecay * pv[i];
+                    sv[i] += g * g;
+                    pv[i] -= clr * g / (Math.sqrt(sv[i]) + eps);
                 }
-                opt.step();
-                assertClose(p, model, "adagrad step " + step);
-            }
+            });
             Map<String, HostTensor> state = opt.exportState();
             assertEquals(model.parameterNames().size(), state.size());
             for (String name : model.parameterNames()) {
@@ -303,22 +277,14 @@ class OptimizerTest {
              Optimizer opt = new Optimizer(model, Optimizer.Settings.sgd(lr, momentum, weightDecay, true))) {
             Map<String, double[]> p = read(model, false);
             Map<String, double[]> buf = new HashMap<>();
-            for (int step = 1; step <= STEPS; step++) {
-                model.forwardBackward(batch);
-                Map<String, double[]> grads = read(model, true);
-                for (String name : model.parameterNames()) {
-                    double[] pv = p.get(name);
-                    double[] gv = grads.get(name);
-                    double[] bv = buf.computeIfAbsent(name, k -> new double[pv.length]);
-                    for (int i = 0; i < pv.length; i++) {
-                        double g = gv[i] + weightDecay * pv[i];
-                        bv[i] = step == 1 ? g : momentum * bv[i] + g;
-                        pv[i] -= lr * (g + momentum * bv[i]);
-                    }
+            replay(model, opt, batch, p, "nesterov step ", (name, pv, gv, step) -> {
+                double[] bv = buf.computeIfAbsent(name, k -> new double[pv.length]);
+                for (int i = 0; i < pv.length; i++) {
+                    double g = gv[i] + weightDecay * pv[i];
+                    bv[i] = step == 1 ? g : momentum * bv[i] + g;
+                    pv[i] -= lr * (g + momentum * bv[i]);
                 }
-                opt.step();
-                assertClose(p, model, "nesterov step " + step);
-            }
+            });
         }
     }
 

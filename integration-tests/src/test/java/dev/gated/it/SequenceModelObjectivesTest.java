@@ -1,5 +1,7 @@
 package dev.gated.it;
 
+import static dev.gated.engine.model.ModelGradientCheck.assertGradients;
+import static dev.gated.engine.model.ModelGradientCheck.gradients;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -15,6 +17,7 @@ import dev.gated.engine.conformance.ReferenceRnn;
 import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.data.text.CharVocabulary;
 import dev.gated.engine.model.Objective;
+import dev.gated.engine.model.RandomBatches;
 import dev.gated.engine.model.SequenceModel;
 import dev.gated.engine.model.TextGenerator;
 import dev.gated.engine.rnn.CellType;
@@ -52,24 +55,10 @@ class SequenceModelObjectivesTest {
 
     // ---- batches ----
 
-    /** x [T, B, I] uniform in [-1, 1) at valid steps, zeros at padded ones (T = max length). */
-    private static float[] randomInputs(int seq, int input, int[] lengths, SplittableRandom rnd) {
-        int b = lengths.length;
-        float[] x = new float[seq * b * input];
-        for (int t = 0; t < seq; t++) {
-            for (int i = 0; i < b; i++) {
-                for (int k = 0; k < input; k++) {
-                    x[(t * b + i) * input + k] = t < lengths[i] ? (float) rnd.nextDouble(-1, 1) : 0f;
-                }
-            }
-        }
-        return x;
-    }
-
     /** One class per sequence. */
     private static SequenceBatch classificationBatch(int seq, int input, int classes, int[] lengths, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        float[] x = randomInputs(seq, input, lengths, rnd);
+        float[] x = RandomBatches.inputs(rnd, seq, input, lengths);
         int[] labels = new int[lengths.length];
         for (int b = 0; b < labels.length; b++) {
             labels[b] = rnd.nextInt(classes);
@@ -80,7 +69,7 @@ class SequenceModelObjectivesTest {
     /** One class per step [T*B], index t*B + b; padded steps hold 99, which is no class and must be ignored. */
     private static SequenceBatch languageBatch(int seq, int input, int classes, int[] lengths, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        float[] x = randomInputs(seq, input, lengths, rnd);
+        float[] x = RandomBatches.inputs(rnd, seq, input, lengths);
         int bs = lengths.length;
         int[] labels = new int[seq * bs];
         for (int t = 0; t < seq; t++) {
@@ -170,32 +159,7 @@ class SequenceModelObjectivesTest {
     private static void assertGradientsMatchFiniteDifferences(SequenceModel model, SequenceBatch batch) {
         double loss = model.forwardBackward(batch);
         assertEquals(model.loss(batch), loss, 1e-12, "training and inference forward give the same loss");
-        double eps = 1e-6;
-        for (String name : model.parameterNames()) {
-            double[] grad = model.readGradient(name);
-            double[] theta = model.readParameter(name);
-            double[] numeric = new double[theta.length];
-            for (int i = 0; i < theta.length; i++) {
-                double keep = theta[i];
-                theta[i] = keep + eps;
-                model.writeParameter(name, theta);
-                double plus = model.loss(batch);
-                theta[i] = keep - eps;
-                model.writeParameter(name, theta);
-                double minus = model.loss(batch);
-                theta[i] = keep;
-                model.writeParameter(name, theta);
-                numeric[i] = (plus - minus) / (2 * eps);
-            }
-            double scale = 1e-3;
-            double maxErr = 0;
-            for (int i = 0; i < grad.length; i++) {
-                scale = Math.max(scale, Math.abs(numeric[i]));
-                maxErr = Math.max(maxErr, Math.abs(grad[i] - numeric[i]));
-            }
-            assertTrue(maxErr / scale < 1e-6, name + ": max |analytic - numeric| = " + maxErr
-                    + " relative to " + scale);
-        }
+        assertGradients(model, gradients(model), m -> m.loss(batch));
     }
 
     // ---- classification ----
@@ -483,7 +447,7 @@ class SequenceModelObjectivesTest {
     void mismatchedTargetsAreRejected() {
         RnnSpec spec = new RnnSpec(CellType.LSTM, 3, 4, 1, false, DType.FLOAT64);
         int[] lengths = {3, 2};
-        float[] x = randomInputs(3, 3, lengths, new SplittableRandom(7));
+        float[] x = RandomBatches.inputs(new SplittableRandom(7), 3, 3, lengths);
         SequenceBatch values = new SequenceBatch(3, 2, 3, 3, x, lengths, new float[6]);
         SequenceBatch perSequence = SequenceBatch.ofLabels(3, 2, 3, 3, x, lengths, new int[] {0, 2});
         SequenceBatch perStep = SequenceBatch.ofLabels(3, 2, 3, 3, x, lengths, new int[] {0, 1, 2, 0, 1, 99});

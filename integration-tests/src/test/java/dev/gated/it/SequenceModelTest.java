@@ -1,5 +1,7 @@
 package dev.gated.it;
 
+import static dev.gated.engine.model.ModelGradientCheck.assertGradients;
+import static dev.gated.engine.model.ModelGradientCheck.gradients;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +14,7 @@ import dev.gated.engine.conformance.ReferenceRnn;
 import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.data.SineWaves;
 import dev.gated.engine.model.Optimizer;
+import dev.gated.engine.model.RandomBatches;
 import dev.gated.engine.model.SequenceModel;
 import dev.gated.engine.rnn.CellType;
 import dev.gated.engine.rnn.RnnParam;
@@ -40,31 +43,12 @@ class SequenceModelTest {
         backend.close();
     }
 
-    /** A float64 batch with random inputs and targets and the given lengths (T = max length). */
-    private static SequenceBatch randomBatch(int seq, int input, int output, int[] lengths, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        int b = lengths.length;
-        float[] x = new float[seq * b * input];
-        for (int t = 0; t < seq; t++) {
-            for (int i = 0; i < b; i++) {
-                for (int k = 0; k < input; k++) {
-                    x[(t * b + i) * input + k] = t < lengths[i] ? (float) rnd.nextDouble(-1, 1) : 0f;
-                }
-            }
-        }
-        float[] y = new float[b * output];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = (float) rnd.nextDouble(-1, 1);
-        }
-        return new SequenceBatch(seq, b, input, output, x, lengths.clone(), y);
-    }
-
     @ParameterizedTest(name = "{0} layers={1} bidirectional={2}")
     @CsvSource({"lstm,1,false", "gru,1,false", "lstm,2,true", "gru,2,true"})
     void predictionsMatchTheReferenceRnnAndHead(String cell, int layers, boolean bidirectional) {
         RnnSpec spec = new RnnSpec(CellType.parse(cell), 3, 5, layers, bidirectional, DType.FLOAT64);
         int[] lengths = {4, 1, 3};
-        SequenceBatch batch = randomBatch(4, 3, 2, lengths, 11);
+        SequenceBatch batch = RandomBatches.regression(4, 3, 2, lengths, 11);
         try (SequenceModel model = new SequenceModel(backend, spec, 2, 5)) {
             Map<String, double[]> p = new HashMap<>();
             for (RnnParam rp : spec.parameters()) {
@@ -105,36 +89,11 @@ class SequenceModelTest {
     @CsvSource({"lstm,1,false", "gru,2,true", "lstm,2,true"})
     void gradientsMatchFiniteDifferences(String cell, int layers, boolean bidirectional) {
         RnnSpec spec = new RnnSpec(CellType.parse(cell), 2, 3, layers, bidirectional, DType.FLOAT64);
-        SequenceBatch batch = randomBatch(4, 2, 2, new int[] {3, 4, 1}, 21);
+        SequenceBatch batch = RandomBatches.regression(4, 2, 2, new int[] {3, 4, 1}, 21);
         try (SequenceModel model = new SequenceModel(backend, spec, 2, 9)) {
             double loss = model.forwardBackward(batch);
             assertEquals(model.loss(batch), loss, 1e-12, "training and inference forward give the same loss");
-            double eps = 1e-6;
-            for (String name : model.parameterNames()) {
-                double[] grad = model.readGradient(name);
-                double[] theta = model.readParameter(name);
-                double[] numeric = new double[theta.length];
-                for (int i = 0; i < theta.length; i++) {
-                    double keep = theta[i];
-                    theta[i] = keep + eps;
-                    model.writeParameter(name, theta);
-                    double plus = model.loss(batch);
-                    theta[i] = keep - eps;
-                    model.writeParameter(name, theta);
-                    double minus = model.loss(batch);
-                    theta[i] = keep;
-                    model.writeParameter(name, theta);
-                    numeric[i] = (plus - minus) / (2 * eps);
-                }
-                double scale = 1e-3;
-                double maxErr = 0;
-                for (int i = 0; i < grad.length; i++) {
-                    scale = Math.max(scale, Math.abs(numeric[i]));
-                    maxErr = Math.max(maxErr, Math.abs(grad[i] - numeric[i]));
-                }
-                assertTrue(maxErr / scale < 1e-6, name + ": max |analytic - numeric| = " + maxErr
-                        + " relative to " + scale);
-            }
+            assertGradients(model, gradients(model), m -> m.loss(batch));
         }
     }
 

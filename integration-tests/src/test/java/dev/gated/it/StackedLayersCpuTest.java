@@ -1,6 +1,8 @@
 package dev.gated.it;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.gated.engine.model.ModelGradientCheck.assertGradients;
+import static dev.gated.engine.model.ModelGradientCheck.gradients;
+import static dev.gated.engine.model.ModelGradientCheck.perturbLayerNorms;
 
 import dev.gated.cpu.CpuBackend;
 import dev.gated.engine.backend.DType;
@@ -8,6 +10,7 @@ import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.model.Dropout;
 import dev.gated.engine.model.Init;
 import dev.gated.engine.model.Objective;
+import dev.gated.engine.model.RandomBatches;
 import dev.gated.engine.model.SequenceModel;
 import dev.gated.engine.model.Stacking;
 import dev.gated.engine.rnn.CellType;
@@ -33,53 +36,17 @@ class StackedLayersCpuTest {
         SplittableRandom rnd = new SplittableRandom(2);
         int seq = 5;
         int[] lengths = {5, 2, 4};
-        float[] x = new float[seq * 3 * 2];
-        for (int t = 0; t < seq; t++) {
-            for (int b = 0; b < 3; b++) {
-                for (int i = 0; i < 2; i++) {
-                    x[(t * 3 + b) * 2 + i] = t < lengths[b] ? (float) rnd.nextDouble(-1, 1) : 0f;
-                }
-            }
-        }
+        float[] x = RandomBatches.inputs(rnd, seq, 2, lengths);
         SequenceBatch batch = new SequenceBatch(seq, 3, 2, 2, x, lengths, new float[] {0.5f, -0.2f, 0.1f, 0.3f, -1,
                 0.7f});
         RnnSpec spec = new RnnSpec(cell, 2, 3, 2, true, DType.FLOAT64);
         try (CpuBackend cpu = new CpuBackend(2);
              SequenceModel m = new SequenceModel(cpu, spec, 2, Objective.REGRESSION, 8, Init.DEFAULT,
                      new Dropout(0.1, 0.1, 0.3), new Stacking(true, true))) {
-            for (String name : m.parameterNames()) {
-                if (name.startsWith(SequenceModel.LAYER_NORM_PREFIX)) {
-                    double[] v = m.readParameter(name);
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] += rnd.nextDouble(-0.5, 0.5);
-                    }
-                    m.writeParameter(name, v);
-                }
-            }
+            perturbLayerNorms(m, rnd);
             m.forwardBackward(batch, 3);
             // Small eps: the error here shrinks linearly with eps (see above) down to rounding at about 1e-8.
-            double eps = 1e-7;
-            for (String name : m.parameterNames()) {
-                double[] analytic = m.readGradient(name);
-                double[] theta = m.readParameter(name);
-                double scale = 1e-3;
-                double err = 0;
-                for (int i = 0; i < theta.length; i++) {
-                    double keep = theta[i];
-                    theta[i] = keep + eps;
-                    m.writeParameter(name, theta);
-                    double plus = m.forwardBackward(batch, 3);
-                    theta[i] = keep - eps;
-                    m.writeParameter(name, theta);
-                    double minus = m.forwardBackward(batch, 3);
-                    theta[i] = keep;
-                    m.writeParameter(name, theta);
-                    double numeric = (plus - minus) / (2 * eps);
-                    scale = Math.max(scale, Math.abs(numeric));
-                    err = Math.max(err, Math.abs(analytic[i] - numeric));
-                }
-                assertTrue(err / scale < 1e-5, name + ": max |analytic - numeric| " + err + " vs " + scale);
-            }
+            assertGradients(m, gradients(m), mm -> mm.forwardBackward(batch, 3), 1e-7, 1e-5);
         }
     }
 }

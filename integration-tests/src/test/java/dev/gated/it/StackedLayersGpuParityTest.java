@@ -10,6 +10,7 @@ import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.model.Dropout;
 import dev.gated.engine.model.Init;
 import dev.gated.engine.model.Objective;
+import dev.gated.engine.model.RandomBatches;
 import dev.gated.engine.model.SequenceModel;
 import dev.gated.engine.model.Stacking;
 import dev.gated.engine.rnn.CellType;
@@ -29,14 +30,7 @@ class StackedLayersGpuParityTest {
     private static SequenceBatch batch(int seq, int input, int[] lengths, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int b = lengths.length;
-        float[] x = new float[seq * b * input];
-        for (int t = 0; t < seq; t++) {
-            for (int i = 0; i < b; i++) {
-                for (int k = 0; k < input; k++) {
-                    x[(t * b + i) * input + k] = t < lengths[i] ? (float) rnd.nextDouble(-1, 1) : 0f;
-                }
-            }
-        }
+        float[] x = RandomBatches.inputs(rnd, seq, input, lengths);
         int[] labels = new int[b];
         for (int i = 0; i < b; i++) {
             labels[i] = rnd.nextInt(3);

@@ -1,6 +1,9 @@
 package dev.gated.it;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.gated.it.InProcessRuns.assertSameMetrics;
+import static dev.gated.it.InProcessRuns.assertStopAndResumeBitIdentical;
+import static dev.gated.it.InProcessRuns.run;
+import static dev.gated.it.InProcessRuns.weights;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,13 +14,11 @@ import dev.gated.engine.backend.Backends;
 import dev.gated.engine.backend.DeviceMode;
 import dev.gated.engine.data.Curriculum;
 import dev.gated.engine.io.HostTensor;
-import dev.gated.engine.io.SafeTensors;
 import dev.gated.engine.model.SequenceModel;
 import dev.gated.engine.train.MetricsLog;
 import dev.gated.engine.train.RunFolder;
 import dev.gated.engine.train.TrainedRun;
 import dev.gated.engine.train.TrainingJob;
-import dev.gated.engine.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,21 +94,6 @@ class StackedLayersTrainingTest {
         return job;
     }
 
-    private static TrainingJob.Result run(Path job, String name, RunFolder.Resume resume, long stopAtStep) {
-        AtomicLong step = new AtomicLong();
-        return TrainingJob.run(new TrainingJob.Options(job, List.of("output.name=" + name), resume, false),
-                new TrainingListener() {
-                    @Override
-                    public void onStep(Step s) {
-                        step.set(s.step());
-                    }
-                }, () -> stopAtStep > 0 && step.get() == stopAtStep);
-    }
-
-    private static Map<String, HostTensor> weights(Path run) throws IOException {
-        return SafeTensors.read(run.resolve(RunFolder.MODEL)).tensors();
-    }
-
     static final String ALL_MODEL = "  residual: true\n  layer_norm: true\n  dropout: {between: 0.2, output: 0.1}";
     static final String ALL_TRAINING = "  bucketing: {buckets: 4}\n  curriculum: {start_length: 5, epochs: 2}";
 
@@ -118,28 +103,16 @@ class StackedLayersTrainingTest {
         TrainingJob.Result a = run(job, "a", RunFolder.Resume.NEVER, 0);
         assertTrue(a.finished());
         // 120 training sequences, batch 16: 8 steps per epoch; stop inside epoch 2 (still in the curriculum).
-        TrainingJob.Result b1 = run(job, "b", RunFolder.Resume.NEVER, 11);
-        assertFalse(b1.finished(), "B was stopped");
-        TrainingJob.Result b2 = run(job, "b", RunFolder.Resume.REQUIRED, 0);
-        assertTrue(b2.finished());
-        assertEquals(a.steps(), b2.steps());
+        TrainingJob.Result b2 = assertStopAndResumeBitIdentical(job, "b", 11, a);
         Map<String, HostTensor> wa = weights(a.runDir());
-        Map<String, HostTensor> wb = weights(b2.runDir());
-        assertEquals(wa.keySet(), wb.keySet());
-        for (String k : wa.keySet()) {
-            assertArrayEquals(wa.get(k).toFloatArray(), wb.get(k).toFloatArray(), k);
-        }
         assertTrue(wa.containsKey("layer_norms.2.weight") && wa.containsKey("rnn.weight_ih_l2"), wa.keySet()::toString);
 
+        assertSameMetrics(a.runDir(), b2.runDir(), List.of("train_loss", "val_loss", "val_accuracy", "grad_norm",
+                "padding", "padding_saved", "curriculum_length"));
         List<Map<String, Double>> ra = MetricsLog.read(a.runDir().resolve(MetricsLog.JSONL));
-        List<Map<String, Double>> rb = MetricsLog.read(b2.runDir().resolve(MetricsLog.JSONL));
         assertEquals(4, ra.size());
         Curriculum c = new Curriculum(5, 2);
         for (int e = 0; e < ra.size(); e++) {
-            for (String k : List.of("train_loss", "val_loss", "val_accuracy", "grad_norm", "padding",
-                    "padding_saved", "curriculum_length")) {
-                assertEquals(ra.get(e).get(k), rb.get(e).get(k), "epoch " + (e + 1) + " " + k);
-            }
             // The longest training sequence is LONGEST steps when s000 fell into the training split, else shorter:
             // the column must follow the schedule for whatever the full length is.
             int full = ra.get(ra.size() - 1).get("curriculum_length").intValue();

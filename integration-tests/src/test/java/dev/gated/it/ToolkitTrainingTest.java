@@ -1,6 +1,10 @@
 package dev.gated.it;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.gated.it.InProcessRuns.assertSameMetrics;
+import static dev.gated.it.InProcessRuns.assertSameTensors;
+import static dev.gated.it.InProcessRuns.assertStopAndResumeBitIdentical;
+import static dev.gated.it.InProcessRuns.run;
+import static dev.gated.it.InProcessRuns.weights;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,8 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gated.engine.checkpoint.CheckpointFiles;
 import dev.gated.engine.config.JobFiles;
 import dev.gated.engine.model.LrSchedule;
-import dev.gated.engine.io.HostTensor;
-import dev.gated.engine.io.SafeTensors;
 import dev.gated.engine.train.MetricsLog;
 import dev.gated.engine.train.RunFolder;
 import dev.gated.engine.train.TrainingJob;
@@ -23,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,40 +88,6 @@ class ToolkitTrainingTest {
         return job;
     }
 
-    private static TrainingJob.Result run(Path job, String name, RunFolder.Resume resume, long stopAtStep,
-                                          List<String> notes) {
-        return run(job, name, resume, stopAtStep, notes, new ArrayList<>());
-    }
-
-    private static TrainingJob.Result run(Path job, String name, RunFolder.Resume resume, long stopAtStep,
-                                          List<String> notes, List<TrainingListener.Step> steps) {
-        AtomicLong step = new AtomicLong();
-        return TrainingJob.run(new TrainingJob.Options(job, List.of("output.name=" + name), resume, false),
-                new TrainingListener() {
-                    @Override
-                    public void onStep(Step s) {
-                        step.set(s.step());
-                        steps.add(s);
-                    }
-
-                    @Override
-                    public void onWarning(String message) {
-                        notes.add(message);
-                    }
-                }, () -> stopAtStep > 0 && step.get() == stopAtStep);
-    }
-
-    private static Map<String, HostTensor> weights(Path run) throws IOException {
-        return SafeTensors.read(run.resolve(RunFolder.MODEL)).tensors();
-    }
-
-    private static void assertSameTensors(String what, Map<String, HostTensor> a, Map<String, HostTensor> b) {
-        assertEquals(a.keySet(), b.keySet(), what);
-        for (String k : a.keySet()) {
-            assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), what + ": " + k);
-        }
-    }
-
     @Test
     void earlyStoppingStopsWhenValidationLossRisesAndRestoresTheBestWeights() throws IOException {
         Path csv = risingValidationCsv();
@@ -176,20 +143,10 @@ class ToolkitTrainingTest {
         TrainingJob.Result a = run(job, "a", RunFolder.Resume.NEVER, 0, new ArrayList<>(), steps);
         assertTrue(a.finished());
         // Stop B at a step inside the second epoch, then resume it in a fresh model, optimizer and trainer.
-        TrainingJob.Result b1 = run(job, "b", RunFolder.Resume.NEVER, 23, new ArrayList<>());
-        assertFalse(b1.finished(), "B was stopped");
-        TrainingJob.Result b2 = run(job, "b", RunFolder.Resume.REQUIRED, 0, new ArrayList<>());
-        assertTrue(b2.finished());
-        assertEquals(a.steps(), b2.steps());
-        assertSameTensors("model.safetensors", weights(a.runDir()), weights(b2.runDir()));
+        TrainingJob.Result b2 = assertStopAndResumeBitIdentical(job, "b", 23, a);
+        assertSameMetrics(a.runDir(), b2.runDir(), List.of("train_loss", "val_loss", "lr", "grad_norm",
+                "grad_norm_max"));
         List<Map<String, Double>> ra = MetricsLog.read(a.runDir().resolve(MetricsLog.JSONL));
-        List<Map<String, Double>> rb = MetricsLog.read(b2.runDir().resolve(MetricsLog.JSONL));
-        assertEquals(ra.size(), rb.size());
-        for (int e = 0; e < ra.size(); e++) {
-            for (String k : List.of("train_loss", "val_loss", "lr", "grad_norm", "grad_norm_max")) {
-                assertEquals(ra.get(e).get(k), rb.get(e).get(k), "epoch " + (e + 1) + " " + k);
-            }
-        }
         double first = ra.get(0).get("lr");
         assertTrue(ra.stream().anyMatch(row -> !row.get("lr").equals(first)), "the schedule changed the rate: " + ra);
         // Every step ran at its schedule's rate for (0-based step, 0-based epoch) over the whole run's length.

@@ -53,7 +53,7 @@ public final class CudaBackend implements Backend {
 
     /** Opens device {@code gated.cuda.device} (default 0) at the given precision. */
     public CudaBackend(Precision precision) {
-        this(CudaContext.open(defaultDevice(), required("precision", precision)));
+        this(CudaContext.open(defaultDevice(), OpChecks.required("precision", precision)));
     }
 
     public CudaBackend() {
@@ -328,7 +328,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor y) {
-        required("op", op);
+        OpChecks.required("op", op);
         CudaTensor tx = own("x", x);
         CudaTensor ty = own("y", y);
         OpChecks.unary(x, y);
@@ -338,7 +338,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        required("op", op);
+        OpChecks.required("op", op);
         CudaTensor tx = own("x", x);
         CudaTensor ty = own("y", y);
         CudaTensor tdy = own("dy", dy);
@@ -351,7 +351,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        required("op", op);
+        OpChecks.required("op", op);
         CudaTensor ta = own("a", a);
         CudaTensor tb = own("b", b);
         CudaTensor to = own("out", out);
@@ -493,9 +493,8 @@ public final class CudaBackend implements Backend {
         OpChecks.sgdStep(param, grad, momentumBuffer, config, step);
         if (config.momentum() == 0) {
             tb = null; // checked, but plain SGD keeps no buffer
-        } else if (tb.sharesStorage(tp) || tb.sharesStorage(tg)) {
-            throw new IllegalArgumentException("momentumBuffer: must not share storage with param or grad");
         }
+        OpChecks.separateState(CudaTensor::sharesStorage, tp, tg, new String[] {"momentumBuffer"}, tb);
         enter();
         kernels.sgd(tp.dtype(), tp.pointer(), tg.pointer(), tb == null ? null : tb.pointer(), tp.numel(), config.lr(),
                 config.weightDecay(), config.momentum(), 1 - config.dampening(), config.nesterov(), step == 1);
@@ -528,46 +527,18 @@ public final class CudaBackend implements Backend {
         CudaTensor tp = own("param", param);
         CudaTensor tg = own("grad", grad);
         CudaTensor ts = own("squareAvg", squareAvg);
-        required("config", config);
-        Checks.sameShape("grad", grad, "param", param);
-        Checks.sameShape("squareAvg", squareAvg, "param", param);
-        checkStep(step);
-        CudaTensor tb = optionalState("momentumBuffer", momentumBuffer, config.momentum() != 0,
-                "momentum > 0 (momentum=" + config.momentum() + ")", param);
-        CudaTensor ta = optionalState("gradAvg", gradAvg, config.centered(), "centered", param);
-        CudaTensor[] state = {ts, tb, ta};
-        String[] names = {"squareAvg", "momentumBuffer", "gradAvg"};
-        for (int i = 0; i < state.length; i++) {
-            if (state[i] == null) {
-                continue;
-            }
-            if (state[i].sharesStorage(tp) || state[i].sharesStorage(tg)) {
-                throw new IllegalArgumentException(names[i] + ": must not share storage with param or grad");
-            }
-            for (int j = i + 1; j < state.length; j++) {
-                if (state[j] != null && state[i].sharesStorage(state[j])) {
-                    throw new IllegalArgumentException(names[i] + ", " + names[j]
-                            + ": must be separate buffers, not sharing storage");
-                }
-            }
-        }
+        CudaTensor tb = momentumBuffer == null ? null : own("momentumBuffer", momentumBuffer);
+        CudaTensor ta = gradAvg == null ? null : own("gradAvg", gradAvg);
+        OpChecks.rmspropStep(param, grad, squareAvg, momentumBuffer, gradAvg, config, step);
+        // checked, but a step without momentum (not centered) keeps no buffer (no average)
+        tb = config.momentum() != 0 ? tb : null;
+        ta = config.centered() ? ta : null;
+        OpChecks.separateState(CudaTensor::sharesStorage, tp, tg,
+                new String[] {"squareAvg", "momentumBuffer", "gradAvg"}, ts, tb, ta);
         enter();
         kernels.rmsprop(tp.dtype(), tp.pointer(), tg.pointer(), ts.pointer(), tb == null ? null : tb.pointer(),
                 ta == null ? null : ta.pointer(), tp.numel(), config.lr(), config.alpha(), config.eps(),
                 config.weightDecay(), config.momentum(), step == 1);
-    }
-
-    /** A state tensor that is required when {@code used}; when unused it may be null (or is checked and ignored). */
-    private CudaTensor optionalState(String name, Tensor t, boolean used, String when, Tensor param) {
-        if (t == null) {
-            if (used) {
-                throw new IllegalArgumentException(name + ": required when " + when + ", got null");
-            }
-            return null;
-        }
-        CudaTensor ct = own(name, t);
-        Checks.sameShape(name, t, "param", param);
-        return used ? ct : null;
     }
 
     @Override
@@ -575,32 +546,19 @@ public final class CudaBackend implements Backend {
         CudaTensor tp = own("param", param);
         CudaTensor tg = own("grad", grad);
         CudaTensor ts = own("stateSum", stateSum);
-        required("config", config);
-        Checks.sameShape("grad", grad, "param", param);
-        Checks.sameShape("stateSum", stateSum, "param", param);
-        checkStep(step);
-        if (ts.sharesStorage(tp) || ts.sharesStorage(tg)) {
-            throw new IllegalArgumentException("stateSum: must not share storage with param or grad");
-        }
+        OpChecks.adagradStep(param, grad, stateSum, config, step);
+        OpChecks.separateState(CudaTensor::sharesStorage, tp, tg, new String[] {"stateSum"}, ts);
         enter();
         // clr exactly as CpuOptimizers.adagrad computes it.
         kernels.adagrad(tp.dtype(), tp.pointer(), tg.pointer(), ts.pointer(), tp.numel(), config.stepLr(step),
                 config.weightDecay(), config.eps(), config.initialAccumulatorValue(), step == 1);
     }
 
-    private static void checkStep(long step) {
-        OpChecks.step(step);
-    }
-
-    private static <T> T required(String name, T o) {
-        return OpChecks.required(name, o);
-    }
-
     // ---- RNN (cuDNN v8 API, in CudnnRnnPlan / CudnnRnnWorkspace) ----
 
     @Override
     public RnnPlan rnnPlan(RnnSpec spec) {
-        required("spec", spec);
+        OpChecks.required("spec", spec);
         enter();
         CudnnRnnPlan p = new CudnnRnnPlan(ctx, spec);
         plans.add(p);
@@ -641,8 +599,8 @@ public final class CudaBackend implements Backend {
     public void rnnForward(RnnPlan plan, RnnWorkspace ws, RnnMode mode, int[] seqLengths, RnnTensors io,
                            Tensor weights) {
         CudnnRnnPlan p = plan(plan);
-        required("mode", mode);
-        required("io", io);
+        OpChecks.required("mode", mode);
+        OpChecks.required("io", io);
         RnnChecks.forward(p, ws, seqLengths, io, weights);
         ownAll(io);
         CudaTensor w = own("weights", weights);
@@ -655,8 +613,8 @@ public final class CudaBackend implements Backend {
     public void rnnBackwardData(RnnPlan plan, RnnWorkspace ws, int[] seqLengths, RnnTensors io,
                                 RnnGradients grads, Tensor weights) {
         CudnnRnnPlan p = plan(plan);
-        required("io", io);
-        required("grads", grads);
+        OpChecks.required("io", io);
+        OpChecks.required("grads", grads);
         RnnChecks.backwardData(p, ws, seqLengths, io, grads, weights);
         ownAll(io);
         own("dy", grads.dy());
@@ -675,7 +633,7 @@ public final class CudaBackend implements Backend {
     public void rnnBackwardWeights(RnnPlan plan, RnnWorkspace ws, int[] seqLengths, RnnTensors io,
                                    Tensor dWeights) {
         CudnnRnnPlan p = plan(plan);
-        required("io", io);
+        OpChecks.required("io", io);
         RnnChecks.backwardWeights(p, ws, seqLengths, io, dWeights);
         ownAll(io);
         CudaTensor dw = own("dWeights", dWeights);

@@ -1,10 +1,13 @@
 package dev.gated.engine.backend;
 
+import java.util.function.BiPredicate;
+
 /**
  * The argument checks of the {@link Backend} ops that do not depend on a backend's tensor class: missing arguments,
  * shapes, dtypes, indices and scalar values. A backend first checks that the tensors are its own (its
  * {@code own(name, t)}), then calls the op's method here, then checks storage aliasing (which needs its tensor
- * class), and only then touches data, so every backend rejects a bad call with the same message.
+ * class; the optimizers' state buffers through {@link #separateState} with the backend's storage test), and only
+ * then touches data, so every backend rejects a bad call with the same message.
  */
 public final class OpChecks {
     private OpChecks() {
@@ -238,6 +241,68 @@ public final class OpChecks {
         Checks.sameShape("m", m, "param", param);
         Checks.sameShape("v", v, "param", param);
         step(step);
+    }
+
+    /**
+     * grad and squareAvg are like param and steps count from 1; momentumBuffer is required when momentum is not 0
+     * and gradAvg when centered, otherwise each is optional (and then ignored by the step); given, each is like param.
+     */
+    public static void rmspropStep(Tensor param, Tensor grad, Tensor squareAvg, Tensor momentumBuffer, Tensor gradAvg,
+                                   RmspropConfig config, long step) {
+        required("config", config);
+        Checks.sameShape("grad", grad, "param", param);
+        Checks.sameShape("squareAvg", squareAvg, "param", param);
+        step(step);
+        optionalState("momentumBuffer", momentumBuffer, config.momentum() != 0,
+                "momentum > 0 (momentum=" + config.momentum() + ")", param);
+        optionalState("gradAvg", gradAvg, config.centered(), "centered", param);
+    }
+
+    /** grad and stateSum are like param and steps count from 1. */
+    public static void adagradStep(Tensor param, Tensor grad, Tensor stateSum, AdagradConfig config, long step) {
+        required("config", config);
+        Checks.sameShape("grad", grad, "param", param);
+        Checks.sameShape("stateSum", stateSum, "param", param);
+        step(step);
+    }
+
+    /** A state tensor that is required when {@code used}; when unused it may be null (or is checked and ignored). */
+    private static void optionalState(String name, Tensor t, boolean used, String when, Tensor param) {
+        if (t == null) {
+            if (used) {
+                throw new IllegalArgumentException(name + ": required when " + when + ", got null");
+            }
+            return;
+        }
+        Checks.sameShape(name, t, "param", param);
+    }
+
+    /**
+     * An optimizer's state buffers (null entries: not used) share storage neither with param or grad nor with each
+     * other, as the step reads and writes them in place. Takes the backend's storage test, as only it knows its
+     * tensor class.
+     */
+    @SafeVarargs
+    public static <T> void separateState(BiPredicate<? super T, ? super T> sharesStorage, T param, T grad,
+                                         String[] names, T... state) {
+        if (names.length != state.length) {
+            throw new IllegalArgumentException("names: expected one per state buffer (" + state.length + "), got "
+                    + names.length);
+        }
+        for (int i = 0; i < state.length; i++) {
+            if (state[i] == null) {
+                continue;
+            }
+            if (sharesStorage.test(state[i], param) || sharesStorage.test(state[i], grad)) {
+                throw new IllegalArgumentException(names[i] + ": must not share storage with param or grad");
+            }
+            for (int j = i + 1; j < state.length; j++) {
+                if (state[j] != null && sharesStorage.test(state[i], state[j])) {
+                    throw new IllegalArgumentException(names[i] + ", " + names[j]
+                            + ": must be separate buffers, not sharing storage");
+                }
+            }
+        }
     }
 
     /** Optimizer steps count from 1 (Adam's bias correction divides by 1 - beta^step). */

@@ -34,7 +34,7 @@ public record Bucketing(int buckets) {
             throw new IllegalArgumentException("batchSize: expected >= 1, got " + batchSize);
         }
         SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch ^ 0xB0C4E7L);
-        int[] shuffled = permutation(n, rnd);
+        int[] shuffled = Permutations.random(n, rnd);
         // Stable sort of the shuffled order by length: equal lengths keep a random order.
         Integer[] byLength = new Integer[n];
         for (int i = 0; i < n; i++) {
@@ -46,7 +46,7 @@ public record Bucketing(int buckets) {
         for (int k = 0; k < buckets; k++) {
             int from = (int) ((long) n * k / buckets);
             int to = (int) ((long) n * (k + 1) / buckets);
-            int[] within = permutation(to - from, rnd);
+            int[] within = Permutations.random(to - from, rnd);
             for (int i = 0; i < within.length; i++) {
                 order[from + i] = byLength[from + within[i]];
             }
@@ -55,7 +55,7 @@ public record Bucketing(int buckets) {
         for (int from = 0; from < n; from += batchSize) {
             batches.add(Arrays.copyOfRange(order, from, Math.min(n, from + batchSize)));
         }
-        int[] batchOrder = permutation(batches.size(), rnd);
+        int[] batchOrder = Permutations.random(batches.size(), rnd);
         List<int[]> shuffledBatches = new ArrayList<>(batches.size());
         for (int i : batchOrder) {
             shuffledBatches.add(batches.get(i));
@@ -78,19 +78,5 @@ public record Bucketing(int buckets) {
             total += (long) max * batch.length;
         }
         return total == 0 ? 0 : (double) padded / total;
-    }
-
-    private static int[] permutation(int n, SplittableRandom rnd) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }

@@ -49,9 +49,7 @@ public sealed interface LrSchedule {
     record Step(int stepSize, double gamma) implements LrSchedule {
         public Step {
             positive("step_size", stepSize);
-            if (!(gamma > 0) || !Double.isFinite(gamma)) {
-                throw new IllegalArgumentException("gamma: expected a number > 0, got " + gamma);
-            }
+            positiveNumber("gamma", gamma);
         }
 
         @Override
@@ -68,9 +66,7 @@ public sealed interface LrSchedule {
     /** ExponentialLR, per epoch: base * gamma^epoch. */
     record Exponential(double gamma) implements LrSchedule {
         public Exponential {
-            if (!(gamma > 0) || !Double.isFinite(gamma)) {
-                throw new IllegalArgumentException("gamma: expected a number > 0, got " + gamma);
-            }
+            positiveNumber("gamma", gamma);
         }
 
         @Override
@@ -122,11 +118,7 @@ public sealed interface LrSchedule {
     record OneCycle(Optional<Double> maxLr, double pctStart, double divFactor, double finalDivFactor)
             implements LrSchedule {
         public OneCycle {
-            maxLr.ifPresent(v -> {
-                if (!(v > 0) || !Double.isFinite(v)) {
-                    throw new IllegalArgumentException("max_lr: expected a number > 0, got " + v);
-                }
-            });
+            maxLr.ifPresent(v -> positiveNumber("max_lr", v));
             if (!(pctStart > 0 && pctStart < 1)) {
                 throw new IllegalArgumentException("pct_start: expected a number in (0, 1), got " + pctStart);
             }
@@ -250,6 +242,12 @@ public sealed interface LrSchedule {
     private static void positive(String name, long v) {
         if (v < 1) {
             throw new IllegalArgumentException(name + ": expected an integer >= 1, got " + v);
+        }
+    }
+
+    private static void positiveNumber(String name, double v) {
+        if (!(v > 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException(name + ": expected a number > 0, got " + v);
         }
     }
 

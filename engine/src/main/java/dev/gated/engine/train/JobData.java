@@ -5,6 +5,7 @@ import dev.gated.engine.config.JobConfig;
 import dev.gated.engine.config.Split;
 import dev.gated.engine.config.TaskKind;
 import dev.gated.engine.data.Dataset;
+import dev.gated.engine.data.Permutations;
 import dev.gated.engine.data.arrays.NpyArrays;
 import dev.gated.engine.data.sequences.LabeledSequences;
 import dev.gated.engine.data.text.CharCorpus;
@@ -233,7 +234,7 @@ public final class JobData {
 
     /** Indices of the train, validation and test parts, drawn by a seeded shuffle of {@code n} examples. */
     static int[][] shuffledSplit(int n, Split split, long seed) {
-        int[] order = Shuffle.permutation(n, new SplittableRandom(seed ^ 0x5eed5eedL));
+        int[] order = Permutations.random(n, new SplittableRandom(seed ^ 0x5eed5eedL));
         ChronologicalSplit sizes = new ChronologicalSplit(split.train(), split.validation());
         int train = sizes.trainRows(n);
         int val = sizes.validationRows(n);

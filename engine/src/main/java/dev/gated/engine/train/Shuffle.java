@@ -1,25 +1,11 @@
 package dev.gated.engine.train;
 
+import dev.gated.engine.data.Permutations;
 import java.util.SplittableRandom;
 
-/** Seeded permutations: the epoch order of the training loop and the split of independent examples. */
+/** The epoch order of the training loop: seeded, so a resumed run replays it. */
 final class Shuffle {
     private Shuffle() {
-    }
-
-    /** A uniformly random permutation of [0, n) (Fisher-Yates). */
-    static int[] permutation(int n, SplittableRandom rnd) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     /**
@@ -30,7 +16,7 @@ final class Shuffle {
         if (!shuffle) {
             return identity(n);
         }
-        return permutation(n, new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch));
+        return Permutations.random(n, new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch));
     }
 
     private static int[] identity(int n) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.gated.engine.conformance.ReferenceBackend;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -88,6 +89,47 @@ class OpChecksTest {
                 () -> OpChecks.adamStep(f(3), f(3), f(3), f(3), AdamConfig.defaults(0.01), 0));
         fails("config: required argument is missing (null)", () -> OpChecks.adamStep(f(3), f(3), f(3), f(3), null, 1));
         fails("p: expected a value in [0.0, 1.0), got 1.0", () -> OpChecks.dropout(f(3), f(3), 1.0));
+    }
+
+    @Test
+    void rmspropAndAdagradNeedTheirStateWhenTheConfigUsesIt() {
+        RmspropConfig plain = new RmspropConfig(0.01, 0.99, 1e-8, 0, 0, false);
+        RmspropConfig full = new RmspropConfig(0.01, 0.99, 1e-8, 0, 0.9, true);
+        OpChecks.rmspropStep(f(3), f(3), f(3), null, null, plain, 1); // neither buffer used
+        OpChecks.rmspropStep(f(3), f(3), f(3), f(3), f(3), full, 1);
+        fails("momentumBuffer: required when momentum > 0 (momentum=0.9), got null",
+                () -> OpChecks.rmspropStep(f(3), f(3), f(3), null, f(3), full, 1));
+        fails("gradAvg: required when centered, got null",
+                () -> OpChecks.rmspropStep(f(3), f(3), f(3), f(3), null, full, 1));
+        fails("gradAvg: expected the shape of param [3], got [2]", // given but unused: still checked
+                () -> OpChecks.rmspropStep(f(3), f(3), f(3), null, f(2), plain, 1));
+        fails("squareAvg: expected the shape of param [3], got [4]",
+                () -> OpChecks.rmspropStep(f(3), f(3), f(4), null, null, plain, 1));
+        fails("config: required argument is missing (null)",
+                () -> OpChecks.rmspropStep(f(3), f(3), f(3), null, null, null, 1));
+        AdagradConfig adagrad = new AdagradConfig(0.01, 0, 0, 1e-10, 0);
+        fails("stateSum: expected the shape of param [3], got [1]",
+                () -> OpChecks.adagradStep(f(3), f(3), f(1), adagrad, 1));
+        fails("step: expected >= 1 (steps count from 1), got -1",
+                () -> OpChecks.adagradStep(f(3), f(3), f(3), adagrad, -1));
+    }
+
+    @Test
+    void stateBuffersMustNotShareStorage() {
+        // Strings as "tensors": equal text stands for shared storage, so every pair the check compares shows.
+        BiPredicate<String, String> shares = String::equals;
+        String[] names = {"squareAvg", "momentumBuffer", "gradAvg"};
+        OpChecks.separateState(shares, "p", "g", names, "s", null, "a");
+        fails("momentumBuffer: must not share storage with param or grad",
+                () -> OpChecks.separateState(shares, "p", "g", names, "s", "g", "a"));
+        fails("squareAvg: must not share storage with param or grad",
+                () -> OpChecks.separateState(shares, "p", "g", names, "p", null, null));
+        fails("squareAvg, gradAvg: must be separate buffers, not sharing storage",
+                () -> OpChecks.separateState(shares, "p", "g", names, "s", null, "s"));
+        fails("momentumBuffer, gradAvg: must be separate buffers, not sharing storage",
+                () -> OpChecks.separateState(shares, "p", "g", names, "s", "b", "b"));
+        fails("names: expected one per state buffer (1), got 3",
+                () -> OpChecks.separateState(shares, "p", "g", names, "s"));
     }
 
     @Test

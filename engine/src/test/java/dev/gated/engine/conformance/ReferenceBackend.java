@@ -338,10 +338,6 @@ public final class ReferenceBackend implements Backend {
 
     // ---- optimizers ----
 
-    private static void step(long step) {
-        OpChecks.step(step);
-    }
-
     @Override
     public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, SgdConfig config, long step) {
         RefTensor rp = own("param", param);
@@ -384,24 +380,14 @@ public final class ReferenceBackend implements Backend {
     public void rmspropStep(Tensor param, Tensor grad, Tensor squareAvg, Tensor momentumBuffer, Tensor gradAvg,
                             RmspropConfig config, long step) {
         RefTensor rp = own("param", param);
-        RefTensor rg = same("grad", grad, "param", param);
-        RefTensor rs = same("squareAvg", squareAvg, "param", param);
-        step(step);
-        RefTensor rb = null;
-        if (config.momentum() != 0) {
-            if (momentumBuffer == null) {
-                throw new IllegalArgumentException("momentumBuffer: required when momentum > 0 (momentum = "
-                        + config.momentum() + "), got null");
-            }
-            rb = same("momentumBuffer", momentumBuffer, "param", param);
-        }
-        RefTensor ra = null;
-        if (config.centered()) {
-            if (gradAvg == null) {
-                throw new IllegalArgumentException("gradAvg: required when centered, got null");
-            }
-            ra = same("gradAvg", gradAvg, "param", param);
-        }
+        RefTensor rg = own("grad", grad);
+        RefTensor rs = own("squareAvg", squareAvg);
+        RefTensor rb = momentumBuffer == null ? null : own("momentumBuffer", momentumBuffer);
+        RefTensor ra = gradAvg == null ? null : own("gradAvg", gradAvg);
+        OpChecks.rmspropStep(param, grad, squareAvg, momentumBuffer, gradAvg, config, step);
+        // checked, but a step without momentum (not centered) keeps no buffer (no average)
+        rb = config.momentum() != 0 ? rb : null;
+        ra = config.centered() ? ra : null;
         double[] p = rp.data.clone();
         double[] sq = rs.data.clone();
         double[] buf = rb == null ? null : rb.data.clone();
@@ -422,9 +408,9 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void adagradStep(Tensor param, Tensor grad, Tensor stateSum, AdagradConfig config, long step) {
         RefTensor rp = own("param", param);
-        RefTensor rg = same("grad", grad, "param", param);
-        RefTensor rs = same("stateSum", stateSum, "param", param);
-        step(step);
+        RefTensor rg = own("grad", grad);
+        RefTensor rs = own("stateSum", stateSum);
+        OpChecks.adagradStep(param, grad, stateSum, config, step);
         double[] p = rp.data.clone();
         double[] sum = rs.data.clone();
         ReferenceOps.adagradStep(p, rg.data, sum, config, step);

@@ -7,13 +7,13 @@ import dev.gated.engine.backend.DType;
 import dev.gated.engine.conformance.ReferenceBackend;
 import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.model.Optimizer;
+import dev.gated.engine.model.RandomBatches;
 import dev.gated.engine.model.SequenceModel;
 import dev.gated.engine.rnn.CellType;
 import dev.gated.engine.rnn.RnnSpec;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,24 +30,6 @@ class HealthProbeTest {
     @AfterAll
     static void close() {
         backend.close();
-    }
-
-    private static SequenceBatch batch(int seq, int input, int[] lengths, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        int b = lengths.length;
-        float[] x = new float[seq * b * input];
-        for (int t = 0; t < seq; t++) {
-            for (int i = 0; i < b; i++) {
-                for (int k = 0; k < input; k++) {
-                    x[(t * b + i) * input + k] = t < lengths[i] ? (float) rnd.nextDouble(-1, 1) : 0f;
-                }
-            }
-        }
-        float[] y = new float[b];
-        for (int i = 0; i < b; i++) {
-            y[i] = (float) rnd.nextDouble(-1, 1);
-        }
-        return new SequenceBatch(seq, b, input, 1, x, lengths.clone(), y, null);
     }
 
     /** Squared norm of rows [from, to) of a row-major [rows, cols] tensor, by explicit (row, col) indexing. */
@@ -67,7 +49,7 @@ class HealthProbeTest {
         int h = 3;
         RnnSpec spec = new RnnSpec(CellType.LSTM, in, h, 2, true, DType.FLOAT64);
         try (SequenceModel model = new SequenceModel(backend, spec, 1, 7)) {
-            model.forwardBackward(batch(4, in, new int[] {4, 2, 3}, 1));
+            model.forwardBackward(RandomBatches.regression(4, in, 1, new int[] {4, 2, 3}, 1));
             Map<String, Double> norms = new HealthProbe(model, 8).gradientNorms();
             List<String> gates = List.of("i", "f", "g", "o");
             double total = 0;
@@ -98,7 +80,7 @@ class HealthProbeTest {
         // At the first step c_prev = 0 and h_prev = 0: dL/df = dc * c_prev = 0 and dL/dW_hh = d(gates) * h_prev = 0.
         RnnSpec spec = new RnnSpec(CellType.LSTM, 2, 3, 1, false, DType.FLOAT64);
         try (SequenceModel model = new SequenceModel(backend, spec, 1, 3)) {
-            model.forwardBackward(batch(1, 2, new int[] {1, 1}, 2));
+            model.forwardBackward(RandomBatches.regression(1, 2, 1, new int[] {1, 1}, 2));
             Map<String, Double> norms = new HealthProbe(model, 8).gradientNorms();
             assertEquals(0.0, norms.get("grad_norm_l0_f"));
             assertEquals(0.0, norms.get("grad_norm_hh_l0"));
@@ -113,7 +95,7 @@ class HealthProbeTest {
         RnnSpec spec = new RnnSpec(CellType.GRU, 2, 3, 2, false, DType.FLOAT64);
         try (SequenceModel model = new SequenceModel(backend, spec, 1, 5);
              Optimizer sgd = new Optimizer(model, Optimizer.Settings.sgd(0.1, 0, 0))) {
-            model.forwardBackward(batch(3, 2, new int[] {3, 3}, 4));
+            model.forwardBackward(RandomBatches.regression(3, 2, 1, new int[] {3, 3}, 4));
             HealthProbe probe = new HealthProbe(model, 8);
             Map<String, double[]> before = probe.snapshot();
             double[] g2 = new double[3];
@@ -153,7 +135,8 @@ class HealthProbeTest {
             double[] bias = new double[4 * h];
             Arrays.fill(bias, h, 2 * h, 10.0); // f block: sigmoid(10) = 0.99995 > 0.95
             model.writeParameter("rnn.bias_ih_l1", bias);
-            Map<String, Double> sat = new HealthProbe(model, 8).saturation(batch(5, 1, new int[] {5, 3, 1}, 9));
+            Map<String, Double> sat = new HealthProbe(model, 8)
+                    .saturation(RandomBatches.regression(5, 1, 1, new int[] {5, 3, 1}, 9));
             for (String g : List.of("i", "f", "g", "o")) {
                 assertEquals(0.0, sat.get("saturation_l0_" + g), "layer 0 gate " + g + " (all at 0.5 or 0)");
                 assertEquals(g.equals("f") ? 1.0 : 0.0, sat.get("saturation_l1_" + g), "layer 1 gate " + g);

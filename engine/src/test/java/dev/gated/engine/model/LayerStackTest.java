@@ -1,5 +1,8 @@
 package dev.gated.engine.model;
 
+import static dev.gated.engine.model.ModelGradientCheck.assertGradients;
+import static dev.gated.engine.model.ModelGradientCheck.gradients;
+import static dev.gated.engine.model.ModelGradientCheck.perturbLayerNorms;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -37,56 +40,6 @@ class LayerStackTest {
         backend.close();
     }
 
-    private static SequenceBatch batch(int seq, int input, int output, int[] lengths, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        int b = lengths.length;
-        float[] x = new float[seq * b * input];
-        for (int t = 0; t < seq; t++) {
-            for (int i = 0; i < b; i++) {
-                for (int k = 0; k < input; k++) {
-                    x[(t * b + i) * input + k] = t < lengths[i] ? (float) rnd.nextDouble(-1, 1) : 0f;
-                }
-            }
-        }
-        float[] y = new float[b * output];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = (float) rnd.nextDouble(-1, 1);
-        }
-        return new SequenceBatch(seq, b, input, output, x, lengths.clone(), y, null);
-    }
-
-    private static double[][] gradients(SequenceModel m) {
-        return m.parameterNames().stream().map(m::readGradient).toArray(double[][]::new);
-    }
-
-    /** Central differences of {@code forwardBackward(b, step)} (same masks) against the analytic gradients. */
-    private static void assertGradients(SequenceModel m, SequenceBatch b, long step) {
-        double[][] analytic = gradients(m);
-        double eps = 1e-6;
-        int p = 0;
-        for (String name : m.parameterNames()) {
-            double[] theta = m.readParameter(name);
-            double scale = 1e-3;
-            double maxErr = 0;
-            for (int i = 0; i < theta.length; i++) {
-                double keep = theta[i];
-                theta[i] = keep + eps;
-                m.writeParameter(name, theta);
-                double plus = m.forwardBackward(b, step);
-                theta[i] = keep - eps;
-                m.writeParameter(name, theta);
-                double minus = m.forwardBackward(b, step);
-                theta[i] = keep;
-                m.writeParameter(name, theta);
-                double numeric = (plus - minus) / (2 * eps);
-                scale = Math.max(scale, Math.abs(numeric));
-                maxErr = Math.max(maxErr, Math.abs(analytic[p][i] - numeric));
-            }
-            assertTrue(maxErr / scale < 1e-6, name + ": max |analytic - numeric| = " + maxErr + " vs " + scale);
-            p++;
-        }
-    }
-
     private static SequenceModel model(CellType cell, int layers, boolean bidirectional, Dropout dropout,
                                        Stacking stacking, boolean layerwise) {
         RnnSpec spec = new RnnSpec(cell, 3, 4, layers, bidirectional, DType.FLOAT64);
@@ -105,22 +58,14 @@ class LayerStackTest {
     })
     void gradientsMatchFiniteDifferences(CellType cell, int layers, boolean bidirectional, double between,
                                          boolean residual, boolean layerNorm) {
-        SequenceBatch b = batch(4, 3, 2, new int[] {4, 2, 3}, 31);
+        SequenceBatch b = RandomBatches.regression(4, 3, 2, new int[] {4, 2, 3}, 31);
         try (SequenceModel m = model(cell, layers, bidirectional, new Dropout(0, 0, between),
                 new Stacking(residual, layerNorm), false)) {
             // Perturb the LayerNorm parameters away from 1 and 0 so their gradients are exercised in general.
             SplittableRandom rnd = new SplittableRandom(3);
-            for (String name : m.parameterNames()) {
-                if (name.startsWith(SequenceModel.LAYER_NORM_PREFIX)) {
-                    double[] v = m.readParameter(name);
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] += rnd.nextDouble(-0.5, 0.5);
-                    }
-                    m.writeParameter(name, v);
-                }
-            }
+            perturbLayerNorms(m, rnd);
             double loss = m.forwardBackward(b, 5);
-            assertGradients(m, b, 5);
+            assertGradients(m, gradients(m), mm -> mm.forwardBackward(b, 5));
             if (between > 0) {
                 assertEquals(loss, m.forwardBackward(b, 5), 0, "the same step draws the same masks");
                 assertNotEquals(loss, m.forwardBackward(b, 6), "another step draws other masks");
@@ -131,7 +76,7 @@ class LayerStackTest {
 
     @Test
     void withEveryOptionOffTheLayerwisePathEqualsTheFusedCall() {
-        SequenceBatch b = batch(5, 3, 2, new int[] {5, 3, 4, 1}, 7);
+        SequenceBatch b = RandomBatches.regression(5, 3, 2, new int[] {5, 3, 4, 1}, 7);
         for (CellType cell : CellType.values()) {
             for (boolean bidirectional : new boolean[] {false, true}) {
                 try (SequenceModel fused = model(cell, 3, bidirectional, Dropout.NONE, Stacking.NONE, false);
@@ -151,7 +96,7 @@ class LayerStackTest {
 
     @Test
     void stepwisePredictionCarriesEachLayersState() {
-        SequenceBatch b = batch(3, 3, 2, new int[] {3, 3}, 9);
+        SequenceBatch b = RandomBatches.regression(3, 3, 2, new int[] {3, 3}, 9);
         try (SequenceModel fused = model(CellType.LSTM, 2, false, Dropout.NONE, Stacking.NONE, false);
              SequenceModel layered = model(CellType.LSTM, 2, false, Dropout.NONE, Stacking.NONE, true);
              SequenceModel.State sf = fused.newState(2);

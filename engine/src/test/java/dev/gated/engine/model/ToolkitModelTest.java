@@ -1,5 +1,7 @@
 package dev.gated.engine.model;
 
+import static dev.gated.engine.model.ModelGradientCheck.assertGradients;
+import static dev.gated.engine.model.ModelGradientCheck.gradients;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +16,6 @@ import dev.gated.engine.rnn.CellType;
 import dev.gated.engine.rnn.RnnSpec;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,24 +39,6 @@ class ToolkitModelTest {
 
     private static RnnSpec spec(CellType cell, int input, int hidden) {
         return new RnnSpec(cell, input, hidden, 1, false, DType.FLOAT64);
-    }
-
-    private static SequenceBatch batch(int seq, int input, int output, int[] lengths, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        int b = lengths.length;
-        float[] x = new float[seq * b * input];
-        for (int t = 0; t < seq; t++) {
-            for (int i = 0; i < b; i++) {
-                for (int k = 0; k < input; k++) {
-                    x[(t * b + i) * input + k] = t < lengths[i] ? (float) rnd.nextDouble(-1, 1) : 0f;
-                }
-            }
-        }
-        float[] y = new float[b * output];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = (float) rnd.nextDouble(-1, 1);
-        }
-        return new SequenceBatch(seq, b, input, output, x, lengths.clone(), y, null);
     }
 
     private static double[] meanVar(double[] v) {
@@ -207,40 +190,9 @@ class ToolkitModelTest {
 
     // ---- penalties and clipping ----
 
-    /** max |analytic - numeric| relative to max(1e-3, max |numeric|), per parameter, by central differences. */
-    private static void assertGradients(SequenceModel m, double[][] analytic, ToDoubleFunction<SequenceModel> loss) {
-        double eps = 1e-6;
-        int p = 0;
-        for (String name : m.parameterNames()) {
-            double[] theta = m.readParameter(name);
-            double scale = 1e-3;
-            double maxErr = 0;
-            for (int i = 0; i < theta.length; i++) {
-                double keep = theta[i];
-                theta[i] = keep + eps;
-                m.writeParameter(name, theta);
-                double plus = loss.applyAsDouble(m);
-                theta[i] = keep - eps;
-                m.writeParameter(name, theta);
-                double minus = loss.applyAsDouble(m);
-                theta[i] = keep;
-                m.writeParameter(name, theta);
-                double numeric = (plus - minus) / (2 * eps);
-                scale = Math.max(scale, Math.abs(numeric));
-                maxErr = Math.max(maxErr, Math.abs(analytic[p][i] - numeric));
-            }
-            assertTrue(maxErr / scale < 1e-6, name + ": max |analytic - numeric| = " + maxErr + " vs " + scale);
-            p++;
-        }
-    }
-
-    private static double[][] gradients(SequenceModel m) {
-        return m.parameterNames().stream().map(m::readGradient).toArray(double[][]::new);
-    }
-
     @Test
     void l1AndL2PenaltiesMatchFiniteDifferencesOfThePenalisedLoss() {
-        SequenceBatch b = batch(4, 2, 2, new int[] {4, 2, 3}, 17);
+        SequenceBatch b = RandomBatches.regression(4, 2, 2, new int[] {4, 2, 3}, 17);
         for (boolean biases : new boolean[] {false, true}) {
             try (SequenceModel m = new SequenceModel(backend, spec(CellType.LSTM, 2, 3), 2, Objective.REGRESSION, 5);
                  Penalties pen = new Penalties(m, 0.03, 0.2, biases)) {
@@ -270,7 +222,7 @@ class ToolkitModelTest {
 
     @Test
     void clipGradientValueClampsEveryElement() {
-        SequenceBatch b = batch(3, 2, 2, new int[] {3, 3}, 2);
+        SequenceBatch b = RandomBatches.regression(3, 2, 2, new int[] {3, 3}, 2);
         try (SequenceModel m = new SequenceModel(backend, spec(CellType.GRU, 2, 3), 2, Objective.REGRESSION, 1)) {
             m.forwardBackward(b);
             double[][] before = gradients(m);
@@ -294,7 +246,7 @@ class ToolkitModelTest {
 
     @Test
     void dropoutGradientsMatchFiniteDifferencesWithTheStepsMask() {
-        SequenceBatch b = batch(4, 3, 2, new int[] {4, 3, 2, 4}, 23);
+        SequenceBatch b = RandomBatches.regression(4, 3, 2, new int[] {4, 3, 2, 4}, 23);
         try (SequenceModel m = new SequenceModel(backend, spec(CellType.LSTM, 3, 4), 2, Objective.REGRESSION, 6,
                 Init.DEFAULT, new Dropout(0.3, 0.4))) {
             double loss = m.forwardBackward(b, 7);
@@ -308,7 +260,7 @@ class ToolkitModelTest {
 
     @Test
     void dropoutIsOffInEvaluationAndPrediction() {
-        SequenceBatch b = batch(5, 2, 1, new int[] {5, 4}, 3);
+        SequenceBatch b = RandomBatches.regression(5, 2, 1, new int[] {5, 4}, 3);
         RnnSpec spec = spec(CellType.GRU, 2, 3);
         try (SequenceModel plain = new SequenceModel(backend, spec, 1, Objective.REGRESSION, 2);
              SequenceModel drop = new SequenceModel(backend, spec, 1, Objective.REGRESSION, 2, Init.DEFAULT,
