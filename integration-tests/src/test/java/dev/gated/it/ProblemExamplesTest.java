@@ -38,7 +38,8 @@ class ProblemExamplesTest {
         List<String> names = jobs().stream().map(p -> p.getFileName().toString()).toList();
         for (String job : List.of("long-window-no-clip.yaml", "long-window-clip.yaml",
                 "long-window-clip-standardized.yaml", "overfit.yaml", "overfit-regularized.yaml",
-                "slow-sgd-constant.yaml", "slow-sgd-one-cycle.yaml")) {
+                "slow-sgd-constant.yaml", "slow-sgd-one-cycle.yaml", "long-memory-default.yaml",
+                "long-memory-remedies.yaml")) {
             assertTrue(names.contains(job), job + " missing from " + PROBLEMS + ": " + names);
         }
     }
@@ -56,7 +57,7 @@ class ProblemExamplesTest {
     /** A before/after pair is a fair comparison only if the data, the model size and the seed are the same. */
     @ParameterizedTest(name = "{0} vs {1}")
     @CsvSource({"long-window-no-clip.yaml, long-window-clip.yaml", "overfit.yaml, overfit-regularized.yaml",
-            "slow-sgd-constant.yaml, slow-sgd-one-cycle.yaml"})
+            "slow-sgd-constant.yaml, slow-sgd-one-cycle.yaml", "long-memory-default.yaml, long-memory-remedies.yaml"})
     void pairsDifferOnlyInTheRemedy(String before, String after) {
         JobConfig b = JobFiles.load(PROBLEMS.resolve(before));
         JobConfig a = JobFiles.load(PROBLEMS.resolve(after));
