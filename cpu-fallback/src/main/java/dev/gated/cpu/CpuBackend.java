@@ -19,6 +19,7 @@ import dev.gated.engine.rnn.RnnPlan;
 import dev.gated.engine.rnn.RnnSpec;
 import dev.gated.engine.rnn.RnnTensors;
 import dev.gated.engine.rnn.RnnWorkspace;
+import dev.gated.engine.util.FloatArrays;
 
 /** The pure-Java backend: heap tensors, blocked multi-threaded kernels, cuDNN's RNN semantics. */
 public final class CpuBackend implements Backend {
@@ -98,11 +99,7 @@ public final class CpuBackend implements Backend {
         if (dtype == DType.FLOAT64) {
             return new CpuTensor(this, shape, null, data.clone());
         }
-        float[] f = new float[data.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) data[i];
-        }
-        return new CpuTensor(this, shape, f, null);
+        return new CpuTensor(this, shape, FloatArrays.toFloat(data), null);
     }
 
     @Override
@@ -111,11 +108,7 @@ public final class CpuBackend implements Backend {
         if (dtype == DType.FLOAT32) {
             return new CpuTensor(this, shape, data.clone(), null);
         }
-        double[] d = new double[data.length];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = data[i];
-        }
-        return new CpuTensor(this, shape, null, d);
+        return new CpuTensor(this, shape, null, FloatArrays.toDouble(data));
     }
 
     @Override
@@ -124,12 +117,7 @@ public final class CpuBackend implements Backend {
         if (!x.isFloat()) {
             return x.d().clone();
         }
-        float[] f = x.f();
-        double[] out = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            out[i] = f[i];
-        }
-        return out;
+        return FloatArrays.toDouble(x.f());
     }
 
     @Override
@@ -138,12 +126,7 @@ public final class CpuBackend implements Backend {
         if (x.isFloat()) {
             return x.f().clone();
         }
-        double[] d = x.d();
-        float[] out = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            out[i] = (float) d[i];
-        }
-        return out;
+        return FloatArrays.toFloat(x.d());
     }
 
     @Override

@@ -23,6 +23,7 @@ import dev.gated.engine.rnn.RnnPlan;
 import dev.gated.engine.rnn.RnnSpec;
 import dev.gated.engine.rnn.RnnTensors;
 import dev.gated.engine.rnn.RnnWorkspace;
+import dev.gated.engine.util.FloatArrays;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -176,11 +177,7 @@ public final class CudaBackend implements Backend {
         if (dtype == DType.FLOAT64) {
             return uploaded(Pointer.to(data), shape, dtype);
         }
-        float[] f = new float[data.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) data[i];
-        }
-        return uploaded(Pointer.to(f), shape, dtype);
+        return uploaded(Pointer.to(FloatArrays.toFloat(data)), shape, dtype);
     }
 
     @Override
@@ -189,11 +186,7 @@ public final class CudaBackend implements Backend {
         if (dtype == DType.FLOAT32) {
             return uploaded(Pointer.to(data), shape, dtype);
         }
-        double[] d = new double[data.length];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = data[i];
-        }
-        return uploaded(Pointer.to(d), shape, dtype);
+        return uploaded(Pointer.to(FloatArrays.toDouble(data)), shape, dtype);
     }
 
     /** Copies host memory (already in the tensor's dtype) into a new tensor, ordered on the stream. */
@@ -217,11 +210,7 @@ public final class CudaBackend implements Backend {
         }
         float[] f = new float[x.numel()];
         copyToHost(Pointer.to(f), x);
-        double[] out = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            out[i] = f[i];
-        }
-        return out;
+        return FloatArrays.toDouble(f);
     }
 
     @Override
@@ -235,11 +224,7 @@ public final class CudaBackend implements Backend {
         }
         double[] d = new double[x.numel()];
         copyToHost(Pointer.to(d), x);
-        float[] out = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            out[i] = (float) d[i];
-        }
-        return out;
+        return FloatArrays.toFloat(d);
     }
 
     /** Waits for the stream (surfacing any earlier kernel error), then copies synchronously. */

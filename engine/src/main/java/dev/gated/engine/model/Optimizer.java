@@ -8,6 +8,7 @@ import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.backend.Tensor;
 import dev.gated.engine.io.HostTensor;
+import dev.gated.engine.util.FloatArrays;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -199,12 +200,8 @@ public final class Optimizer implements AutoCloseable {
         Map<String, HostTensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor[]> e : state.entrySet()) {
             for (String name : model.parameterNames()) {
-                double[] v = model.read(name, e.getValue());
-                float[] f = new float[v.length];
-                for (int i = 0; i < v.length; i++) {
-                    f[i] = (float) v[i];
-                }
-                out.put(e.getKey() + "." + name, HostTensor.ofFloats(model.parameterShape(name), f));
+                out.put(e.getKey() + "." + name, HostTensor.ofFloats(model.parameterShape(name),
+                        FloatArrays.toFloat(model.read(name, e.getValue()))));
             }
         }
         return out;

@@ -7,6 +7,7 @@ import dev.gated.engine.data.timeseries.ForecastMetrics;
 import dev.gated.engine.data.timeseries.Standardizer;
 import dev.gated.engine.metrics.ClassificationMetrics;
 import dev.gated.engine.model.SequenceModel;
+import dev.gated.engine.util.FloatArrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,8 +65,8 @@ final class Evaluator {
             rows += e.rows();
             switch (task) {
                 case FORECAST, REGRESSION -> {
-                    double[] p = toDouble(e.outputs());
-                    double[] a = toDouble(batch.y());
+                    double[] p = FloatArrays.toDouble(e.outputs());
+                    double[] a = FloatArrays.toDouble(batch.y());
                     if (standardizer.isPresent()) {
                         p = standardizer.get().inverse(targets, p);
                         a = standardizer.get().inverse(targets, a);
@@ -128,13 +129,5 @@ final class Evaluator {
         if (base.mapeCount() > 0) {
             m.put("test_baseline_mape", base.mape());
         }
-    }
-
-    static double[] toDouble(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
     }
 }

@@ -5,6 +5,7 @@ import dev.gated.engine.checkpoint.CheckpointFiles;
 import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.io.SafeTensors;
 import dev.gated.engine.model.SequenceModel;
+import dev.gated.engine.util.FloatArrays;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,12 +27,8 @@ public final class ModelFiles {
     public static Map<String, HostTensor> snapshot(SequenceModel model) {
         Map<String, HostTensor> out = new LinkedHashMap<>();
         for (String name : model.parameterNames()) {
-            double[] v = model.readParameter(name);
-            float[] f = new float[v.length];
-            for (int i = 0; i < v.length; i++) {
-                f[i] = (float) v[i];
-            }
-            out.put(name, HostTensor.ofFloats(model.parameterShape(name), f));
+            out.put(name, HostTensor.ofFloats(model.parameterShape(name),
+                    FloatArrays.toFloat(model.readParameter(name))));
         }
         return out;
     }

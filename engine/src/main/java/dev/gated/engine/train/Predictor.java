@@ -14,6 +14,7 @@ import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.io.Npy;
 import dev.gated.engine.metrics.ClassificationMetrics;
 import dev.gated.engine.model.SequenceModel;
+import dev.gated.engine.util.FloatArrays;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -86,11 +87,11 @@ public final class Predictor {
             int[] lengths = new int[b];
             java.util.Arrays.fill(lengths, w);
             float[] out = model.predict(new SequenceBatch(w, b, in, o, x, lengths, new float[b * o]));
-            double[] values = st.isPresent() ? st.get().inverse(d.targetColumns(), out) : Evaluator.toDouble(out);
+            double[] values = st.isPresent() ? st.get().inverse(d.targetColumns(), out) : FloatArrays.toDouble(out);
             System.arraycopy(values, 0, predicted, from * o, values.length);
         }
         if (npyOut) {
-            Npy.write(output, HostTensor.ofFloats(Shape.of(count, o), toFloat(predicted)));
+            Npy.write(output, HostTensor.ofFloats(Shape.of(count, o), FloatArrays.toFloat(predicted)));
             return new Written(output, count);
         }
         StringBuilder sb = new StringBuilder(d.dateColumn().map(c -> "last_" + c).orElse("last_row"))
@@ -210,13 +211,5 @@ public final class Predictor {
             p[i] /= sum;
         }
         return p;
-    }
-
-    private static float[] toFloat(double[] d) {
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return f;
     }
 }

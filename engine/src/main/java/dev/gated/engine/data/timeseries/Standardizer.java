@@ -1,5 +1,6 @@
 package dev.gated.engine.data.timeseries;
 
+import dev.gated.engine.util.FloatArrays;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -187,11 +188,7 @@ public final class Standardizer {
      * model's predictions {@code y[B, O]} with {@code columns} the target columns.
      */
     public double[] inverse(List<String> columns, float[] values) {
-        double[] d = new double[values.length];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = values[i];
-        }
-        return inverse(columns, d);
+        return inverse(columns, FloatArrays.toDouble(values));
     }
 
     /** {@link #inverse(List, float[])} for doubles. */
