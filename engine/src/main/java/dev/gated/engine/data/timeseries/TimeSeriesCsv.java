@@ -1,14 +1,5 @@
 package dev.gated.engine.data.timeseries;
 
-import dev.gated.engine.util.Suggestions;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,65 +39,30 @@ public final class TimeSeriesCsv {
         if (policy == null) {
             throw new IllegalArgumentException("policy: required, got null");
         }
-        String src = file.toString();
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file)))
-                    .toString();
-        } catch (NoSuchFileException e) {
-            throw new DataFormatException(src + ": expected a CSV file, found no such file");
-        } catch (CharacterCodingException e) {
-            throw new DataFormatException(src + ": expected UTF-8 text, found bytes that are not UTF-8");
-        } catch (IOException e) {
-            throw new UncheckedIOException(src + ": cannot read: " + e.getMessage(), e);
-        }
-        return parse(text, src, inputColumns, targetColumns, dateColumn, policy);
+        return parse(CsvParser.readUtf8(file, "a CSV file"), file.toString(), inputColumns, targetColumns,
+                dateColumn, policy);
     }
 
     /** Same as {@link #read} on CSV text; {@code source} names it in messages. */
     public static TimeSeries parse(String text, String source, List<String> inputColumns,
                                    List<String> targetColumns, String dateColumn, NanPolicy policy) {
-        List<CsvParser.Record> records = new CsvParser(text, source).records();
-        if (records.isEmpty()) {
-            throw new DataFormatException(source + ":1: expected a header row with the column names, found an "
-                    + "empty file");
-        }
-        CsvParser.Record headerRecord = records.get(0);
-        List<String> header = new ArrayList<>();
-        for (String h : headerRecord.fields()) {
-            header.add(h.trim());
-        }
-        for (int i = 0; i < header.size(); i++) {
-            int j = header.indexOf(header.get(i));
-            if (j != i) {
-                throw new DataFormatException(source + ":" + headerRecord.line() + ": column " + (i + 1)
-                        + ": expected distinct column names, found '" + header.get(i) + "' again (also column "
-                        + (j + 1) + ")");
-            }
-        }
+        CsvParser.Table table = CsvParser.table(text, source);
+        List<String> header = table.header();
         List<String> columns = TimeSeries.columnOrder(inputColumns, targetColumns);
         int[] fileIndex = new int[columns.size()];
         for (int c = 0; c < columns.size(); c++) {
-            fileIndex[c] = findColumn(header, columns.get(c), source, headerRecord.line());
+            fileIndex[c] = table.column(columns.get(c));
         }
-        int dateIndex = dateColumn == null ? -1 : findColumn(header, dateColumn, source, headerRecord.line());
-        if (records.size() == 1) {
-            throw new DataFormatException(source + ":" + headerRecord.line() + ": expected at least one data row "
-                    + "after the header, found only the header");
-        }
+        int dateIndex = dateColumn == null ? -1 : table.column(dateColumn);
 
-        int rows = records.size() - 1;
+        int rows = table.rows().size();
         double[][] values = new double[columns.size()][rows];
         boolean[] rowMissing = new boolean[rows];
         int[] lines = new int[rows];
         List<String> dates = dateIndex < 0 ? null : new ArrayList<>(rows);
         for (int r = 0; r < rows; r++) {
-            CsvParser.Record rec = records.get(r + 1);
+            CsvParser.Record rec = table.rows().get(r);
             lines[r] = rec.line();
-            if (rec.fields().size() != header.size()) {
-                throw new DataFormatException(source + ":" + rec.line() + ": expected " + header.size()
-                        + " fields as in the header, found " + rec.fields().size());
-            }
             for (int c = 0; c < columns.size(); c++) {
                 String cell = rec.fields().get(fileIndex[c]);
                 double v = parseCell(cell, source, rec.line(), fileIndex[c], header.get(fileIndex[c]), policy);
@@ -153,25 +109,6 @@ public final class TimeSeriesCsv {
             }
         }
         return new TimeSeries(source, inputColumns, targetColumns, values, dates, dropped, interpolated);
-    }
-
-    private static int findColumn(List<String> header, String name, String source, int line) {
-        int i = header.indexOf(name);
-        if (i >= 0) {
-            return i;
-        }
-        StringBuilder msg = new StringBuilder(source + ":" + line + ": expected a column named '" + name
-                + "' in the header, found only " + quoteAll(header));
-        Suggestions.closest(name, header).ifPresent(best -> msg.append("; did you mean '").append(best).append("'?"));
-        throw new DataFormatException(msg.toString());
-    }
-
-    private static String quoteAll(List<String> names) {
-        StringBuilder sb = new StringBuilder();
-        for (String n : names) {
-            sb.append(sb.length() == 0 ? "" : ", ").append('\'').append(n).append('\'');
-        }
-        return sb.toString();
     }
 
     /** The cell's value, or NaN for a missing value allowed by the policy. */
