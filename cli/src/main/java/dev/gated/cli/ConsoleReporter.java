@@ -1,5 +1,6 @@
 package dev.gated.cli;
 
+import dev.gated.engine.forecast.Baselines;
 import dev.gated.engine.train.TrainingListener;
 import java.io.Console;
 import java.io.PrintWriter;
@@ -7,6 +8,7 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -55,6 +57,8 @@ public final class ConsoleReporter implements TrainingListener {
     private Long lastProgressNanos;
     /** Length of the bar line now on screen, or -1 when there is none. */
     private int barLength = -1;
+    /** A report table was shown: the end summary leaves out what it showed. */
+    private boolean reported;
 
     /** A reporter timed by {@link System#nanoTime()}. */
     public ConsoleReporter(PrintWriter out, Mode mode) {
@@ -208,12 +212,28 @@ public final class ConsoleReporter implements TrainingListener {
     }
 
     @Override
+    public void onReport(String title, List<String> lines) {
+        println(title + ":");
+        for (String line : lines) {
+            println("  " + line);
+        }
+        reported = true;
+    }
+
+    @Override
     public void onEnd(End end) {
         println("finished: " + String.format(Locale.ROOT, "%,d", end.steps()) + " steps in "
                 + elapsed(end.seconds()) + (end.runDir() == null ? "" : " (" + show(end.runDir()) + ")"));
         if (end.summary() != null && !end.summary().isEmpty()) {
-            int width = end.summary().keySet().stream().mapToInt(String::length).max().orElse(0);
-            for (Map.Entry<String, Double> m : end.summary().entrySet()) {
+            // The baselines' figures are in the report table above (and all of them in summary.json).
+            Map<String, Double> shown = new java.util.LinkedHashMap<>();
+            end.summary().forEach((k, v) -> {
+                if (!reported || Baselines.NAMES.stream().noneMatch(b -> k.contains("_" + b + "_"))) {
+                    shown.put(k, v);
+                }
+            });
+            int width = shown.keySet().stream().mapToInt(String::length).max().orElse(0);
+            for (Map.Entry<String, Double> m : shown.entrySet()) {
                 println("  " + m.getKey() + " ".repeat(width - m.getKey().length() + 2) + sig(m.getValue(), 4));
             }
         }

@@ -4,6 +4,8 @@ import dev.gated.engine.backend.Backend;
 import dev.gated.engine.backend.Backends;
 import dev.gated.engine.model.SequenceModel;
 import dev.gated.engine.train.JobData;
+import dev.gated.engine.forecast.ErrorMetrics;
+import dev.gated.engine.forecast.ForecastReport;
 import dev.gated.engine.train.TrainedRun;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -38,10 +40,24 @@ final class EvaluateCommand implements Callable<Integer> {
         TrainedRun.Weights weights = run.weights(runOptions.checkpoint);
         Backends.Selection selection = runOptions.backend(run);
         try (Backend backend = selection.backend(); SequenceModel model = run.model(backend, weights)) {
-            Map<String, Double> metrics = run.evaluate(model, data, split);
+            TrainedRun.Evaluation e = run.evaluation(model, data, split);
             out.printf(Locale.ROOT, "run %s, weights %s, %s split, backend %s%n", run.runDir(), weights.file(), split,
                     backend.name());
-            metrics.forEach((k, v) -> out.printf(Locale.ROOT, "  %-24s %.6g%n", k, v));
+            if (e.report().isPresent()) {
+                ForecastReport r = e.report().get();
+                out.println("the model and the naive baselines:");
+                r.table().forEach(l -> out.println("  " + l));
+                out.println("the model per horizon step:");
+                out.printf(Locale.ROOT, "  %-5s %11s %11s %8s %8s%n", "step", "MAE", "RMSE", "MASE", "sMAPE%");
+                for (int h = 0; h < r.model().scores().perStep().size(); h++) {
+                    ErrorMetrics m = r.model().scores().perStep().get(h);
+                    out.printf(Locale.ROOT, "  %-5d %11.4g %11.4g %8.3f %8.2f%n", h + 1, m.mae(), m.rmse(), m.mase(),
+                            m.smape());
+                }
+                out.println(r.beatsBaselines() ? "the model beats every baseline (RMSE and MASE)"
+                        : "the model loses to " + String.join("; ", r.losingTo()));
+            }
+            e.metrics().forEach((k, v) -> out.printf(Locale.ROOT, "  %-32s %.6g%n", k, v));
         }
         return Gated.OK;
     }

@@ -18,8 +18,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = Gated.Version.class,
         description = {"Run a trained model on new data and write its predictions as CSV or .npy (by the output's "
                 + "extension), in the data's original units.",
-                "Forecasting: a CSV with the job's input and target columns; one forecast per window ending at each "
-                        + "row. Classification: a sequences CSV (label column optional) or a folder with x.npy "
+                "Forecasting: a CSV laid out like the training file; the whole horizon from every row with a window "
+                        + "of history (--last: from each series' last row), one line per origin and step, with the "
+                        + "quantiles of a probabilistic model; rows at a series' end with empty targets give the "
+                        + "future values of the columns known in advance. Classification: a sequences CSV (label column optional) or a folder with x.npy "
                         + "(and lengths.npy); the class and its probabilities. Regression: a folder with x.npy.", ""})
 final class PredictCommand implements Callable<Integer> {
     @Spec
@@ -37,6 +39,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace the output file if it exists.")
     boolean overwrite;
 
+    @Option(names = "--last", description = "Forecasting: only the forecast from each series' last row (the "
+            + "future), not from every row.")
+    boolean last;
+
     @Override
     public Integer call() throws IOException {
         if (Files.exists(output) && !overwrite) {
@@ -45,7 +51,7 @@ final class PredictCommand implements Callable<Integer> {
         TrainedRun run = runOptions.open();
         TrainedRun.Weights weights = run.weights(runOptions.checkpoint);
         try (Backend backend = runOptions.backend(run).backend(); SequenceModel model = run.model(backend, weights)) {
-            Predictor.Written w = Predictor.predict(run, model, input, output);
+            Predictor.Written w = Predictor.predict(run, model, input, output, last);
             spec.commandLine().getOut().printf("wrote %d predictions to %s (weights %s)%n", w.rows(), w.file(),
                     weights.file());
         }

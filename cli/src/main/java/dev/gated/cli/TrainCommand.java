@@ -1,5 +1,6 @@
 package dev.gated.cli;
 
+import dev.gated.cli.report.ForecastCharts;
 import dev.gated.cli.report.HealthPlots;
 import dev.gated.cli.report.Plots;
 import dev.gated.engine.train.MetricsLog;
@@ -130,20 +131,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         files.add(Plots.trainingCurves(r.epochRows(), r.runDir().resolve("training.png")));
         if (r.forecast().isPresent()) {
-            TrainingJob.Forecast f = r.forecast().get();
-            int o = f.targetColumns().size();
-            for (int j = 0; j < o; j++) {
-                int n = f.actual().length / o;
-                double[] a = new double[n];
-                double[] p = new double[n];
-                for (int k = 0; k < n; k++) {
-                    a[k] = f.actual()[k * o + j];
-                    p[k] = f.predicted()[k * o + j];
-                }
-                String col = f.targetColumns().get(j);
-                files.add(Plots.predictedVsActual("test split: " + col + ", predicted vs. actual", f.dates(), a, p,
-                        col, r.runDir().resolve(o == 1 ? "forecast.png" : "forecast-" + safe(col) + ".png")));
-            }
+            files.addAll(ForecastCharts.test(r.forecast().get().panel(), r.forecast().get().report(), r.runDir()));
         }
         if (r.confusion().isPresent()) {
             files.add(Plots.confusionMatrix(r.confusion().get(), r.classes(), r.runDir().resolve("confusion.png")));
@@ -153,9 +141,5 @@ final class TrainCommand implements Callable<Integer> {
             files.add(HealthPlots.health(health, r.runDir().resolve("health.png")));
         }
         return files;
-    }
-
-    private static String safe(String s) {
-        return s.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 }

@@ -15,6 +15,8 @@ import java.util.Optional;
  * Reads a run's rows and explains what looks wrong, each finding with its evidence and the settings to try. The
  * rules are rules of thumb, written down here so a finding can be checked by hand:
  * <ul>
+ *   <li><b>loses to a naive baseline</b> (forecasting): {@code forecast.json} says a baseline's test RMSE or MASE is
+ *       at least as good as the model's; the settings are the ones the report suggests for the run;</li>
  *   <li><b>exploding gradients</b>: a non-finite loss, skipped batches or rollbacks; an epoch whose largest
  *       gradient norm is at least {@value #SPIKE}x its mean; the mean norm growing {@value #GROWTH}x from the
  *       first to the last epoch; or the norm above {@code clip_grad_norm} at half or more of the sampled steps;</li>
@@ -59,6 +61,7 @@ public final class Doctor {
     public static List<Finding> diagnose(RunRecord run) {
         Doctor d = new Doctor(run);
         List<Finding> out = new ArrayList<>();
+        d.losesToBaselines().ifPresent(out::add);
         d.exploding().ifPresent(out::add);
         d.learningRateTooHigh().ifPresent(out::add);
         d.vanishing().ifPresent(out::add);
@@ -93,6 +96,23 @@ public final class Doctor {
     }
 
     // ---- the checks ----
+
+    /** Forecasting: the test split's report says a naive baseline is at least as good as the model. */
+    private Optional<Finding> losesToBaselines() {
+        if (run.forecast().isEmpty() || run.forecast().get().path("beats_baselines").asBoolean(true)) {
+            return Optional.empty();
+        }
+        com.fasterxml.jackson.databind.JsonNode f = run.forecast().get();
+        List<String> evidence = new ArrayList<>();
+        f.path("losing_to").forEach(n -> evidence.add("on the " + f.path("split").asText("test") + " split, "
+                + n.asText()));
+        evidence.add(fmt("skill against the best baseline: RMSE %s, MASE %s (above 0 beats it)",
+                f.path("skill_rmse").asDouble(Double.NaN), f.path("skill_mase").asDouble(Double.NaN)));
+        List<String> settings = new ArrayList<>();
+        f.path("try").forEach(n -> settings.add(n.asText()));
+        return Optional.of(new Finding("the model loses to a naive baseline: a forecaster that does not beat "
+                + "\"tomorrow = today\" (or the season before) is not worth keeping yet", evidence, settings));
+    }
 
     private Optional<Finding> exploding() {
         List<String> evidence = new ArrayList<>();

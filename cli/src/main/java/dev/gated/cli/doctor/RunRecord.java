@@ -19,12 +19,13 @@ import java.util.Optional;
 /**
  * What {@code gated doctor} reads from a run folder: the epoch rows ({@code metrics.jsonl}), the health rows
  * ({@code health.jsonl}, absent when health was off), {@code summary.json} (absent until the run finished) and the
- * resolved job ({@code job.yaml}).
+ * resolved job ({@code job.yaml}), and for forecasting the model-against-baselines report ({@code forecast.json}).
  *
  * @param notes what could not be read but did not stop the diagnosis
  */
 public record RunRecord(Path runDir, List<Map<String, Double>> epochs, List<Map<String, Double>> health,
-                        Map<String, Double> summary, Optional<JobConfig> job, List<String> notes) {
+                        Map<String, Double> summary, Optional<JobConfig> job, Optional<JsonNode> forecast,
+                        List<String> notes) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -71,7 +72,10 @@ public record RunRecord(Path runDir, List<Map<String, Double>> epochs, List<Map<
                 notes.add("no health rows (training.health.every_steps was 0 or the run is shorter): gradient per "
                         + "layer, saturation and update ratios are not checked");
             }
-            return new RunRecord(runDir, epochs, health, summary, job, notes);
+            Path forecastFile = runDir.resolve(RunFolder.FORECAST);
+            Optional<JsonNode> forecast = Files.isRegularFile(forecastFile)
+                    ? Optional.of(JSON.readTree(forecastFile.toFile())) : Optional.empty();
+            return new RunRecord(runDir, epochs, health, summary, job, forecast, notes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the run folder " + runDir + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.gated.engine.config;
 
+import dev.gated.engine.data.timeseries.CalendarFeature;
 import dev.gated.engine.data.timeseries.NanPolicy;
 
 import java.nio.file.Path;
@@ -40,7 +41,8 @@ import java.util.Optional;
 public record DataConfig(DataKind kind, Path path, List<String> inputColumns, List<String> targetColumns,
                          Optional<String> dateColumn, String sequenceColumn, String labelColumn, int window,
                          int horizon, int stride, Split split, Optional<Integer> maxLength, NanPolicy nanPolicy,
-                         boolean standardize) {
+                         boolean standardize, Optional<String> idColumn, List<String> knownColumns,
+                         List<CalendarFeature> calendar) {
     public static final int DEFAULT_WINDOW = 24;
     public static final int DEFAULT_HORIZON = 1;
     public static final int DEFAULT_STRIDE = 1;
@@ -61,5 +63,22 @@ public record DataConfig(DataKind kind, Path path, List<String> inputColumns, Li
         Objects.requireNonNull(split, "split");
         Objects.requireNonNull(maxLength, "maxLength");
         Objects.requireNonNull(nanPolicy, "nanPolicy");
+        Objects.requireNonNull(idColumn, "idColumn");
+        knownColumns = List.copyOf(knownColumns);
+        calendar = List.copyOf(calendar);
+    }
+
+    /** A data section without the forecasting covariates and series ids. */
+    public DataConfig(DataKind kind, Path path, List<String> inputColumns, List<String> targetColumns,
+                      Optional<String> dateColumn, String sequenceColumn, String labelColumn, int window, int horizon,
+                      int stride, Split split, Optional<Integer> maxLength, NanPolicy nanPolicy, boolean standardize) {
+        this(kind, path, inputColumns, targetColumns, dateColumn, sequenceColumn, labelColumn, window, horizon, stride,
+                split, maxLength, nanPolicy, standardize, Optional.empty(), List.of(), List.of());
+    }
+
+    /** This section with {@code path} instead. */
+    public DataConfig withPath(Path newPath) {
+        return new DataConfig(kind, newPath, inputColumns, targetColumns, dateColumn, sequenceColumn, labelColumn,
+                window, horizon, stride, split, maxLength, nanPolicy, standardize, idColumn, knownColumns, calendar);
     }
 }

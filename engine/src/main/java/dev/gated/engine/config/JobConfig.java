@@ -12,13 +12,20 @@ import java.util.Objects;
  * {@link OutputConfig}.
  */
 public record JobConfig(DataConfig data, ModelConfig model, TaskConfig task, TrainingConfig training,
-                        OutputConfig output) {
+                        OutputConfig output, ForecastConfig forecast) {
     public JobConfig {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(training, "training");
         Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(forecast, "forecast");
+    }
+
+    /** A job with the default forecast settings (the only ones a job of another task has). */
+    public JobConfig(DataConfig data, ModelConfig model, TaskConfig task, TrainingConfig training,
+                     OutputConfig output) {
+        this(data, model, task, training, output, ForecastConfig.DEFAULT);
     }
 
     /**
@@ -27,14 +34,10 @@ public record JobConfig(DataConfig data, ModelConfig model, TaskConfig task, Tra
      * job file was.
      */
     public JobConfig withPathsResolved(java.nio.file.Path baseDir) {
-        DataConfig d = data;
-        java.nio.file.Path p = baseDir.resolve(d.path()).toAbsolutePath().normalize();
-        DataConfig data2 = new DataConfig(d.kind(), p, d.inputColumns(), d.targetColumns(), d.dateColumn(),
-                d.sequenceColumn(), d.labelColumn(), d.window(), d.horizon(), d.stride(), d.split(), d.maxLength(),
-                d.nanPolicy(), d.standardize());
+        DataConfig data2 = data.withPath(baseDir.resolve(data.path()).toAbsolutePath().normalize());
         ModelConfig m = model;
         ModelConfig model2 = new ModelConfig(m.cell(), m.layers(), m.hidden(), m.bidirectional(), m.head(),
                 m.initFrom().map(f -> baseDir.resolve(f).toAbsolutePath().normalize()), m.init(), m.dropout(), m.stacking());
-        return new JobConfig(data2, model2, task, training, output);
+        return new JobConfig(data2, model2, task, training, output, forecast);
     }
 }

@@ -59,6 +59,7 @@ public final class SequenceModel implements AutoCloseable {
     private final RnnSpec spec;
     private final int outputSize;
     private final Objective objective;
+    private final HeadLoss headLoss;
     private final RnnPlan plan;
     private final long seed;
     private final Dropout dropout;
@@ -103,9 +104,24 @@ public final class SequenceModel implements AutoCloseable {
         this(backend, spec, outputSize, objective, seed, init, dropout, stacking, false);
     }
 
-    /** {@code layerwise}: run the layers as separate calls even with no option that needs it (for tests). */
+    /**
+     * As {@link #SequenceModel(Backend, RnnSpec, int, Objective, long, Init, Dropout, Stacking)}, scored by
+     * {@code loss} (e.g. {@link HeadLoss.Quantile} for quantile forecasts) instead of the objective's default.
+     */
+    public SequenceModel(Backend backend, RnnSpec spec, int outputSize, Objective objective, long seed, Init init,
+                         Dropout dropout, Stacking stacking, HeadLoss loss) {
+        this(backend, spec, outputSize, objective, seed, init, dropout, stacking, false, loss);
+    }
+
     SequenceModel(Backend backend, RnnSpec spec, int outputSize, Objective objective, long seed, Init init,
                   Dropout dropout, Stacking stacking, boolean layerwise) {
+        this(backend, spec, outputSize, objective, seed, init, dropout, stacking, layerwise,
+                objective == null ? null : HeadLoss.defaultFor(objective));
+    }
+
+    /** {@code layerwise}: run the layers as separate calls even with no option that needs it (for tests). */
+    SequenceModel(Backend backend, RnnSpec spec, int outputSize, Objective objective, long seed, Init init,
+                  Dropout dropout, Stacking stacking, boolean layerwise, HeadLoss loss) {
         if (backend == null) {
             throw new IllegalArgumentException("backend: required, got null");
         }
@@ -118,6 +134,10 @@ public final class SequenceModel implements AutoCloseable {
         if (objective == null) {
             throw new IllegalArgumentException("objective: required, got null");
         }
+        if (loss == null) {
+            throw new IllegalArgumentException("loss: required, got null");
+        }
+        loss.check(objective, outputSize);
         if (init == null || dropout == null || stacking == null) {
             throw new IllegalArgumentException("init, dropout, stacking: required, got " + init + ", " + dropout
                     + ", " + stacking);
@@ -127,6 +147,7 @@ public final class SequenceModel implements AutoCloseable {
                     + ": needs a stacked RNN (layers >= 2), got layers " + spec.numLayers());
         }
         this.stacking = stacking;
+        this.headLoss = loss;
         this.seed = seed;
         this.dropout = dropout;
         this.backend = backend;
@@ -198,6 +219,11 @@ public final class SequenceModel implements AutoCloseable {
 
     public Objective objective() {
         return objective;
+    }
+
+    /** How the head's outputs are scored. */
+    public HeadLoss headLoss() {
+        return headLoss;
     }
 
     public Dropout dropout() {
@@ -488,42 +514,7 @@ public final class SequenceModel implements AutoCloseable {
     }
 
     private double loss(Pass s, SequenceBatch batch, boolean withGradient) {
-        Tensor dPred = withGradient ? s.buffers.dPred : null;
-        if (!objective.classes()) {
-            if (batch.y() == null || batch.outputSize() != outputSize) {
-                throw new IllegalArgumentException("batch: a regression model needs value targets y [B, " + outputSize
-                        + "], got " + (batch.y() == null ? "class labels" : "y [B, " + batch.outputSize() + "]"));
-            }
-            try (Tensor target = backend.upload(batch.y(), Shape.of(batch.batchSize(), outputSize), spec.dtype())) {
-                return backend.mseLoss(s.buffers.pred, target, dPred);
-            }
-        }
-        return backend.softmaxCrossEntropy(s.buffers.pred, labels(batch), dPred);
-    }
-
-    /** The class of each readout row: per sequence, or per valid step in (t, b) order. */
-    private int[] labels(SequenceBatch batch) {
-        if (batch.labels() == null || batch.outputSize() != outputSize
-                || batch.labelsPerStep() != objective.everyStep()) {
-            throw new IllegalArgumentException("batch: a " + objective.name().toLowerCase(java.util.Locale.ROOT)
-                    + " model needs " + (objective.everyStep() ? "one class per step" : "one class per sequence")
-                    + " in [0, " + outputSize + "), got " + (batch.labels() == null ? "value targets"
-                    : (batch.labelsPerStep() ? "one class per step" : "one class per sequence") + " in [0, "
-                    + batch.outputSize() + ")"));
-        }
-        if (!objective.everyStep()) {
-            return batch.labels();
-        }
-        int[] labels = new int[validSteps(batch.lengths())];
-        int n = 0;
-        for (int t = 0; t < batch.seqLength(); t++) {
-            for (int b = 0; b < batch.batchSize(); b++) {
-                if (t < batch.lengths()[b]) {
-                    labels[n++] = batch.labels()[t * batch.batchSize() + b];
-                }
-            }
-        }
-        return labels;
+        return headLoss.compute(backend, objective, s.buffers.pred, batch, withGradient ? s.buffers.dPred : null);
     }
 
     private static int validSteps(int[] lengths) {

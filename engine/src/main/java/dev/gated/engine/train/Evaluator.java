@@ -3,8 +3,13 @@ package dev.gated.engine.train;
 import dev.gated.engine.config.TaskKind;
 import dev.gated.engine.data.Dataset;
 import dev.gated.engine.data.SequenceBatch;
-import dev.gated.engine.data.timeseries.ForecastMetrics;
-import dev.gated.engine.data.timeseries.Standardizer;
+import dev.gated.engine.forecast.ErrorMetrics;
+import dev.gated.engine.forecast.ForecastData;
+import dev.gated.engine.forecast.ForecastReport;
+import dev.gated.engine.forecast.ForecastWindows;
+import dev.gated.engine.forecast.Forecasts;
+import dev.gated.engine.forecast.ModelForecaster;
+import dev.gated.engine.forecast.Scores;
 import dev.gated.engine.metrics.ClassificationMetrics;
 import dev.gated.engine.model.SequenceModel;
 import dev.gated.engine.util.FloatArrays;
@@ -14,24 +19,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A model's loss and task metrics on a dataset, in inference mode: forecasting and regression errors (MSE, MAE,
- * RMSE, and MAPE for forecasting) in the data's original units, classification accuracy, macro F1 and the
- * confusion matrix, language-model perplexity and next-character accuracy.
+ * A model's loss and task metrics on a dataset, in inference mode: forecasting errors in the data's units (MSE,
+ * MAE, RMSE, MAPE, sMAPE, MASE, and coverage and weighted quantile loss for quantile forecasts, see
+ * {@link ErrorMetrics}), regression errors (MSE, MAE, RMSE), classification accuracy, macro F1 and the confusion
+ * matrix, language-model perplexity and next-character accuracy.
  */
 final class Evaluator {
     /** Examples per evaluation batch: large enough to be fast, small enough for a language model's logits. */
     static final int BATCH = 256;
 
     private final TaskKind task;
-    private final Optional<Standardizer> standardizer;
-    private final List<String> targets;
     private final List<String> classes;
+    private final Optional<ForecastData> forecast;
 
     Evaluator(JobData data) {
         this.task = data.task();
-        this.standardizer = data.standardizer();
-        this.targets = data.preprocessing().outputNames();
         this.classes = data.preprocessing().classes();
+        this.forecast = data.forecast();
     }
 
     /**
@@ -47,11 +51,17 @@ final class Evaluator {
 
     /** Metrics named {@code prefix + name}: loss first, then the task's. */
     Result evaluate(SequenceModel model, Dataset data, String prefix) {
+        if (forecast.isPresent()) {
+            Map<String, Double> m = new LinkedHashMap<>();
+            Forecasts f = forecasts(model, (ForecastWindows) data, m, prefix);
+            m.putAll(Scores.of("model", forecast.get().panel(), f, forecast.get().statistics()).overall().toMap(prefix));
+            return new Result(m, new double[0], new double[0], new int[0], new int[0], null);
+        }
         int n = data.size();
         double lossSum = 0;
         long rows = 0;
         int o = data.outputSize();
-        boolean values = task == TaskKind.FORECAST || task == TaskKind.REGRESSION;
+        boolean values = task == TaskKind.REGRESSION;
         double[] predicted = new double[values ? n * o : 0];
         double[] actual = new double[values ? n * o : 0];
         int[] predictedClasses = new int[task == TaskKind.CLASSIFY ? n : 0];
@@ -67,10 +77,6 @@ final class Evaluator {
                 case FORECAST, REGRESSION -> {
                     double[] p = FloatArrays.toDouble(e.outputs());
                     double[] a = FloatArrays.toDouble(batch.y());
-                    if (standardizer.isPresent()) {
-                        p = standardizer.get().inverse(targets, p);
-                        a = standardizer.get().inverse(targets, a);
-                    }
                     System.arraycopy(p, 0, predicted, from * o, p.length);
                     System.arraycopy(a, 0, actual, from * o, a.length);
                 }
@@ -98,13 +104,10 @@ final class Evaluator {
         long[][] confusion = null;
         switch (task) {
             case FORECAST, REGRESSION -> {
-                ForecastMetrics f = ForecastMetrics.of(predicted, actual);
+                ErrorMetrics f = ErrorMetrics.of(predicted, actual);
                 m.put(prefix + "mse", f.mse());
                 m.put(prefix + "mae", f.mae());
                 m.put(prefix + "rmse", f.rmse());
-                if (task == TaskKind.FORECAST && f.mapeCount() > 0) {
-                    m.put(prefix + "mape", f.mape());
-                }
             }
             case CLASSIFY -> {
                 ClassificationMetrics c = ClassificationMetrics.accumulator(o).add(predictedClasses, actualClasses)
@@ -120,14 +123,39 @@ final class Evaluator {
         return new Result(m, predicted, actual, predictedClasses, actualClasses, confusion);
     }
 
-    /** The naive last-value forecast's errors on the test windows (original units), as {@code test_baseline_*}. */
-    static void putBaseline(Map<String, Double> m, dev.gated.engine.data.timeseries.Windows rawTest) {
-        ForecastMetrics base = ForecastMetrics.lastValueBaseline(rawTest);
-        m.put("test_baseline_mse", base.mse());
-        m.put("test_baseline_mae", base.mae());
-        m.put("test_baseline_rmse", base.rmse());
-        if (base.mapeCount() > 0) {
-            m.put("test_baseline_mape", base.mape());
+    /**
+     * The model's forecasts for the windows of a forecasting part, in the data's units, and (into {@code metrics})
+     * its loss there: one inference pass per batch gives both for a direct forecast; a recursive one is rolled
+     * out over the whole horizon after the one-step loss.
+     */
+    Forecasts forecasts(SequenceModel model, ForecastWindows windows, Map<String, Double> metrics, String prefix) {
+        ForecastData fd = forecast.orElseThrow();
+        int n = windows.size();
+        int o = windows.outputSize();
+        float[] outputs = new float[n * o];
+        double lossSum = 0;
+        for (int from = 0; from < n; from += BATCH) {
+            int to = Math.min(n, from + BATCH);
+            SequenceModel.Evaluation e = model.evaluate(windows.batch(from, to));
+            lossSum += e.loss() * e.rows();
+            System.arraycopy(e.outputs(), 0, outputs, from * o, e.outputs().length);
         }
+        metrics.put(prefix + "loss", lossSum / n);
+        ModelForecaster forecaster = new ModelForecaster(model, fd.codec(), fd.panel(), fd.statistics());
+        if (fd.layout().strategy() == dev.gated.engine.forecast.Strategy.RECURSIVE) {
+            return forecaster.forecast(windows.origins(), fd.layout().horizon());
+        }
+        List<dev.gated.engine.forecast.WindowCodec.Encoded> enc = new java.util.ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            enc.add(windows.encoded(k));
+        }
+        return forecaster.decode(windows.origins(), enc, outputs);
+    }
+
+    /** The test split's forecast report: the model and every baseline on the test windows. */
+    ForecastReport report(SequenceModel model, ForecastWindows windows, String split, Map<String, Double> metrics,
+                          String prefix) {
+        Forecasts f = forecasts(model, windows, metrics, prefix);
+        return ForecastReport.of(split, forecast.orElseThrow(), f);
     }
 }

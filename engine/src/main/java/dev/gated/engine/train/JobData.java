@@ -10,13 +10,18 @@ import dev.gated.engine.data.arrays.NpyArrays;
 import dev.gated.engine.data.sequences.LabeledSequences;
 import dev.gated.engine.data.text.CharCorpus;
 import dev.gated.engine.data.text.CharVocabulary;
-import dev.gated.engine.data.timeseries.ChronologicalSplit;
+import dev.gated.engine.config.ForecastConfig;
+import dev.gated.engine.data.timeseries.CalendarFeature;
 import dev.gated.engine.data.timeseries.CsvParser;
 import dev.gated.engine.data.timeseries.DataFormatException;
-import dev.gated.engine.data.timeseries.Standardizer;
-import dev.gated.engine.data.timeseries.TimeSeries;
-import dev.gated.engine.data.timeseries.TimeSeriesCsv;
-import dev.gated.engine.data.timeseries.Windows;
+import dev.gated.engine.data.timeseries.Frequency;
+import dev.gated.engine.data.timeseries.Panel;
+import dev.gated.engine.data.timeseries.PanelColumns;
+import dev.gated.engine.data.timeseries.PanelCsv;
+import dev.gated.engine.forecast.ForecastData;
+import dev.gated.engine.forecast.ForecastLayout;
+import dev.gated.engine.forecast.SeriesRange;
+import dev.gated.engine.model.HeadLoss;
 import dev.gated.engine.model.Objective;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,9 +34,10 @@ import java.util.SplittableRandom;
  * A job's data, read and split as its {@code data} section says, with the preprocessing fitted on the training
  * split only: the three datasets the training loop and the evaluation read, and what the run saves with the model.
  *
- * <p>Splits: {@code csv} and {@code text} are split in time order (no shuffling, so nothing of the future leaks into
- * training); {@code sequences} and {@code npy} examples are independent and are assigned to train / validation /
- * test by a permutation seeded with {@code training.seed}, so a file sorted by class still gives a fair split.
+ * <p>Splits: {@code csv} (every series on its own) and {@code text} are split in time order (no shuffling, so
+ * nothing of the future leaks into training); {@code sequences} and {@code npy} examples are independent and are
+ * assigned to train / validation / test by a permutation seeded with {@code training.seed}, so a file sorted by
+ * class still gives a fair split. A backtest fold gives its own rows per series instead ({@link RowPlan}).
  */
 public final class JobData {
     private final TaskKind task;
@@ -40,22 +46,20 @@ public final class JobData {
     private final Dataset test;
     private final Preprocessing preprocessing;
     private final List<String> warnings;
-    /** Forecasting only: the standardizer (null when off), and the test windows in original units. */
-    private final Standardizer standardizer;
-    private final Windows rawTest;
+    /** Forecasting only: the panel, its windows and what was fitted. */
+    private final ForecastData forecast;
     /** Classification from sequences: the ids of the test sequences, in dataset order. */
     private final List<String> testIds;
 
     private JobData(TaskKind task, Dataset train, Dataset validation, Dataset test, Preprocessing preprocessing,
-                    List<String> warnings, Standardizer standardizer, Windows rawTest, List<String> testIds) {
+                    List<String> warnings, ForecastData forecast, List<String> testIds) {
         this.task = task;
         this.train = train;
         this.validation = validation == null || validation.size() == 0 ? null : validation;
         this.test = test == null || test.size() == 0 ? null : test;
         this.preprocessing = preprocessing;
         this.warnings = List.copyOf(warnings);
-        this.standardizer = standardizer;
-        this.rawTest = rawTest;
+        this.forecast = forecast;
         this.testIds = testIds;
     }
 
@@ -66,51 +70,81 @@ public final class JobData {
      * @throws DataFormatException for any problem with the data (file, line and column, or tensor and shape)
      */
     public static JobData load(JobConfig config, Path baseDir) {
+        return load(config, baseDir, null);
+    }
+
+    /**
+     * Which rows of each series of a forecasting panel train, validate and test; null: the job's
+     * {@code data.split} fractions.
+     */
+    public interface RowPlan {
+        List<SeriesRange> ranges(Panel panel);
+    }
+
+    /** As {@link #load(JobConfig, Path)}, a forecasting job's rows chosen by {@code rows} (null: data.split). */
+    public static JobData load(JobConfig config, Path baseDir, RowPlan rows) {
         DataConfig d = config.data();
         Path path = baseDir.resolve(d.path());
         TaskKind task = config.task().kind();
         long seed = config.training().seed();
         return switch (d.kind()) {
-            case CSV -> forecast(d, path);
+            case CSV -> forecast(d, config.forecast(), path, rows);
             case SEQUENCES -> sequences(d, path, seed);
             case NPY -> arrays(d, path, task == TaskKind.CLASSIFY, seed);
             case TEXT -> text(d, path);
         };
     }
 
-    private static JobData forecast(DataConfig d, Path path) {
-        TimeSeries series = TimeSeriesCsv.read(path, d.inputColumns(), d.targetColumns(), d.dateColumn().orElse(null),
-                d.nanPolicy());
+    /** The columns of a forecasting job: targets, observed inputs (default: the targets), known columns. */
+    static PanelColumns columns(DataConfig d) {
+        return new PanelColumns(d.targetColumns(), d.inputColumns().isEmpty() ? d.targetColumns() : d.inputColumns(),
+                d.knownColumns());
+    }
+
+    /** How a forecasting job's file is read. */
+    static PanelCsv.Layout csvLayout(DataConfig d) {
+        return new PanelCsv.Layout(columns(d), d.idColumn(), d.dateColumn());
+    }
+
+    /** The window layout of a forecasting job. */
+    static ForecastLayout layout(DataConfig d, ForecastConfig f) {
+        double[] q = f.quantiles().stream().mapToDouble(Double::doubleValue).toArray();
+        return new ForecastLayout(d.window(), d.horizon(), f.strategy(), f.difference(), f.scaling(), f.target(),
+                columns(d), d.calendar(), q);
+    }
+
+    /** The season of a forecasting job: forecast.season, else the dates' frequency's, else 1. */
+    static int season(ForecastConfig f, Panel panel) {
+        return f.season().orElseGet(() -> panel.frequency().map(Frequency::season).orElse(1));
+    }
+
+    private static JobData forecast(DataConfig d, ForecastConfig f, Path path, RowPlan rows) {
+        Panel panel = PanelCsv.read(path, csvLayout(d), d.nanPolicy(), false);
         List<String> warnings = new ArrayList<>();
-        if (series.droppedRows() > 0) {
-            warnings.add(path + ": dropped " + series.droppedRows() + " rows with missing values (nan_policy: drop)");
+        if (panel.droppedRows() > 0) {
+            warnings.add(path + ": dropped " + panel.droppedRows() + " rows with missing values (nan_policy: drop); "
+                    + "no window spans a dropped row");
         }
-        if (series.interpolatedCells() > 0) {
-            warnings.add(path + ": interpolated " + series.interpolatedCells() + " missing cells (nan_policy: "
+        if (panel.interpolatedCells() > 0) {
+            warnings.add(path + ": interpolated " + panel.interpolatedCells() + " missing cells (nan_policy: "
                     + "interpolate)");
         }
-        ChronologicalSplit.Parts raw = new ChronologicalSplit(d.split().train(), d.split().validation()).split(series);
-        Standardizer st = null;
-        ChronologicalSplit.Parts parts = raw;
-        if (d.standardize()) {
-            st = Standardizer.fit(raw.train());
-            for (String c : st.constantColumns()) {
-                warnings.add("column '" + c + "' is constant over the training rows; it only shifts by its mean");
+        for (CalendarFeature c : d.calendar()) {
+            if (panel.frequency().isPresent() && !c.meaningfulFor(panel.frequency().get())) {
+                warnings.add("data.calendar: " + c.key() + " is constant for " + panel.frequency().get().describe()
+                        + " dates; it adds nothing");
             }
-            parts = new ChronologicalSplit.Parts(st.transform(raw.train()), st.transform(raw.validation()),
-                    st.transform(raw.test()));
         }
-        int w = d.window();
-        int h = d.horizon();
-        int s = d.stride();
-        Windows train = parts.trainWindows(w, h, s);
-        Windows val = parts.validationWindows(w, h, s);
-        Windows test = parts.testWindows(w, h, s);
-        warnIfEmpty(warnings, "validation", d.split().validation(), val.count(), "windows of " + w + " + horizon " + h);
-        warnIfEmpty(warnings, "test", d.split().test(), test.count(), "windows of " + w + " + horizon " + h);
-        Preprocessing pre = new Preprocessing(st == null ? Map.of() : st.toMap(), new double[0], new double[0],
-                d.inputColumns(), d.targetColumns(), List.of(), List.of());
-        return new JobData(TaskKind.FORECAST, train, val, test, pre, warnings, st, raw.testWindows(w, h, s), null);
+        int season = season(f, panel);
+        List<SeriesRange> ranges = rows != null ? rows.ranges(panel)
+                : ForecastData.split(panel, d.split().train(), d.split().validation());
+        ForecastData fd = new ForecastData(panel, layout(d, f), ranges, season, f.movingAverage().orElse(d.window()),
+                d.stride());
+        warnings.addAll(fd.warnings());
+        ForecastLayout l = fd.layout();
+        Preprocessing pre = new Preprocessing(new double[0], new double[0], l.featureNames(), l.outputNames(),
+                List.of(), List.of(), Optional.of(fd.record()));
+        return new JobData(TaskKind.FORECAST, fd.part(0), fd.part(1), fd.part(2), pre, warnings, fd, null);
     }
 
     private static void warnIfEmpty(List<String> warnings, String part, double fraction, int count, String what) {
@@ -129,10 +163,9 @@ public final class JobData {
         }
         Parts<LabeledSequences> p = Parts.of(all.size(), d, seed, all::subset, LabeledSequences::featureMeanStd,
                 LabeledSequences::standardized);
-        Preprocessing pre = new Preprocessing(Map.of(), p.mean, p.std, d.inputColumns(), List.of(), all.classes(),
-                List.of());
-        return new JobData(TaskKind.CLASSIFY, p.train, p.val, p.test, pre, warnings, null, null,
-                p.test.sequenceIds());
+        Preprocessing pre = new Preprocessing(p.mean, p.std, d.inputColumns(), List.of(), all.classes(), List.of(),
+                Optional.empty());
+        return new JobData(TaskKind.CLASSIFY, p.train, p.val, p.test, pre, warnings, null, p.test.sequenceIds());
     }
 
     private static JobData arrays(DataConfig d, Path dir, boolean classification, long seed) {
@@ -141,10 +174,10 @@ public final class JobData {
                 NpyArrays::standardized);
         List<String> inputs = names("x", all.inputSize());
         List<String> outputs = classification ? List.of() : names("y", all.outputSize());
-        Preprocessing pre = new Preprocessing(Map.of(), p.mean, p.std, inputs, outputs,
-                classification ? all.classes() : List.of(), List.of());
+        Preprocessing pre = new Preprocessing(p.mean, p.std, inputs, outputs,
+                classification ? all.classes() : List.of(), List.of(), Optional.empty());
         return new JobData(classification ? TaskKind.CLASSIFY : TaskKind.REGRESSION, p.train, p.val, p.test, pre,
-                List.of(), null, null, null);
+                List.of(), null, null);
     }
 
     /** The shuffled split of independent examples, standardized with the training part's statistics if asked. */
@@ -179,9 +212,9 @@ public final class JobData {
     private static JobData text(DataConfig d, Path path) {
         String text = CsvParser.readUtf8(path, "a UTF-8 text file");
         int n = text.codePointCount(0, text.length());
-        ChronologicalSplit split = new ChronologicalSplit(d.split().train(), d.split().validation());
-        int trainEnd = split.trainRows(n);
-        int valEnd = trainEnd + split.validationRows(n);
+        SeriesRange split = SeriesRange.ofFractions(n, d.split().train(), d.split().validation());
+        int trainEnd = split.trainEnd();
+        int valEnd = split.validationEnd();
         int cut1 = text.offsetByCodePoints(0, trainEnd);
         int cut2 = text.offsetByCodePoints(0, valEnd);
         String trainText = text.substring(0, cut1);
@@ -199,9 +232,9 @@ public final class JobData {
         CharCorpus train = CharCorpus.of(vocab.encode(trainText, path.toString()), vocab.size(), w, s);
         CharCorpus val = corpus(valText, vocab, w, s, warnings, "validation", d.split().validation());
         CharCorpus test = corpus(testText, vocab, w, s, warnings, "test", d.split().test());
-        Preprocessing pre = new Preprocessing(Map.of(), new double[0], new double[0], List.of(), List.of(), List.of(),
-                vocab.symbols());
-        return new JobData(TaskKind.LANGUAGE_MODEL, train, val, test, pre, warnings, null, null, null);
+        Preprocessing pre = new Preprocessing(new double[0], new double[0], List.of(), List.of(), List.of(),
+                vocab.symbols(), Optional.empty());
+        return new JobData(TaskKind.LANGUAGE_MODEL, train, val, test, pre, warnings, null, null);
     }
 
     private static CharCorpus corpus(String text, CharVocabulary vocab, int window, int stride, List<String> warnings,
@@ -235,9 +268,9 @@ public final class JobData {
     /** Indices of the train, validation and test parts, drawn by a seeded shuffle of {@code n} examples. */
     static int[][] shuffledSplit(int n, Split split, long seed) {
         int[] order = Permutations.random(n, new SplittableRandom(seed ^ 0x5eed5eedL));
-        ChronologicalSplit sizes = new ChronologicalSplit(split.train(), split.validation());
-        int train = sizes.trainRows(n);
-        int val = sizes.validationRows(n);
+        SeriesRange sizes = SeriesRange.ofFractions(n, split.train(), split.validation());
+        int train = sizes.trainEnd();
+        int val = sizes.validationEnd() - train;
         if (train == 0) {
             throw new DataFormatException("the data has " + n + " examples; the train fraction " + split.train()
                     + " leaves none for training");
@@ -255,6 +288,14 @@ public final class JobData {
 
     public TaskKind task() {
         return task;
+    }
+
+    /** The loss the model is trained with: the pinball loss for a quantile forecast, else the objective's. */
+    public HeadLoss headLoss() {
+        if (forecast != null && forecast.layout().quantiles().length > 0) {
+            return new HeadLoss.Quantile(forecast.layout().outputLevels());
+        }
+        return HeadLoss.defaultFor(objective());
     }
 
     public Objective objective() {
@@ -301,14 +342,9 @@ public final class JobData {
         return warnings;
     }
 
-    /** Forecasting: the standardizer fitted on the training rows, if standardization is on. */
-    public Optional<Standardizer> standardizer() {
-        return Optional.ofNullable(standardizer);
-    }
-
-    /** Forecasting: the test windows in original units (for the naive baseline and the dates of predictions). */
-    public Optional<Windows> rawTestWindows() {
-        return Optional.ofNullable(rawTest).filter(w -> w.count() > 0);
+    /** Forecasting: the panel, its windows and what was fitted on the training rows. */
+    public Optional<ForecastData> forecast() {
+        return Optional.ofNullable(forecast);
     }
 
     /** Classification from a sequences CSV: the test sequences' ids. */

@@ -1,14 +1,26 @@
 package dev.gated.engine.train;
 
+import dev.gated.engine.io.CsvCells;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.config.DataConfig;
 import dev.gated.engine.data.Dataset;
 import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.data.arrays.NpyArrays;
 import dev.gated.engine.data.sequences.LabeledSequences;
-import dev.gated.engine.data.timeseries.Standardizer;
-import dev.gated.engine.data.timeseries.TimeSeries;
-import dev.gated.engine.data.timeseries.TimeSeriesCsv;
+import dev.gated.engine.data.timeseries.DataFormatException;
+import dev.gated.engine.data.timeseries.Panel;
+import dev.gated.engine.data.timeseries.PanelCsv;
+import dev.gated.engine.data.timeseries.Series;
+import dev.gated.engine.forecast.ForecastLayout;
+import dev.gated.engine.forecast.ForecastRecord;
+import dev.gated.engine.forecast.ForecastReport;
+import dev.gated.engine.forecast.Forecasts;
+import dev.gated.engine.forecast.ModelForecaster;
+import dev.gated.engine.forecast.Origin;
+import dev.gated.engine.forecast.Scaling;
+import dev.gated.engine.forecast.SeriesStatistics;
+import dev.gated.engine.forecast.Strategy;
+import dev.gated.engine.forecast.WindowCodec;
 import dev.gated.engine.io.AtomicFiles;
 import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.io.Npy;
@@ -26,9 +38,9 @@ import java.util.Optional;
 /**
  * Predictions of a trained model on new data, in the data's original units, written as CSV or .npy:
  * <ul>
- *   <li>forecasting: a CSV with the job's input and target columns (the history); one forecast per window of
- *       {@code window} rows ending at each row, for the row {@code horizon} steps later (also past the end of the
- *       file);</li>
+ *   <li>forecasting: a CSV laid out like the training file; the forecasts of the whole horizon from every row with
+ *       a window of history (or only from each series' last row), one output row per origin and step, with the
+ *       quantiles of a probabilistic model;</li>
  *   <li>classification: a sequences CSV (the label column may be absent) or an .npy folder with {@code x.npy}
  *       (and {@code lengths.npy}); the predicted class and, in CSV, each class's probability;</li>
  *   <li>regression: an .npy folder; the predicted values.</li>
@@ -43,6 +55,12 @@ public final class Predictor {
     }
 
     public static Written predict(TrainedRun run, SequenceModel model, Path input, Path output) throws IOException {
+        return predict(run, model, input, output, false);
+    }
+
+    /** @param lastOnly forecasting: only from each series' last row (else from every row with enough history) */
+    public static Written predict(TrainedRun run, SequenceModel model, Path input, Path output, boolean lastOnly)
+            throws IOException {
         boolean npyOut = output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
         if (!npyOut && !output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
             throw new IllegalArgumentException("--output " + output + ": expected a file ending in .csv or .npy");
@@ -50,68 +68,104 @@ public final class Predictor {
         DataConfig d = run.config().data();
         Preprocessing pre = run.preprocessing();
         return switch (run.config().task().kind()) {
-            case FORECAST -> forecast(d, pre, model, input, output, npyOut);
+            case FORECAST -> forecast(run, model, input, output, npyOut, lastOnly);
             case CLASSIFY, REGRESSION -> examples(run, d, pre, model, input, output, npyOut);
             case LANGUAGE_MODEL -> throw new IllegalArgumentException("this run is a language model: use "
                     + "'gated generate " + run.runDir() + " --prompt TEXT' to sample text from it");
         };
     }
 
-    private static Written forecast(DataConfig d, Preprocessing pre, SequenceModel model, Path input, Path output,
-                                    boolean npyOut) throws IOException {
-        TimeSeries s = TimeSeriesCsv.read(input, d.inputColumns(), d.targetColumns(), d.dateColumn().orElse(null),
-                d.nanPolicy());
-        int w = d.window();
-        if (s.length() < w) {
-            throw new IllegalArgumentException(input + ": expected at least window = " + w + " rows of history, found "
-                    + s.length());
+    /**
+     * Forecasts from a CSV laid out like the training file (the same target, input, known, id and date columns):
+     * from every row with a window of history ({@code lastOnly}: each series' last row), {@code horizon} steps,
+     * written one row per origin and step. Rows at a series' end whose targets are empty are its future part and
+     * give the known columns' future values; calendar features and dates continue at the data's frequency.
+     */
+    private static Written forecast(TrainedRun run, SequenceModel model, Path input, Path output, boolean npyOut,
+                                    boolean lastOnly) throws IOException {
+        DataConfig d = run.config().data();
+        ForecastRecord rec = run.preprocessing().forecast().orElseThrow(() -> new IllegalStateException(
+                run.runDir() + ": the run's preprocessing record has no forecast section (a run of an older Gated?)"));
+        ForecastLayout l = rec.layout();
+        Panel panel = PanelCsv.read(input, JobData.csvLayout(d), d.nanPolicy(), true);
+        List<SeriesStatistics> stats = new ArrayList<>();
+        List<Origin> origins = new ArrayList<>();
+        for (int i = 0; i < panel.size(); i++) {
+            Series s = panel.get(i);
+            Optional<SeriesStatistics> st = rec.statistics(s.id());
+            if (st.isEmpty() && l.scaling() == Scaling.GLOBAL) {
+                throw new DataFormatException(input + ": " + s.describe() + " was not a training series, and "
+                        + "forecast.scaling global scales each series by its training rows' statistics; forecast only "
+                        + "the training series " + rec.series().stream().map(SeriesStatistics::id).toList()
+                        + ", or train with forecast.scaling: window");
+            }
+            stats.add(st.orElse(null));
+            List<Origin> own = new ArrayList<>();
+            // Known columns must be given for the steps a pass reads: the whole horizon when recursive.
+            int needed = l.columns().known().isEmpty() ? 0 : l.strategy() == Strategy.DIRECT ? l.modelHorizon()
+                    : l.horizon();
+            for (int o = l.lookback(); o < s.observed(); o++) {
+                if (o - l.lookback() >= s.segmentStart(o) && o + needed < s.length()) {
+                    own.add(new Origin(i, o));
+                }
+            }
+            if (own.isEmpty() || own.get(own.size() - 1).row() != s.observed() - 1) {
+                throw new DataFormatException(input + ": " + s.describe() + " has " + s.observed() + " rows of history"
+                        + " ending at line " + s.line(s.observed() - 1) + "; a forecast from its last row needs "
+                        + (s.observed() < l.lookback() + 1 ? "at least " + (l.lookback() + 1) + " rows of history "
+                        + "(window " + l.window() + (l.difference() > 0 ? " + difference " + l.difference() : "")
+                        + ")" : "the known columns " + l.columns().known() + " for the " + needed + " rows after it "
+                        + "(the file has " + (s.length() - s.observed()) + "): add them as rows with empty targets"));
+            }
+            origins.addAll(lastOnly ? List.of(own.get(own.size() - 1)) : own);
         }
-        Optional<Standardizer> st = pre.columnScaling().isEmpty() ? Optional.empty()
-                : Optional.of(Standardizer.fromMap(pre.columnScaling()));
-        int in = d.inputColumns().size();
-        int o = d.targetColumns().size();
-        int count = s.length() - w + 1;
-        double[] predicted = new double[count * o];
-        for (int from = 0; from < count; from += Evaluator.BATCH) {
-            int b = Math.min(Evaluator.BATCH, count - from);
-            float[] x = new float[w * b * in];
-            for (int k = 0; k < b; k++) {
-                for (int t = 0; t < w; t++) {
-                    for (int i = 0; i < in; i++) {
-                        String col = d.inputColumns().get(i);
-                        double v = s.value(col, from + k + t);
-                        x[(t * b + k) * in + i] = (float) (st.isPresent() ? st.get().transform(col, v) : v);
+        Forecasts f = new ModelForecaster(model, new WindowCodec(l), panel, stats).forecast(origins, l.horizon());
+        int o = l.targets();
+        if (npyOut) {
+            float[] flat = new float[origins.size() * l.horizon() * o];
+            for (int i = 0; i < origins.size(); i++) {
+                for (int h = 0; h < l.horizon(); h++) {
+                    for (int j = 0; j < o; j++) {
+                        flat[(i * l.horizon() + h) * o + j] = (float) f.point()[i][h][j];
                     }
                 }
             }
-            int[] lengths = new int[b];
-            java.util.Arrays.fill(lengths, w);
-            float[] out = model.predict(new SequenceBatch(w, b, in, o, x, lengths, new float[b * o]));
-            double[] values = st.isPresent() ? st.get().inverse(d.targetColumns(), out) : FloatArrays.toDouble(out);
-            System.arraycopy(values, 0, predicted, from * o, values.length);
+            Npy.write(output, HostTensor.ofFloats(Shape.of(origins.size(), l.horizon(), o), flat));
+            return new Written(output, origins.size());
         }
-        if (npyOut) {
-            Npy.write(output, HostTensor.ofFloats(Shape.of(count, o), FloatArrays.toFloat(predicted)));
-            return new Written(output, count);
-        }
-        StringBuilder sb = new StringBuilder(d.dateColumn().map(c -> "last_" + c).orElse("last_row"))
-                .append(",steps_ahead");
-        for (String c : d.targetColumns()) {
-            sb.append(",predicted_").append(c);
+        String dateName = d.dateColumn().orElse("");
+        StringBuilder sb = new StringBuilder(panel.named() ? CsvCells.cell(d.idColumn().orElse("series")) + "," : "");
+        sb.append(dateName.isEmpty() ? "origin_row" : CsvCells.cell("origin_" + dateName)).append(",step,")
+                .append(dateName.isEmpty() ? "row" : CsvCells.cell(dateName));
+        for (String t : l.columns().targets()) {
+            sb.append(',').append(CsvCells.cell("predicted_" + t));
+            for (double q : l.quantiles()) {
+                sb.append(',').append(CsvCells.cell(t + "_q" + ForecastReport.level(q)));
+            }
         }
         sb.append('\n');
-        List<String> dates = s.dates().orElse(null);
-        for (int k = 0; k < count; k++) {
-            int last = k + w - 1;
-            sb.append(Csv.cell(dates == null ? Integer.toString(last) : dates.get(last))).append(',')
-                    .append(d.horizon());
-            for (int j = 0; j < o; j++) {
-                sb.append(',').append(Csv.number(predicted[k * o + j]));
+        for (int i = 0; i < origins.size(); i++) {
+            Series s = panel.get(origins.get(i).series());
+            int origin = origins.get(i).row();
+            for (int h = 0; h < l.horizon(); h++) {
+                if (panel.named()) {
+                    sb.append(CsvCells.cell(s.id())).append(',');
+                }
+                sb.append(CsvCells.cell(s.label(origin))).append(',').append(h + 1).append(',')
+                        .append(CsvCells.cell(s.label(origin + h + 1)));
+                for (int j = 0; j < o; j++) {
+                    sb.append(',').append(CsvCells.number(f.point()[i][h][j]));
+                    if (f.probabilistic()) {
+                        for (double v : f.quantiles()[i][h][j]) {
+                            sb.append(',').append(CsvCells.number(v));
+                        }
+                    }
+                }
+                sb.append('\n');
             }
-            sb.append('\n');
         }
         AtomicFiles.write(output, sb.toString().getBytes(StandardCharsets.UTF_8));
-        return new Written(output, count);
+        return new Written(output, origins.size() * l.horizon());
     }
 
     private static Written examples(TrainedRun run, DataConfig d, Preprocessing pre, SequenceModel model, Path input,
@@ -157,11 +211,11 @@ public final class Predictor {
             }
             return new Written(output, n);
         }
-        StringBuilder sb = new StringBuilder(ids == null ? "index" : Csv.cell(d.sequenceColumn()));
+        StringBuilder sb = new StringBuilder(ids == null ? "index" : CsvCells.cell(d.sequenceColumn()));
         if (classify) {
             sb.append(",predicted");
             for (String c : classes) {
-                sb.append(',').append(Csv.cell("p_" + c));
+                sb.append(',').append(CsvCells.cell("p_" + c));
             }
         } else {
             for (String c : pre.outputNames()) {
@@ -171,15 +225,15 @@ public final class Predictor {
         sb.append('\n');
         int[] labels = classify ? ClassificationMetrics.argmax(outputs, n, o) : null;
         for (int k = 0; k < n; k++) {
-            sb.append(Csv.cell(ids == null ? Integer.toString(k) : ids.get(k)));
+            sb.append(CsvCells.cell(ids == null ? Integer.toString(k) : ids.get(k)));
             if (classify) {
-                sb.append(',').append(Csv.cell(classes.get(labels[k])));
+                sb.append(',').append(CsvCells.cell(classes.get(labels[k])));
                 for (double p : softmax(outputs, k * o, o)) {
                     sb.append(',').append(String.format(Locale.ROOT, "%.6f", p));
                 }
             } else {
                 for (int j = 0; j < o; j++) {
-                    sb.append(',').append(Csv.number(outputs[k * o + j]));
+                    sb.append(',').append(CsvCells.number(outputs[k * o + j]));
                 }
             }
             sb.append('\n');

@@ -5,33 +5,35 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gated.engine.forecast.ForecastLayout;
+import dev.gated.engine.forecast.ForecastRecord;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What turns raw data into model inputs and model outputs back into answers, fitted on the training split and
  * saved with the model ({@code preprocessing.json} in the run folder and the metadata of {@code model.safetensors}),
  * so evaluation and prediction on new data use exactly the training-time transformation.
  *
- * @param columnScaling csv: the standardizer's {@code mean.<column>}/{@code std.<column>} entries (empty when
- *                      {@code standardize: false} or not csv)
  * @param featureMean   sequences/npy: per-input-feature mean over valid training steps (empty when not used)
  * @param featureStd    sequences/npy: per-input-feature standard deviation (1 for constant features)
- * @param inputNames    names of the input features (csv/sequences columns; npy: x0, x1, ...; text: empty)
- * @param outputNames   csv: target columns; npy regression: y0, y1, ...; empty otherwise
+ * @param inputNames    names of the input features (csv: the window's features, see
+ *                      {@link ForecastLayout#featureNames()}; sequences: columns; npy: x0, x1, ...; text: empty)
+ * @param outputNames   csv: {@code <target>@<step>} (see {@link ForecastLayout#outputNames()}); npy regression:
+ *                      y0, y1, ...; empty otherwise
  * @param classes       class names in label order (classification), else empty
  * @param vocabulary    the characters of a language model in index order, else empty
+ * @param forecast      csv: the window layout and transforms with everything fitted on the training rows
  */
-public record Preprocessing(Map<String, Double> columnScaling, double[] featureMean, double[] featureStd,
-                            List<String> inputNames, List<String> outputNames, List<String> classes,
-                            List<String> vocabulary) {
+public record Preprocessing(double[] featureMean, double[] featureStd, List<String> inputNames,
+                            List<String> outputNames, List<String> classes, List<String> vocabulary,
+                            Optional<ForecastRecord> forecast) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public Preprocessing {
-        columnScaling = Map.copyOf(new LinkedHashMap<>(Objects.requireNonNull(columnScaling, "columnScaling")));
+        Objects.requireNonNull(forecast, "forecast");
         featureMean = featureMean.clone();
         featureStd = featureStd.clone();
         inputNames = List.copyOf(inputNames);
@@ -41,7 +43,8 @@ public record Preprocessing(Map<String, Double> columnScaling, double[] featureM
     }
 
     public static Preprocessing none() {
-        return new Preprocessing(Map.of(), new double[0], new double[0], List.of(), List.of(), List.of(), List.of());
+        return new Preprocessing(new double[0], new double[0], List.of(), List.of(), List.of(), List.of(),
+                Optional.empty());
     }
 
     @Override
@@ -56,8 +59,6 @@ public record Preprocessing(Map<String, Double> columnScaling, double[] featureM
 
     public String toJson() {
         ObjectNode root = JSON.createObjectNode();
-        ObjectNode scaling = root.putObject("column_scaling");
-        new java.util.TreeMap<>(columnScaling).forEach(scaling::put);
         ArrayNode mean = root.putArray("feature_mean");
         for (double v : featureMean) {
             mean.add(v);
@@ -70,6 +71,7 @@ public record Preprocessing(Map<String, Double> columnScaling, double[] featureM
         outputNames.forEach(root.putArray("output_names")::add);
         classes.forEach(root.putArray("classes")::add);
         vocabulary.forEach(root.putArray("vocabulary")::add);
+        forecast.ifPresent(f -> root.set("forecast", f.toJson()));
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
@@ -81,11 +83,11 @@ public record Preprocessing(Map<String, Double> columnScaling, double[] featureM
     public static Preprocessing fromJson(String json, String source) {
         try {
             JsonNode root = JSON.readTree(json);
-            Map<String, Double> scaling = new LinkedHashMap<>();
-            root.path("column_scaling").fields().forEachRemaining(e -> scaling.put(e.getKey(), e.getValue().asDouble()));
-            return new Preprocessing(scaling, doubles(root.path("feature_mean")), doubles(root.path("feature_std")),
+            JsonNode f = root.get("forecast");
+            return new Preprocessing(doubles(root.path("feature_mean")), doubles(root.path("feature_std")),
                     strings(root.path("input_names")), strings(root.path("output_names")),
-                    strings(root.path("classes")), strings(root.path("vocabulary")));
+                    strings(root.path("classes")), strings(root.path("vocabulary")),
+                    f == null || f.isNull() ? Optional.empty() : Optional.of(ForecastRecord.fromJson(f)));
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException(source + ": expected the preprocessing JSON Gated writes, found "
                     + "something else (" + e.getMessage() + ")", e);

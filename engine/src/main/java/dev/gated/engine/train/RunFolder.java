@@ -21,6 +21,8 @@ public final class RunFolder {
     public static final String HEALTH_JSONL = "health.jsonl";
     public static final String HEALTH_CSV = "health.csv";
     public static final String PREDICTIONS = "predictions.csv";
+    /** Forecasting: the model and every baseline scored on the test split. */
+    public static final String FORECAST = "forecast.json";
     public static final String SAMPLE = "sample.txt";
 
     /** What to do with a run folder that already exists. */

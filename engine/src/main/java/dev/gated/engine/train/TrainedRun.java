@@ -7,6 +7,10 @@ import dev.gated.engine.config.JobConfig;
 import dev.gated.engine.config.JobFiles;
 import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.io.SafeTensors;
+import dev.gated.engine.data.Dataset;
+import dev.gated.engine.forecast.ForecastReport;
+import dev.gated.engine.forecast.ForecastWindows;
+import dev.gated.engine.model.HeadLoss;
 import dev.gated.engine.model.Objective;
 import dev.gated.engine.model.SequenceModel;
 import java.io.IOException;
@@ -14,7 +18,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A finished (or running) run, opened for evaluation, prediction or generation: its resolved job, its
@@ -109,7 +115,7 @@ public record TrainedRun(Path runDir, JobConfig config, Preprocessing preprocess
         // matter for a model whose weights are loaded and only evaluated.
         SequenceModel model = new SequenceModel(backend, TrainingJob.spec(config.model(), inputSize), outputSize,
                 objective(), 0, dev.gated.engine.model.Init.DEFAULT, dev.gated.engine.model.Dropout.NONE,
-                config.model().stacking());
+                config.model().stacking(), headLoss());
         try {
             ModelFiles.load(model, weights.tensors(), weights.file().toString());
             return model;
@@ -121,10 +127,37 @@ public record TrainedRun(Path runDir, JobConfig config, Preprocessing preprocess
 
     /**
      * Loss and task metrics of the model on one split of the run's data ({@code train}, {@code validation} or
-     * {@code test}), named {@code <split>_<metric>}; forecasting adds the naive last-value baseline on the test split.
+     * {@code test}), named {@code <split>_<metric>}; forecasting adds every naive baseline's, the skill and the
+     * verdict ({@link ForecastReport#metrics}).
      */
     public Map<String, Double> evaluate(SequenceModel model, JobData data, String split) {
-        dev.gated.engine.data.Dataset d = switch (split) {
+        return evaluation(model, data, split).metrics();
+    }
+
+    /** {@link #evaluate}'s metrics, and for forecasting the report they come from. */
+    public record Evaluation(Map<String, Double> metrics, Optional<ForecastReport> report) {
+    }
+
+    /** As {@link #evaluate}, keeping a forecasting run's whole report. */
+    public Evaluation evaluation(SequenceModel model, JobData data, String split) {
+        String prefix = prefix(split);
+        Dataset d = split(data, split);
+        Evaluator evaluator = new Evaluator(data);
+        if (data.forecast().isPresent()) {
+            Map<String, Double> m = new LinkedHashMap<>();
+            ForecastReport r = evaluator.report(model, (ForecastWindows) d, split, m, prefix);
+            m.putAll(r.metrics(prefix));
+            return new Evaluation(m, Optional.of(r));
+        }
+        return new Evaluation(new LinkedHashMap<>(evaluator.evaluate(model, d, prefix).metrics()), Optional.empty());
+    }
+
+    private static String prefix(String split) {
+        return split.equals("validation") ? "val_" : split + "_";
+    }
+
+    private Dataset split(JobData data, String split) {
+        return switch (split) {
             case "train" -> data.train();
             case "validation" -> data.validation().orElseThrow(() -> new IllegalArgumentException(
                     "--split validation: this run's validation split is empty (data.split " + config.data().split()
@@ -134,12 +167,13 @@ public record TrainedRun(Path runDir, JobConfig config, Preprocessing preprocess
             default -> throw new IllegalArgumentException("--split: expected train, validation or test, found '"
                     + split + "'");
         };
-        String prefix = split.equals("validation") ? "val_" : split + "_";
-        Map<String, Double> m = new java.util.LinkedHashMap<>(new Evaluator(data).evaluate(model, d, prefix).metrics());
-        if (split.equals("test") && data.rawTestWindows().isPresent()) {
-            Evaluator.putBaseline(m, data.rawTestWindows().get());
-        }
-        return m;
+    }
+
+    /** The loss the run trained with (the pinball loss for quantile forecasts). */
+    public HeadLoss headLoss() {
+        return preprocessing.forecast().filter(f -> f.layout().quantiles().length > 0)
+                .<HeadLoss>map(f -> new HeadLoss.Quantile(f.layout().outputLevels()))
+                .orElseGet(() -> HeadLoss.defaultFor(objective()));
     }
 
     public Objective objective() {

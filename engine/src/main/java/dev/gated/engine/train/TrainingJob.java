@@ -1,5 +1,6 @@
 package dev.gated.engine.train;
 
+import dev.gated.engine.io.CsvCells;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gated.engine.backend.Backend;
@@ -15,7 +16,10 @@ import dev.gated.engine.config.TaskKind;
 import dev.gated.engine.config.TrainingConfig;
 import dev.gated.engine.data.Dataset;
 import dev.gated.engine.data.text.CharVocabulary;
-import dev.gated.engine.data.timeseries.Windows;
+import dev.gated.engine.data.timeseries.Panel;
+import dev.gated.engine.forecast.ForecastData;
+import dev.gated.engine.forecast.ForecastReport;
+import dev.gated.engine.forecast.ForecastWindows;
 import dev.gated.engine.io.AtomicFiles;
 import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.model.EarlyStopping;
@@ -58,8 +62,11 @@ public final class TrainingJob {
      *                  {@code --seed}, {@code --device})
      * @param resume    what to do when the run folder already holds a run
      * @param overwrite replace an existing run folder
+     * @param rows      forecasting: which rows of each series train, validate and test (a backtest fold); null:
+     *                  {@code data.split}
      */
-    public record Options(Path jobFile, List<String> overrides, RunFolder.Resume resume, boolean overwrite) {
+    public record Options(Path jobFile, List<String> overrides, RunFolder.Resume resume, boolean overwrite,
+                          JobData.RowPlan rows) {
         public Options {
             overrides = List.copyOf(overrides);
             if (overwrite && resume == RunFolder.Resume.REQUIRED) {
@@ -67,10 +74,15 @@ public final class TrainingJob {
                         + "the run, overwrite deletes it");
             }
         }
+
+        /** The rows of {@code data.split}. */
+        public Options(Path jobFile, List<String> overrides, RunFolder.Resume resume, boolean overwrite) {
+            this(jobFile, overrides, resume, overwrite, null);
+        }
     }
 
-    /** Forecasting: test-split predictions and targets in original units, for the plot. */
-    public record Forecast(List<String> targetColumns, List<String> dates, double[] actual, double[] predicted) {
+    /** Forecasting: the test split's forecasts of the model and the baselines, for the plots. */
+    public record Forecast(Panel panel, ForecastReport report) {
     }
 
     /**
@@ -121,7 +133,7 @@ public final class TrainingJob {
         Path runDir = config.output().dir().resolve(config.output().name());
         boolean resuming = prepareFolder(runDir, config, options);
 
-        JobData data = JobData.load(config, baseDir);
+        JobData data = JobData.load(config, baseDir, options.rows());
         data.warnings().forEach(listener::onWarning);
         Backends.Selection selection = compute == null
                 ? Backends.select(config.training().device(), config.training().precision())
@@ -130,7 +142,7 @@ public final class TrainingJob {
         try (Backend backend = selection.backend();
              SequenceModel model = new SequenceModel(backend, spec(config.model(), data.inputSize(), dtype),
                      data.outputSize(), data.objective(), config.training().seed(), config.model().init(),
-                     config.model().dropout(), config.model().stacking());
+                     config.model().dropout(), config.model().stacking(), data.headLoss());
              Optimizer optimizer = new Optimizer(model, optimizerSettings(config.training()));
              Penalties penalties = new Penalties(model, config.training().l1(), config.training().l2(),
                      config.training().penalizeBiases())) {
@@ -183,7 +195,7 @@ public final class TrainingJob {
                 return new Result(runDir, config, false, pos.step, seconds, metrics.rows(), Map.of(), Optional.empty(),
                         Optional.empty(), List.of(), List.of());
             }
-            return finish(config, data, model, store, runDir, metrics, pos, seconds);
+            return finish(config, data, model, store, runDir, metrics, pos, seconds, listener);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -285,14 +297,19 @@ public final class TrainingJob {
         };
     }
 
-    /** Best weights → model.safetensors, test evaluation, predictions, summary. */
+    /**
+     * Best weights → model.safetensors, test evaluation, predictions, summary. The model file holds the best
+     * epoch's weights by the monitored validation metric; without a validation split (nothing to choose the best by
+     * but the training loss) or with {@code restore_best: false}, the last epoch's.
+     */
     private static Result finish(JobConfig config, JobData data, SequenceModel model, CheckpointStore store,
-                                 Path runDir, MetricsLog metrics, Trainer.Position pos, double seconds)
-            throws IOException {
+                                 Path runDir, MetricsLog metrics, Trainer.Position pos, double seconds,
+                                 TrainingListener listener) throws IOException {
         List<Path> files = new ArrayList<>();
         Map<String, Double> summary = new LinkedHashMap<>();
         Optional<CheckpointStore.Loaded> best = store.best();
-        boolean restoreBest = config.training().earlyStopping().map(EarlyStopping::restoreBest).orElse(true);
+        boolean restoreBest = config.training().earlyStopping().map(EarlyStopping::restoreBest).orElse(true)
+                && data.validation().isPresent();
         if (best.isPresent() && restoreBest) {
             ModelFiles.load(model, best.get().checkpoint().modelTensors(), best.get().file().toString());
         }
@@ -325,25 +342,34 @@ public final class TrainingJob {
         Optional<Forecast> forecast = Optional.empty();
         Optional<long[][]> confusion = Optional.empty();
         Evaluator evaluator = new Evaluator(data);
-        if (data.test().isPresent()) {
+        if (data.test().isPresent() && data.forecast().isPresent()) {
+            ForecastData fd = data.forecast().get();
+            Map<String, Double> loss = new LinkedHashMap<>();
+            ForecastReport report = evaluator.report(model, (ForecastWindows) data.test().get(), "test", loss, "test_");
+            summary.putAll(loss);
+            summary.putAll(report.metrics("test_"));
+            Path predictions = runDir.resolve(RunFolder.PREDICTIONS);
+            AtomicFiles.write(predictions, report.csv(fd.panel(), config.data().dateColumn().orElse(""))
+                    .getBytes(StandardCharsets.UTF_8));
+            Path forecastFile = runDir.resolve(RunFolder.FORECAST);
+            AtomicFiles.write(forecastFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(
+                    report.toJson(fd.layout(), fd.season(), config.training().epochs())));
+            files.add(predictions);
+            files.add(forecastFile);
+            forecast = Optional.of(new Forecast(fd.panel(), report));
+            listener.onReport("test split: the model and the naive baselines", report.table());
+            if (!report.beatsBaselines()) {
+                listener.onWarning("the model does not beat the naive baselines on the test split: it loses to "
+                        + String.join("; ", report.losingTo()) + ". Try: " + String.join("; ",
+                        report.advice(fd.layout(), fd.season(), config.training().epochs())));
+            }
+        } else if (data.test().isPresent()) {
             Dataset test = data.test().get();
             Evaluator.Result r = evaluator.evaluate(model, test, "test_");
             summary.putAll(r.metrics());
             Path predictions = runDir.resolve(RunFolder.PREDICTIONS);
             switch (data.task()) {
-                case FORECAST -> {
-                    Windows raw = data.rawTestWindows().orElseThrow();
-                    Evaluator.putBaseline(summary, raw);
-                    List<String> dates = new ArrayList<>();
-                    for (int k = 0; k < raw.count(); k++) {
-                        int row = raw.targetRow(k);
-                        dates.add(raw.series().dates().map(d -> d.get(row)).orElse(Integer.toString(row)));
-                    }
-                    List<String> cols = data.preprocessing().outputNames();
-                    writePredictions(predictions, config.data().dateColumn().orElse("row"), dates, cols, r.actual(),
-                            r.predicted());
-                    forecast = Optional.of(new Forecast(cols, dates, r.actual(), r.predicted()));
-                }
+                case FORECAST -> throw new IllegalStateException("forecasting is reported above");
                 case REGRESSION -> {
                     List<String> ids = new ArrayList<>();
                     for (int k = 0; k < test.size(); k++) {
@@ -391,16 +417,16 @@ public final class TrainingJob {
 
     private static void writePredictions(Path file, String keyName, List<String> keys, List<String> columns,
                                          double[] actual, double[] predicted) throws IOException {
-        StringBuilder sb = new StringBuilder(Csv.cell(keyName));
+        StringBuilder sb = new StringBuilder(CsvCells.cell(keyName));
         for (String c : columns) {
-            sb.append(',').append(Csv.cell("actual_" + c)).append(',').append(Csv.cell("predicted_" + c));
+            sb.append(',').append(CsvCells.cell("actual_" + c)).append(',').append(CsvCells.cell("predicted_" + c));
         }
         sb.append('\n');
         int o = columns.size();
         for (int k = 0; k < keys.size(); k++) {
-            sb.append(Csv.cell(keys.get(k)));
+            sb.append(CsvCells.cell(keys.get(k)));
             for (int j = 0; j < o; j++) {
-                sb.append(',').append(Csv.number(actual[k * o + j])).append(',').append(Csv.number(predicted[k * o + j]));
+                sb.append(',').append(CsvCells.number(actual[k * o + j])).append(',').append(CsvCells.number(predicted[k * o + j]));
             }
             sb.append('\n');
         }
@@ -412,9 +438,9 @@ public final class TrainingJob {
         List<String> ids = data.testIds().orElse(null);
         StringBuilder sb = new StringBuilder(ids == null ? "test_index" : "sequence").append(",actual,predicted\n");
         for (int k = 0; k < r.predictedClasses().length; k++) {
-            sb.append(Csv.cell(ids == null ? Integer.toString(k) : ids.get(k))).append(',')
-                    .append(Csv.cell(classes.get(r.actualClasses()[k]))).append(',')
-                    .append(Csv.cell(classes.get(r.predictedClasses()[k]))).append('\n');
+            sb.append(CsvCells.cell(ids == null ? Integer.toString(k) : ids.get(k))).append(',')
+                    .append(CsvCells.cell(classes.get(r.actualClasses()[k]))).append(',')
+                    .append(CsvCells.cell(classes.get(r.predictedClasses()[k]))).append('\n');
         }
         AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
     }

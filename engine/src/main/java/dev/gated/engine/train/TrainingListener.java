@@ -28,6 +28,10 @@ public interface TrainingListener {
     default void onWarning(String message) {
     }
 
+    /** A table to show a person before the end (forecasting: the model against the naive baselines). */
+    default void onReport(String title, java.util.List<String> lines) {
+    }
+
     /** Once, after the last epoch and the final evaluation. */
     default void onEnd(End end) {
     }
