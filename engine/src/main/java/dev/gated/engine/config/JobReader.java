@@ -17,26 +17,20 @@ import dev.gated.engine.model.LrSchedule;
 
 import dev.gated.engine.rnn.CellType;
 
-import java.math.BigInteger;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.DoublePredicate;
 
 /** Turns a located tree into a {@link JobConfig}, collecting every problem rather than stopping at the first. */
 final class JobReader {
     private final List<Problem> problems;
+    private final ReadContext ctx;
     private final String defaultName;
-    /** Sub-mappings already reported as not being mappings (a sub-section may be looked up twice). */
-    private final Set<String> reportedNotMapping = new HashSet<>();
 
     JobReader(List<Problem> problems, String defaultName) {
         this.problems = problems;
+        this.ctx = new ReadContext(problems);
         this.defaultName = defaultName;
     }
 
@@ -53,11 +47,11 @@ final class JobReader {
                         Schema.topLevel())));
             }
         }
-        Section data = section(map, "data", true);
-        Section model = section(map, "model", false);
-        Section task = section(map, "task", true);
-        Section training = section(map, "training", false);
-        Section output = section(map, "output", false);
+        SectionReader data = section(map, "data", true);
+        SectionReader model = section(map, "model", false);
+        SectionReader task = section(map, "task", true);
+        SectionReader training = section(map, "training", false);
+        SectionReader output = section(map, "output", false);
 
         DataConfig d = readData(data);
         ModelConfig m = readModel(model);
@@ -66,7 +60,7 @@ final class JobReader {
         TaskConfig t = taskKind != null ? new TaskConfig(taskKind) : null;
         TrainingConfig tr = readTraining(training);
         OutputConfig o = readOutput(output);
-        for (Section s : List.of(data, model, task, training, output)) {
+        for (SectionReader s : List.of(data, model, task, training, output)) {
             s.reportUnknownKeys();
         }
         if (d != null && t != null && t.kind() != null && !t.kind().accepts(d.kind())) {
@@ -116,7 +110,7 @@ final class JobReader {
         return m;
     }
 
-    private void checkMetric(Section training, String key, String metric, TaskKind task, boolean validation) {
+    private void checkMetric(SectionReader training, String key, String metric, TaskKind task, boolean validation) {
         Node.Field section = training.field(key);
         Location at = section.value().at();
         if (section.value() instanceof Node.MapNode m && m.fields().get("metric") != null) {
@@ -134,7 +128,7 @@ final class JobReader {
         }
     }
 
-    private DataConfig readData(Section s) {
+    private DataConfig readData(SectionReader s) {
         if (!s.present()) {
             return null;
         }
@@ -175,7 +169,7 @@ final class JobReader {
                 split, maxLength, nan, standardize);
     }
 
-    private ModelConfig readModel(Section s) {
+    private ModelConfig readModel(SectionReader s) {
         CellType cell = s.enumValue("cell", CellType.class, ModelConfig.DEFAULT_CELL);
         int layers = s.intValue("layers", ModelConfig.DEFAULT_LAYERS, 1);
         int hidden = s.intValue("hidden", ModelConfig.DEFAULT_HIDDEN, 1);
@@ -203,7 +197,7 @@ final class JobReader {
                 new Stacking(residual, layerNorm));
     }
 
-    private Init readInit(Section s, CellType cell) {
+    private Init readInit(SectionReader s, CellType cell) {
         if (!s.present()) {
             return Init.DEFAULT;
         }
@@ -222,7 +216,7 @@ final class JobReader {
         return new Init(weights, recurrent.equals("orthogonal"), forgetBias, head);
     }
 
-    private Dropout readDropout(Section s, int layers) {
+    private Dropout readDropout(SectionReader s, int layers) {
         if (!s.present()) {
             return Dropout.NONE;
         }
@@ -238,7 +232,7 @@ final class JobReader {
         return new Dropout(input, output, between);
     }
 
-    private TrainingConfig readTraining(Section s) {
+    private TrainingConfig readTraining(SectionReader s) {
         OptimizerKind optimizer = s.enumValue("optimizer", OptimizerKind.class, TrainingConfig.DEFAULT_OPTIMIZER);
         double lr = s.number("learning_rate", TrainingConfig.DEFAULT_LEARNING_RATE, v -> v > 0, "> 0");
         double momentum = s.number("momentum", TrainingConfig.DEFAULT_MOMENTUM, v -> v >= 0 && v < 1, "in [0, 1)");
@@ -289,7 +283,7 @@ final class JobReader {
             "initial_accumulator_value", List.of(OptimizerKind.ADAGRAD));
 
     /** nesterov, betas, eps, alpha, centered, lr_decay, initial_accumulator_value; null after a problem. */
-    private OptimizerOptions readOptimizerOptions(Section s, OptimizerKind optimizer, double momentum) {
+    private OptimizerOptions readOptimizerOptions(SectionReader s, OptimizerKind optimizer, double momentum) {
         int before = problems.size();
         for (String key : Schema.SECTIONS.get("training")) {
             List<OptimizerKind> kinds = OPTIMIZER_KEYS.get(key);
@@ -322,7 +316,7 @@ final class JobReader {
     }
 
     /** {@code betas: [beta1, beta2]}, each in [0, 1); null after a problem. */
-    private double[] betas(Section s) {
+    private double[] betas(SectionReader s) {
         Node.Field f = s.field("betas");
         if (f == null) {
             return new double[] {OptimizerOptions.DEFAULT_BETA1, OptimizerOptions.DEFAULT_BETA2};
@@ -349,9 +343,9 @@ final class JobReader {
     }
 
     /** {@code training.health} and the non-finite action with its settings; null after a problem. */
-    private HealthConfig readHealth(Section training) {
+    private HealthConfig readHealth(SectionReader training) {
         int before = problems.size();
-        Section h = training.sub("health");
+        SectionReader h = training.sub("health");
         int every = h.intValue("every_steps", HealthConfig.DEFAULT_EVERY_STEPS, 0);
         int sequences = h.intValue("sequences", HealthConfig.DEFAULT_SEQUENCES, 1);
         h.reportUnknownKeys();
@@ -369,7 +363,7 @@ final class JobReader {
                 }
             }
         }
-        if (problems.size() > before || action == null || (h.map == null && h.given)) {
+        if (problems.size() > before || action == null || h.givenNotMapping()) {
             return null;
         }
         return new HealthConfig(every, sequences,
@@ -377,7 +371,7 @@ final class JobReader {
     }
 
     /** {@code bucketing: true | false | {buckets: N}}; null after reporting a problem. */
-    private Optional<Bucketing> readBucketing(Section training) {
+    private Optional<Bucketing> readBucketing(SectionReader training) {
         Node.Field f = training.field("bucketing");
         if (f == null) {
             return Optional.empty();
@@ -390,16 +384,16 @@ final class JobReader {
                     + "the key buckets (an integer >= 1), found " + f.value().describe()));
             return null;
         }
-        Section s = training.sub("bucketing");
+        SectionReader s = training.sub("bucketing");
         int before = problems.size();
         int buckets = s.intValue("buckets", Bucketing.DEFAULT_BUCKETS, 1);
         s.reportUnknownKeys();
         return problems.size() > before ? null : Optional.of(new Bucketing(buckets));
     }
 
-    private Optional<Curriculum> readCurriculum(Section s, int epochs) {
+    private Optional<Curriculum> readCurriculum(SectionReader s, int epochs) {
         if (!s.present()) {
-            return s.given ? null : Optional.empty();
+            return s.givenNotMapping() ? null : Optional.empty();
         }
         int before = problems.size();
         Optional<Long> start = s.optionalLong("start_length", 1, Integer.MAX_VALUE);
@@ -432,16 +426,16 @@ final class JobReader {
             "reduce_on_plateau", List.of("metric", "mode", "factor", "patience", "threshold", "cooldown", "min_lr"));
 
     /** {@code lr_schedule: cosine} (defaults) or a mapping with {@code kind}; null after a problem. */
-    private LrSchedule readSchedule(Section training) {
+    private LrSchedule readSchedule(SectionReader training) {
         Node.Field f = training.field("lr_schedule");
         if (f == null) {
             return new LrSchedule.Constant();
         }
-        Section s;
+        SectionReader s;
         String kind;
         if (f.value() instanceof Node.ScalarNode sc && sc.value() instanceof String text) {
-            s = new Section("training.lr_schedule", new Node.MapNode(sc.at()), sc.at(), true);
-            kind = checkChoice(text, sc.at(), "training.lr_schedule", LrSchedule.KINDS);
+            s = new SectionReader(ctx, "training.lr_schedule", new Node.MapNode(sc.at()), sc.at(), true);
+            kind = ctx.checkChoice(text, sc.at(), "training.lr_schedule", LrSchedule.KINDS);
         } else {
             s = training.sub("lr_schedule");
             if (!s.present()) {
@@ -499,9 +493,9 @@ final class JobReader {
     }
 
     /** Empty when not given; null after a problem. */
-    private Optional<EarlyStopping> readEarlyStopping(Section s) {
+    private Optional<EarlyStopping> readEarlyStopping(SectionReader s) {
         if (!s.present()) {
-            return s.map == null && s.given ? null : Optional.empty();
+            return s.givenNotMapping() ? null : Optional.empty();
         }
         int before = problems.size();
         String metric = s.optionalString("metric").orElse("val_loss");
@@ -520,17 +514,7 @@ final class JobReader {
                 restore));
     }
 
-    /** {@code text} if it is one of {@code allowed}, else null after a problem with "did you mean". */
-    private String checkChoice(String text, Location at, String path, List<String> allowed) {
-        if (allowed.contains(text)) {
-            return text;
-        }
-        problems.add(new Problem(at, path, "expected one of " + String.join(", ", allowed) + ", found '" + text + "'"
-                + Suggestions.closest(text, allowed).map(c -> "; did you mean '" + c + "'?").orElse("")));
-        return null;
-    }
-
-    private OutputConfig readOutput(Section s) {
+    private OutputConfig readOutput(SectionReader s) {
         Path dir = s.path("dir", false).orElse(OutputConfig.DEFAULT_DIR);
         Optional<String> name = s.optionalString("name");
         if (name.isPresent() && !validName(name.get())) {
@@ -546,329 +530,31 @@ final class JobReader {
                 && !name.equals("..");
     }
 
-    private Section section(Node.MapNode root, String name, boolean required) {
+    private SectionReader section(Node.MapNode root, String name, boolean required) {
         Node.Field f = root.fields().get(name);
         if (f == null) {
             if (required) {
                 problems.add(new Problem(root.at(), name, "missing required section '" + name + "'"));
-                return new Section(name, null, root.at(), false);
+                return new SectionReader(ctx, name, null, root.at(), false);
             }
-            return new Section(name, new Node.MapNode(root.at()), root.at(), true);
+            return new SectionReader(ctx, name, new Node.MapNode(root.at()), root.at(), true);
         }
         Node v = f.value();
         if (v instanceof Node.MapNode m) {
-            return new Section(name, m, v.at(), true);
+            return new SectionReader(ctx, name, m, v.at(), true);
         }
         if (v instanceof Node.ScalarNode sc && sc.isNull()) {
             if (required) {
                 problems.add(new Problem(f.keyAt(), name, "section '" + name + "' is empty; expected a mapping with "
                         + "its required keys"));
-                return new Section(name, null, f.keyAt(), false);
+                return new SectionReader(ctx, name, null, f.keyAt(), false);
             }
-            return new Section(name, new Node.MapNode(v.at()), v.at(), true);
+            return new SectionReader(ctx, name, new Node.MapNode(v.at()), v.at(), true);
         }
         problems.add(new Problem(v.at(), name, "expected a mapping, found " + v.describe()));
-        return new Section(name, null, v.at(), false);
+        return new SectionReader(ctx, name, null, v.at(), false);
     }
 
-    /** Reads the keys of one section; each method reports its own problems and returns a usable fallback. */
-    private final class Section {
-        private final String name;
-        private final Node.MapNode map;
-        private final Location at;
-        private final boolean present;
-        /** For a mapping inside a section: the key was written (with a value that may be wrong). */
-        private boolean given;
-
-        Section(String name, Node.MapNode map, Location at, boolean present) {
-            this.name = name;
-            this.map = map;
-            this.at = at;
-            this.present = present;
-        }
-
-        boolean present() {
-            return present;
-        }
-
-        /**
-         * The mapping under {@code key} as a section named {@code name.key}: absent (not present) when the key is
-         * left out, reported and absent when it is not a mapping.
-         */
-        Section sub(String key) {
-            Node.Field f = field(key);
-            String subName = name + "." + key;
-            if (f == null) {
-                return new Section(subName, null, at, false);
-            }
-            if (f.value() instanceof Node.MapNode m) {
-                return new Section(subName, m, m.at(), true);
-            }
-            Section s = new Section(subName, null, f.value().at(), false);
-            s.given = true;
-            if (!reportedNotMapping.contains(subName)) {
-                reportedNotMapping.add(subName);
-                wrong(f, "a mapping with the keys " + String.join(", ", Schema.SECTIONS.get(subName)));
-            }
-            return s;
-        }
-
-        /** One of {@code allowed} (a string), or {@code fallback}; null after a problem (or when required). */
-        String choice(String key, List<String> allowed, String fallback) {
-            Node.Field f = field(key);
-            if (f == null) {
-                if (fallback == null && present) {
-                    missing(key, "one of " + String.join(", ", allowed));
-                }
-                return fallback;
-            }
-            if (f.value() instanceof Node.ScalarNode s && s.value() instanceof String text) {
-                return checkChoice(text, s.at(), path(key), allowed);
-            }
-            wrong(f, "one of " + String.join(", ", allowed));
-            return null;
-        }
-
-        void missingKey(String key, String expected) {
-            missing(key, expected);
-        }
-
-        Node.Field field(String key) {
-            if (!Schema.SECTIONS.get(name).contains(key)) {
-                throw new IllegalStateException("not in the schema: " + name + "." + key);
-            }
-            if (map == null) {
-                return null;
-            }
-            Node.Field f = map.fields().get(key);
-            // An explicit null is the same as leaving the key out.
-            return f == null || (f.value() instanceof Node.ScalarNode s && s.isNull()) ? null : f;
-        }
-
-        void reportUnknownKeys() {
-            if (map == null) {
-                return;
-            }
-            List<String> allowed = Schema.SECTIONS.get(name);
-            for (Node.Field f : map.fields().values()) {
-                if (!allowed.contains(f.key())) {
-                    problems.add(new Problem(f.keyAt(), null, Schema.unknownKey(f.key(), name, allowed)));
-                }
-            }
-        }
-
-        private String path(String key) {
-            return name + "." + key;
-        }
-
-        private void wrong(Node.Field f, String expected) {
-            problems.add(new Problem(f.value().at(), path(f.key()), "expected " + expected + ", found "
-                    + f.value().describe()));
-        }
-
-        private void missing(String key, String expected) {
-            problems.add(new Problem(at, path(key), "missing required key '" + key + "' (expected " + expected + ")"));
-        }
-
-        /** False (after reporting it) when the key is given but does not apply. */
-        boolean onlyFor(String key, boolean applies, String kind) {
-            Node.Field f = field(key);
-            if (f != null && !applies) {
-                problems.add(new Problem(f.keyAt(), path(key), "'" + key + "' applies only when data.kind is " + kind
-                        + ", found data.kind " + map.fields().get("kind").value().describe()));
-                return false;
-            }
-            return true;
-        }
-
-        <E extends Enum<E>> E enumValue(String key, Class<E> type, E fallback) {
-            List<String> allowed = Arrays.stream(type.getEnumConstants()).map(JobReader::key).toList();
-            String expected = "one of " + String.join(", ", allowed);
-            Node.Field f = field(key);
-            if (f == null) {
-                if (fallback == null && present) {
-                    missing(key, expected);
-                }
-                return fallback;
-            }
-            if (f.value() instanceof Node.ScalarNode s && s.value() instanceof String text) {
-                for (E e : type.getEnumConstants()) {
-                    if (key(e).equals(text)) {
-                        return e;
-                    }
-                }
-                problems.add(new Problem(s.at(), path(key), "expected " + expected + ", found '" + text + "'"
-                        + Suggestions.closest(text, allowed).map(c -> "; did you mean '" + c + "'?").orElse("")));
-                return null;
-            }
-            wrong(f, expected);
-            return null;
-        }
-
-        Optional<String> optionalString(String key) {
-            Node.Field f = field(key);
-            if (f == null) {
-                return Optional.empty();
-            }
-            // YAML reads `name: 2024` as a number; any scalar's text is a fine string.
-            if (f.value() instanceof Node.ScalarNode s && !(s.value() instanceof Boolean)) {
-                if (s.text().isEmpty()) {
-                    wrong(f, "a non-empty string");
-                    return Optional.empty();
-                }
-                return Optional.of(s.text());
-            }
-            wrong(f, "a string");
-            return Optional.empty();
-        }
-
-        Optional<Path> path(String key, boolean required) {
-            Optional<String> s = optionalString(key);
-            if (s.isEmpty()) {
-                if (required && field(key) == null) {
-                    missing(key, "a file path");
-                }
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(Path.of(s.get()));
-            } catch (InvalidPathException e) {
-                wrong(field(key), "a file path (" + e.getReason() + ")");
-                return Optional.empty();
-            }
-        }
-
-        List<String> stringList(String key, boolean required, boolean applies, String kind) {
-            if (!onlyFor(key, applies, kind)) {
-                return List.of();
-            }
-            Node.Field f = field(key);
-            String expected = "a non-empty list of column names";
-            if (f == null) {
-                if (required) {
-                    missing(key, expected + " for data.kind csv");
-                }
-                return List.of();
-            }
-            if (!(f.value() instanceof Node.ListNode list) || list.items().isEmpty()) {
-                wrong(f, expected);
-                return List.of();
-            }
-            List<String> out = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
-            for (int i = 0; i < list.items().size(); i++) {
-                Node item = list.items().get(i);
-                String itemPath = path(key) + "[" + i + "]";
-                if (!(item instanceof Node.ScalarNode s) || s.isNull() || s.value() instanceof Boolean
-                        || s.text().isEmpty()) {
-                    problems.add(new Problem(item.at(), itemPath, "expected a column name, found " + item.describe()));
-                } else if (!seen.add(s.text())) {
-                    problems.add(new Problem(item.at(), itemPath, "column '" + s.text() + "' is listed twice"));
-                } else {
-                    out.add(s.text());
-                }
-            }
-            return out;
-        }
-
-        boolean bool(String key, boolean fallback) {
-            Node.Field f = field(key);
-            if (f == null) {
-                return fallback;
-            }
-            if (f.value() instanceof Node.ScalarNode s && s.value() instanceof Boolean b) {
-                return b;
-            }
-            wrong(f, "true or false");
-            return fallback;
-        }
-
-        /** A number (integers accepted), finite and satisfying {@code ok}. */
-        private Double numberOf(Node node, String path, DoublePredicate ok, String range) {
-            String expected = "a number " + range;
-            if (node instanceof Node.ScalarNode s && s.value() instanceof Number n) {
-                double v = n.doubleValue();
-                if (Double.isFinite(v) && ok.test(v)) {
-                    return v;
-                }
-                problems.add(new Problem(node.at(), path, "expected " + expected + ", found " + s.describe()));
-                return null;
-            }
-            problems.add(new Problem(node.at(), path, "expected " + expected + ", found " + node.describe()));
-            return null;
-        }
-
-        double number(String key, double fallback, DoublePredicate ok, String range) {
-            return optionalNumber(key, ok, range).orElse(fallback);
-        }
-
-        Optional<Double> optionalNumber(String key, DoublePredicate ok, String range) {
-            Node.Field f = field(key);
-            return f == null ? Optional.empty() : Optional.ofNullable(numberOf(f.value(), path(key), ok, range));
-        }
-
-        int intValue(String key, int fallback, int min) {
-            return optionalLong(key, min, Integer.MAX_VALUE).map(Long::intValue).orElse(fallback);
-        }
-
-        Optional<Long> optionalLong(String key, long min, long max) {
-            Node.Field f = field(key);
-            if (f == null) {
-                return Optional.empty();
-            }
-            String expected = min == Long.MIN_VALUE ? "an integer" : max == Integer.MAX_VALUE || max == Long.MAX_VALUE
-                    ? "an integer >= " + min : "an integer in [" + min + ", " + max + "]";
-            if (f.value() instanceof Node.ScalarNode s && (s.value() instanceof Long || s.value() instanceof BigInteger)) {
-                Number n = (Number) s.value();
-                if (n instanceof Long l && l >= min && l <= max) {
-                    return Optional.of(l);
-                }
-                if (n instanceof BigInteger) {
-                    expected += max == Long.MAX_VALUE || min == Long.MIN_VALUE ? " that fits in 64 bits" : "";
-                } else if (n.longValue() > max) {
-                    expected += " and <= " + max;
-                }
-            }
-            wrong(f, expected);
-            return Optional.empty();
-        }
-
-        Split split(String key) {
-            Node.Field f = field(key);
-            if (f == null) {
-                return Split.DEFAULT;
-            }
-            String expected = "a list of 3 fractions [train, validation, test]";
-            if (!(f.value() instanceof Node.ListNode list) || list.items().size() != 3) {
-                problems.add(new Problem(f.value().at(), path(key), "expected " + expected + ", found "
-                        + (f.value() instanceof Node.ListNode l ? "a list of " + l.items().size() : f.value().describe())));
-                return null;
-            }
-            double[] v = new double[3];
-            String[] names = {"train", "validation", "test"};
-            boolean ok = true;
-            for (int i = 0; i < 3; i++) {
-                Double d = numberOf(list.items().get(i), path(key) + "[" + i + "]",
-                        i == 0 ? x -> x > 0 && x <= 1 : x -> x >= 0 && x <= 1,
-                        i == 0 ? "in (0, 1] (the " + names[i] + " fraction)" : "in [0, 1] (the " + names[i] + " fraction)");
-                if (d == null) {
-                    ok = false;
-                } else {
-                    v[i] = d;
-                }
-            }
-            if (!ok) {
-                return null;
-            }
-            double sum = v[0] + v[1] + v[2];
-            if (Math.abs(sum - 1) > Split.SUM_TOLERANCE) {
-                problems.add(new Problem(f.value().at(), path(key), "expected fractions that sum to 1, found "
-                        + list.items().stream().map(n -> ((Node.ScalarNode) n).text()).toList() + " (sum " + Math.round(sum * 1e9) / 1e9 + ")"));
-                return null;
-            }
-            return new Split(v[0], v[1], v[2]);
-        }
-    }
 
     static String key(Enum<?> e) {
         return e.name().toLowerCase(java.util.Locale.ROOT);

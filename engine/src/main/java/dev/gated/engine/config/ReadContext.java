@@ -1,0 +1,42 @@
+package dev.gated.engine.config;
+
+import dev.gated.engine.util.Suggestions;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** What the readers of one job file share: the problems found so far and the sub-mappings already reported. */
+final class ReadContext {
+    private final List<Problem> problems;
+    /** Sub-mappings already reported as not being mappings (a sub-section may be looked up twice). */
+    private final Set<String> reportedNotMapping = new HashSet<>();
+
+    ReadContext(List<Problem> problems) {
+        this.problems = problems;
+    }
+
+    void add(Problem problem) {
+        problems.add(problem);
+    }
+
+    /** How many problems were found so far; compare before and after a read to see whether it added any. */
+    int problemCount() {
+        return problems.size();
+    }
+
+    /** True the first time {@code name} is reported as not being a mapping, false after that. */
+    boolean firstNotMapping(String name) {
+        return reportedNotMapping.add(name);
+    }
+
+    /** {@code text} if it is one of {@code allowed}, else null after a problem with "did you mean". */
+    String checkChoice(String text, Location at, String path, List<String> allowed) {
+        if (allowed.contains(text)) {
+            return text;
+        }
+        problems.add(new Problem(at, path, "expected one of " + String.join(", ", allowed) + ", found '" + text + "'"
+                + Suggestions.closest(text, allowed).map(c -> "; did you mean '" + c + "'?").orElse("")));
+        return null;
+    }
+}
