@@ -64,8 +64,8 @@ public final class Plots {
             "grad_norm_max");
     private static final List<String> NOT_PLOTTED_PREFIXES = List.of("val_precision_", "val_recall_");
 
-    private static final Color ACTUAL_COLOR = new Color(0x33, 0x33, 0x33);
-    private static final Color PREDICTED_COLOR = new Color(0xD6, 0x27, 0x28);
+    static final Color ACTUAL_COLOR = new Color(0x33, 0x33, 0x33);
+    static final Color PREDICTED_COLOR = new Color(0xD6, 0x27, 0x28);
     private static final Color TRAIN_COLOR = new Color(0x1F, 0x77, 0xB4);
     private static final Color VAL_COLOR = new Color(0xFF, 0x7F, 0x0E);
 
@@ -178,21 +178,34 @@ public final class Plots {
             }
             drawn.add(c);
         }
-        int cols = Math.min(CURVE_COLUMNS, drawn.size());
-        int rows = (drawn.size() + cols - 1) / cols;
-        BufferedImage grid = new BufferedImage(cols * CURVE_WIDTH, rows * CURVE_HEIGHT, BufferedImage.TYPE_INT_RGB);
+        return writePng(grid(drawn, CURVE_COLUMNS, CURVE_WIDTH, CURVE_HEIGHT, null), png);
+    }
+
+    /** Charts of one size in a grid of at most {@code columns} a row, under an optional title line. */
+    static BufferedImage grid(List<XYChart> charts, int columns, int width, int height, String title) {
+        int cols = Math.min(columns, charts.size());
+        int rows = (charts.size() + cols - 1) / cols;
+        int top = title == null ? 0 : 30;
+        BufferedImage grid = new BufferedImage(cols * width, top + rows * height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = grid.createGraphics();
         try {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
-            for (int i = 0; i < drawn.size(); i++) {
-                g.drawImage(BitmapEncoder.getBufferedImage(drawn.get(i)), (i % cols) * CURVE_WIDTH,
-                        (i / cols) * CURVE_HEIGHT, null);
+            if (title != null) {
+                g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING,
+                        java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+                g.setColor(Color.BLACK);
+                g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+                g.drawString(title, 10, 20);
+            }
+            for (int i = 0; i < charts.size(); i++) {
+                g.drawImage(BitmapEncoder.getBufferedImage(charts.get(i)), (i % cols) * width,
+                        top + (i / cols) * height, null);
             }
         } finally {
             g.dispose();
         }
-        return writePng(grid, png);
+        return grid;
     }
 
     /**
@@ -239,18 +252,7 @@ public final class Plots {
         styleCommon(c.getStyler());
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        // XChart labels every k-th point, with k the smallest that makes the labels unique and fit; that crowds
-        // short labels such as indices, so those are only given at a round step (the blanks between are not
-        // unique, which makes XChart pick k = step).
-        List<String> labels = xLabels == null ? null : xLabels.stream().map(String::valueOf).toList();
-        long step = labels == null ? indexTickStep(n) : 1;
-        c.getStyler().setxAxisTickLabelsFormattingFunction(x -> {
-            long i = Math.round(x);
-            if (Math.abs(x - i) > 1e-9 || i < 0 || i >= n || i % step != 0) {
-                return "";
-            }
-            return labels == null ? Long.toString(i) : labels.get((int) i);
-        });
+        labelTicks(c, xLabels, n);
         addLine(c, "actual", actual, ACTUAL_COLOR, n);
         addLine(c, "predicted", predicted, PREDICTED_COLOR, n);
         return writePng(BitmapEncoder.getBufferedImage(c), png);
@@ -327,6 +329,22 @@ public final class Plots {
         return new int[] {Math.max(520, cell * n + 300), Math.max(440, cell * n + 170)};
     }
 
+    /** The x ticks of a chart over points 0..n-1: the labels (dates) at the points, or round indices. */
+    static void labelTicks(XYChart c, List<String> xLabels, int n) {
+        // XChart labels every k-th point, with k the smallest that makes the labels unique and fit; that crowds
+        // short labels such as indices, so those are only given at a round step (the blanks between are not
+        // unique, which makes XChart pick k = step).
+        List<String> labels = xLabels == null ? null : xLabels.stream().map(String::valueOf).toList();
+        long step = labels == null ? indexTickStep(n) : 1;
+        c.getStyler().setxAxisTickLabelsFormattingFunction(x -> {
+            long i = Math.round(x);
+            if (Math.abs(x - i) > 1e-9 || i < 0 || i >= n || i % step != 0) {
+                return "";
+            }
+            return labels == null ? Long.toString(i) : labels.get((int) i);
+        });
+    }
+
     /** A round step (1, 2, 5, 10, 20, 50, ...) that gives at most about 12 index labels for {@code n} points. */
     static long indexTickStep(int n) {
         for (long decade = 1; ; decade *= 10) {
@@ -338,7 +356,7 @@ public final class Plots {
         }
     }
 
-    private static void addLine(XYChart c, String name, double[] values, Color color, int n) {
+    static XYSeries addLine(XYChart c, String name, double[] values, Color color, int n) {
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -350,6 +368,7 @@ public final class Plots {
         s.setMarker(n <= 40 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         s.setLineColor(color);
         s.setMarkerColor(color);
+        return s;
     }
 
     static void styleCommon(Styler s) {

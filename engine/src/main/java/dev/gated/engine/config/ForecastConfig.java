@@ -62,6 +62,11 @@ public record ForecastConfig(Scaling scaling, int difference, TargetMode target,
         }
     }
 
+    /** This section with another scaling. */
+    public ForecastConfig withScaling(Scaling other) {
+        return new ForecastConfig(other, difference, target, season, strategy, quantiles, movingAverage, backtest);
+    }
+
     /** Whether the forecast is probabilistic (quantile loss). */
     public boolean probabilistic() {
         return !quantiles.isEmpty();

@@ -1,5 +1,6 @@
 package dev.gated.engine.config;
 
+import dev.gated.engine.data.timeseries.CalendarFeature;
 import dev.gated.engine.io.AtomicFiles;
 import dev.gated.engine.model.EarlyStopping;
 import dev.gated.engine.model.LrSchedule;
@@ -204,6 +205,18 @@ public final class JobFiles {
         data.put("max_length", d.maxLength().orElse(null));
         data.put("nan_policy", JobReader.key(d.nanPolicy()));
         data.put("standardize", d.standardize());
+        data.put("id_column", d.idColumn().orElse(null));
+        // Empty lists are written as null (left out): the reader asks for a non-empty list when the key is given.
+        if (d.knownColumns().isEmpty()) {
+            data.putNull("known_columns");
+        } else {
+            strings(data.putArray("known_columns"), d.knownColumns());
+        }
+        if (d.calendar().isEmpty()) {
+            data.putNull("calendar");
+        } else {
+            strings(data.putArray("calendar"), d.calendar().stream().map(CalendarFeature::key).toList());
+        }
         ModelConfig m = c.model();
         ObjectNode model = root.putObject("model");
         model.put("cell", JobReader.key(m.cell()));
@@ -224,6 +237,9 @@ public final class JobFiles {
         model.put("residual", m.stacking().residual());
         model.put("layer_norm", m.stacking().layerNorm());
         root.putObject("task").put("kind", JobReader.key(c.task().kind()));
+        if (c.task().kind() == TaskKind.FORECAST) {
+            writeForecast(root.putObject("forecast"), c.forecast());
+        }
         TrainingConfig t = c.training();
         ObjectNode training = root.putObject("training");
         training.put("optimizer", JobReader.key(t.optimizer()));
@@ -285,7 +301,9 @@ public final class JobFiles {
         // Keys that apply to other data kinds are not written: the reader rejects them.
         DataKind k = d.kind();
         if (k != DataKind.CSV) {
-            data.remove(List.of("target_columns", "date_column", "horizon"));
+            data.remove(List.of("target_columns", "date_column", "horizon", "id_column", "known_columns", "calendar"));
+        } else {
+            data.remove("standardize"); // forecast.scaling says it
         }
         if (k != DataKind.CSV && k != DataKind.SEQUENCES) {
             data.remove(List.of("input_columns", "nan_policy"));
@@ -307,6 +325,29 @@ public final class JobFiles {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void writeForecast(ObjectNode o, ForecastConfig f) {
+        o.put("scaling", f.scaling().key());
+        o.put("difference", f.difference());
+        o.put("target", f.target().key());
+        if (f.season().isPresent()) {
+            o.put("season", f.season().get());
+        } else {
+            o.put("season", "auto");
+        }
+        o.put("strategy", f.strategy().key());
+        if (f.quantiles().isEmpty()) {
+            o.putNull("quantiles");
+        } else {
+            f.quantiles().forEach(o.putArray("quantiles")::add);
+        }
+        o.put("moving_average", f.movingAverage().orElse(null));
+        ObjectNode b = o.putObject("backtest");
+        b.put("folds", f.backtest().folds());
+        b.put("mode", f.backtest().mode().key());
+        b.put("refit", f.backtest().refit());
+        b.put("fold_size", f.backtest().foldSize().orElse(null));
     }
 
     /** Only the keys that apply to the optimizer: the reader rejects the others. */

@@ -8,6 +8,8 @@ import dev.gated.engine.backend.Precision;
 import dev.gated.engine.data.timeseries.NanPolicy;
 
 import dev.gated.engine.data.Bucketing;
+import dev.gated.engine.forecast.Scaling;
+import dev.gated.engine.forecast.Strategy;
 import dev.gated.engine.data.Curriculum;
 import dev.gated.engine.model.Dropout;
 import dev.gated.engine.model.Stacking;
@@ -52,16 +54,21 @@ final class JobReader {
         SectionReader task = section(map, "task", true);
         SectionReader training = section(map, "training", false);
         SectionReader output = section(map, "output", false);
+        SectionReader forecast = section(map, "forecast", false);
 
-        DataConfig d = readData(data);
+        DataConfig d = new DataReader(ctx).read(data);
         ModelConfig m = readModel(model);
         // A missing or misspelt kind is already a reported problem; TaskConfig itself requires one.
         TaskKind taskKind = task.present() ? task.enumValue("kind", TaskKind.class, null) : null;
         TaskConfig t = taskKind != null ? new TaskConfig(taskKind) : null;
         TrainingConfig tr = readTraining(training);
         OutputConfig o = readOutput(output);
-        for (SectionReader s : List.of(data, model, task, training, output)) {
+        ForecastConfig fc = new ForecastReader(ctx).read(forecast);
+        for (SectionReader s : List.of(data, model, task, training, output, forecast)) {
             s.reportUnknownKeys();
+        }
+        if (fc != null && d != null && t != null) {
+            fc = checkForecast(map, data, forecast, d, t.kind(), fc);
         }
         if (d != null && t != null && t.kind() != null && !t.kind().accepts(d.kind())) {
             Node.Field f = task.field("kind");
@@ -95,14 +102,52 @@ final class JobReader {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new JobConfig(d, m, t, tr, o);
+        return new JobConfig(d, m, t, tr, o, fc);
+    }
+
+    /**
+     * The forecast section against the rest: only for task forecast; {@code data.standardize} as the older spelling
+     * of {@code forecast.scaling} (true: global, false: none) for csv data; a recursive forecast's inputs.
+     */
+    private ForecastConfig checkForecast(Node.MapNode root, SectionReader data, SectionReader forecast, DataConfig d,
+                                         TaskKind task, ForecastConfig fc) {
+        if (task != TaskKind.FORECAST) {
+            if (root.fields().get("forecast") != null) {
+                problems.add(new Problem(root.fields().get("forecast").keyAt(), "forecast", "the forecast section "
+                        + "applies only to task.kind forecast, found task.kind " + key(task)));
+            }
+            return fc;
+        }
+        Node.Field standardize = data.field("standardize");
+        if (standardize != null) {
+            Node.Field scaling = forecast.field("scaling");
+            if (scaling != null) {
+                problems.add(new Problem(standardize.keyAt(), "data.standardize", "for data.kind csv the scaling is "
+                        + "forecast.scaling (found too, at line " + scaling.keyAt().line() + "); data.standardize: true "
+                        + "is forecast.scaling: global and false is none: keep one of them"));
+            } else {
+                fc = fc.withScaling(d.standardize() ? Scaling.GLOBAL : Scaling.NONE);
+            }
+        }
+        if (fc.strategy() == Strategy.RECURSIVE) {
+            for (String in : d.inputColumns()) {
+                if (!d.targetColumns().contains(in)) {
+                    problems.add(new Problem(forecast.field("strategy").value().at(), "forecast.strategy", "a "
+                            + "recursive forecast feeds its forecasts back as the next inputs, so every input must be "
+                            + "a target or known in advance; input column '" + in + "' is neither (move it to "
+                            + "data.known_columns if its future values are known, drop it, or use strategy direct)"));
+                }
+            }
+        }
+        return fc;
     }
 
     /** The epoch-row metrics a task produces: train_loss, and with a validation split val_loss and the task's. */
     static List<String> epochMetrics(TaskKind task) {
         List<String> m = new ArrayList<>(List.of("train_loss", "val_loss"));
         switch (task) {
-            case FORECAST -> m.addAll(List.of("val_mse", "val_mae", "val_rmse", "val_mape"));
+            case FORECAST -> m.addAll(List.of("val_mse", "val_mae", "val_rmse", "val_mape", "val_smape", "val_mase",
+                    "val_coverage", "val_wql"));
             case REGRESSION -> m.addAll(List.of("val_mse", "val_mae", "val_rmse"));
             case CLASSIFY -> m.addAll(List.of("val_accuracy", "val_macro_f1"));
             case LANGUAGE_MODEL -> m.addAll(List.of("val_perplexity", "val_accuracy"));
@@ -126,47 +171,6 @@ final class JobReader {
             problems.add(new Problem(at, path, "'" + metric + "' needs a validation split, but data.split gives "
                     + "validation 0; monitor train_loss or give the validation part a fraction above 0"));
         }
-    }
-
-    private DataConfig readData(SectionReader s) {
-        if (!s.present()) {
-            return null;
-        }
-        DataKind kind = s.enumValue("kind", DataKind.class, null);
-        Path path = s.path("path", true).orElse(null);
-        boolean csv = kind == DataKind.CSV;
-        boolean sequences = kind == DataKind.SEQUENCES;
-        boolean columns = kind == null || csv || sequences;
-        List<String> inputs = s.stringList("input_columns", csv || sequences, columns, "csv or sequences");
-        List<String> targets = s.stringList("target_columns", csv, kind == null || csv, "csv");
-        Optional<String> date = s.onlyFor("date_column", kind == null || csv, "csv")
-                ? s.optionalString("date_column") : Optional.empty();
-        String sequenceColumn = s.onlyFor("sequence_column", kind == null || sequences, "sequences")
-                ? s.optionalString("sequence_column").orElse(DataConfig.DEFAULT_SEQUENCE_COLUMN)
-                : DataConfig.DEFAULT_SEQUENCE_COLUMN;
-        String labelColumn = s.onlyFor("label_column", kind == null || sequences, "sequences")
-                ? s.optionalString("label_column").orElse(DataConfig.DEFAULT_LABEL_COLUMN)
-                : DataConfig.DEFAULT_LABEL_COLUMN;
-        boolean windows = kind == null || csv || kind == DataKind.TEXT;
-        int window = s.onlyFor("window", windows, "csv or text")
-                ? s.intValue("window", DataConfig.DEFAULT_WINDOW, 1) : DataConfig.DEFAULT_WINDOW;
-        int horizon = s.onlyFor("horizon", kind == null || csv, "csv")
-                ? s.intValue("horizon", DataConfig.DEFAULT_HORIZON, 1) : DataConfig.DEFAULT_HORIZON;
-        // Text windows do not overlap unless asked to: with stride 1 an epoch would read every character window+1 times.
-        int defaultStride = kind == DataKind.TEXT ? window : DataConfig.DEFAULT_STRIDE;
-        int stride = s.onlyFor("stride", windows, "csv or text") ? s.intValue("stride", defaultStride, 1) : defaultStride;
-        Split split = s.split("split");
-        Optional<Integer> maxLength = s.onlyFor("max_length", kind == null || kind == DataKind.SEQUENCES, "sequences")
-                ? s.optionalLong("max_length", 1, Integer.MAX_VALUE).map(Long::intValue) : Optional.empty();
-        NanPolicy nan = s.onlyFor("nan_policy", columns, "csv or sequences")
-                ? s.enumValue("nan_policy", NanPolicy.class, DataConfig.DEFAULT_NAN_POLICY) : DataConfig.DEFAULT_NAN_POLICY;
-        boolean standardize = s.onlyFor("standardize", kind != DataKind.TEXT, "csv, sequences or npy")
-                ? s.bool("standardize", DataConfig.DEFAULT_STANDARDIZE) : DataConfig.DEFAULT_STANDARDIZE;
-        if (kind == null || path == null || split == null || nan == null) {
-            return null;
-        }
-        return new DataConfig(kind, path, inputs, targets, date, sequenceColumn, labelColumn, window, horizon, stride,
-                split, maxLength, nan, standardize);
     }
 
     private ModelConfig readModel(SectionReader s) {

@@ -21,10 +21,13 @@ final class Schema {
     private static Map<String, List<String>> sections() {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("data", List.of("kind", "path", "input_columns", "target_columns", "date_column", "sequence_column",
-                "label_column", "window", "horizon", "stride", "split", "max_length", "nan_policy", "standardize"));
+                "label_column", "window", "horizon", "stride", "split", "max_length", "nan_policy", "standardize",
+                "id_column", "known_columns", "calendar"));
         m.put("model", List.of("cell", "layers", "hidden", "bidirectional", "head", "init_from", "init", "dropout",
                 "residual", "layer_norm"));
         m.put("task", List.of("kind"));
+        m.put("forecast", List.of("scaling", "difference", "target", "season", "strategy", "quantiles",
+                "moving_average", "backtest"));
         m.put("training", List.of("optimizer", "learning_rate", "momentum", "weight_decay", "batch_size", "epochs",
                 "shuffle", "seed", "clip_grad_norm", "device", "precision", "checkpoint_every_steps", "keep_checkpoints",
                 "clip_grad_value", "l1", "l2", "penalize_biases", "input_noise", "lr_schedule", "early_stopping",
@@ -41,6 +44,7 @@ final class Schema {
         m.put("training.health", List.of("every_steps", "sequences"));
         m.put("training.bucketing", List.of("buckets"));
         m.put("training.curriculum", List.of("start_length", "epochs"));
+        m.put("forecast.backtest", List.of("folds", "mode", "refit", "fold_size"));
         m.put("output", List.of("dir", "name", "plots"));
         return java.util.Collections.unmodifiableMap(m);
     }
