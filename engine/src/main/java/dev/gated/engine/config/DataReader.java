@@ -63,7 +63,7 @@ final class DataReader {
                 ? s.bool("standardize", DataConfig.DEFAULT_STANDARDIZE) : DataConfig.DEFAULT_STANDARDIZE;
         if (csv) {
             checkColumnRoles(s, targets, inputs, known, id, date);
-            if (!calendar.isEmpty() && date.isEmpty()) {
+            if (calendar != null && !calendar.isEmpty() && date.isEmpty()) {
                 ctx.add(new Problem(s.field("calendar").keyAt(), "data.calendar", "calendar features are computed "
                         + "from the dates: set data.date_column too"));
             }

@@ -28,6 +28,11 @@ public record JobConfig(DataConfig data, ModelConfig model, TaskConfig task, Tra
         this(data, model, task, training, output, ForecastConfig.DEFAULT);
     }
 
+    /** This job with another training section. */
+    public JobConfig withTraining(TrainingConfig t) {
+        return new JobConfig(data, model, task, t, output, forecast);
+    }
+
     /**
      * This config with {@code data.path} and {@code model.init_from} resolved against {@code baseDir} (the job
      * file's folder) and made absolute, as a run folder records them: the run then no longer depends on where the

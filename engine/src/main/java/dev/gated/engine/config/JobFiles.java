@@ -247,7 +247,11 @@ public final class JobFiles {
         training.put("momentum", t.momentum());
         training.put("weight_decay", t.weightDecay());
         training.put("batch_size", t.batchSize());
-        training.put("epochs", t.epochs());
+        if (t.steps().isPresent()) {
+            training.put("steps", t.steps().get());
+        } else {
+            training.put("epochs", t.epochs());
+        }
         training.put("shuffle", t.shuffle());
         training.put("seed", t.seed());
         training.put("clip_grad_norm", t.clipGradNorm().orElse(null));

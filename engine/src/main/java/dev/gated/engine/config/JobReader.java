@@ -70,6 +70,10 @@ final class JobReader {
         if (fc != null && d != null && t != null) {
             fc = checkForecast(map, data, forecast, d, t.kind(), fc);
         }
+        if (tr != null && t != null && t.kind() == TaskKind.FORECAST && training.field("epochs") == null
+                && tr.steps().isEmpty()) {
+            tr = tr.withSteps(TrainingConfig.DEFAULT_FORECAST_STEPS);
+        }
         if (d != null && t != null && t.kind() != null && !t.kind().accepts(d.kind())) {
             Node.Field f = task.field("kind");
             problems.add(new Problem(f.value().at(), "task.kind", "task " + key(t.kind()) + " needs data.kind "
@@ -250,6 +254,11 @@ final class JobReader {
         double weightDecay = s.number("weight_decay", TrainingConfig.DEFAULT_WEIGHT_DECAY, v -> v >= 0, ">= 0");
         int batchSize = s.intValue("batch_size", TrainingConfig.DEFAULT_BATCH_SIZE, 1);
         int epochs = s.intValue("epochs", TrainingConfig.DEFAULT_EPOCHS, 1);
+        Optional<Long> steps = s.optionalLong("steps", 1, Long.MAX_VALUE);
+        if (steps.isPresent() && s.field("epochs") != null) {
+            problems.add(new Problem(s.field("steps").keyAt(), "training.steps", "give the run's length as "
+                    + "training.epochs or as training.steps (optimizer steps, rounded up to whole epochs), not both"));
+        }
         boolean shuffle = s.bool("shuffle", TrainingConfig.DEFAULT_SHUFFLE);
         long seed = s.optionalLong("seed", Long.MIN_VALUE, Long.MAX_VALUE).orElse(TrainingConfig.DEFAULT_SEED);
         Optional<Double> clip = s.optionalNumber("clip_grad_norm", v -> v > 0, "> 0");
@@ -266,14 +275,16 @@ final class JobReader {
         Optional<EarlyStopping> stopping = readEarlyStopping(s.sub("early_stopping"));
         HealthConfig health = readHealth(s);
         Optional<Bucketing> bucketing = readBucketing(s);
-        Optional<Curriculum> curriculum = readCurriculum(s.sub("curriculum"), epochs);
+        // With steps, the epochs are known only with the data; the curriculum is checked then.
+        Optional<Curriculum> curriculum = readCurriculum(s.sub("curriculum"), steps.isPresent() ? Integer.MAX_VALUE
+                : epochs);
         if (optimizer == null || device == null || schedule == null || stopping == null || optimizerOptions == null
                 || health == null || bucketing == null || curriculum == null || precision == null) {
             return null;
         }
         return new TrainingConfig(optimizer, lr, momentum, weightDecay, batchSize, epochs, shuffle, seed, clip,
                 device, checkpointEvery, keep, clipValue, l1, l2, penalizeBiases, noise, schedule, stopping,
-                optimizerOptions, health, bucketing, curriculum, precision);
+                optimizerOptions, health, bucketing, curriculum, precision, steps);
     }
 
     /** The optimizers each optimizer-specific key of {@code training} applies to. */

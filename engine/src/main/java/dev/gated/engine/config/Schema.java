@@ -28,7 +28,7 @@ final class Schema {
         m.put("task", List.of("kind"));
         m.put("forecast", List.of("scaling", "difference", "target", "season", "strategy", "quantiles",
                 "moving_average", "backtest"));
-        m.put("training", List.of("optimizer", "learning_rate", "momentum", "weight_decay", "batch_size", "epochs",
+        m.put("training", List.of("optimizer", "learning_rate", "momentum", "weight_decay", "batch_size", "epochs", "steps",
                 "shuffle", "seed", "clip_grad_norm", "device", "precision", "checkpoint_every_steps", "keep_checkpoints",
                 "clip_grad_value", "l1", "l2", "penalize_biases", "input_noise", "lr_schedule", "early_stopping",
                 "nesterov", "betas", "eps", "alpha", "centered", "lr_decay", "initial_accumulator_value",

@@ -54,7 +54,8 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
                              Optional<Double> clipGradValue, double l1, double l2, boolean penalizeBiases,
                              double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping,
                              OptimizerOptions optimizerOptions, HealthConfig health,
-                             Optional<Bucketing> bucketing, Optional<Curriculum> curriculum, Precision precision) {
+                             Optional<Bucketing> bucketing, Optional<Curriculum> curriculum, Precision precision,
+                             Optional<Long> steps) {
     public static final OptimizerKind DEFAULT_OPTIMIZER = OptimizerKind.ADAM;
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final double DEFAULT_MOMENTUM = 0.0;
@@ -65,6 +66,11 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
     public static final long DEFAULT_SEED = 42;
     public static final DeviceMode DEFAULT_DEVICE = DeviceMode.AUTO;
     public static final int DEFAULT_KEEP_CHECKPOINTS = 3;
+    /**
+     * Forecasting jobs that give neither {@code epochs} nor {@code steps} train for about this many optimizer steps:
+     * a series of 150 rows and one of 1500 both get trained enough, in a bounded time (see docs/FORECASTING.md).
+     */
+    public static final long DEFAULT_FORECAST_STEPS = 1500;
 
     public TrainingConfig {
         Objects.requireNonNull(optimizer, "optimizer");
@@ -79,6 +85,43 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
         Objects.requireNonNull(bucketing, "bucketing");
         Objects.requireNonNull(curriculum, "curriculum");
         Objects.requireNonNull(precision, "precision");
+        Objects.requireNonNull(steps, "steps");
+    }
+
+    /** As the canonical constructor, with the run's length in epochs only. */
+    public TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
+                          int batchSize, int epochs, boolean shuffle, long seed, Optional<Double> clipGradNorm,
+                          DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints,
+                          Optional<Double> clipGradValue, double l1, double l2, boolean penalizeBiases,
+                          double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping,
+                          OptimizerOptions optimizerOptions, HealthConfig health, Optional<Bucketing> bucketing,
+                          Optional<Curriculum> curriculum, Precision precision) {
+        this(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, shuffle, seed, clipGradNorm, device,
+                checkpointEverySteps, keepCheckpoints, clipGradValue, l1, l2, penalizeBiases, inputNoise, lrSchedule,
+                earlyStopping, optimizerOptions, health, bucketing, curriculum, precision, Optional.empty());
+    }
+
+    /**
+     * The run's length once the training set's size is known: {@code steps} becomes the fewest whole epochs of
+     * {@code stepsPerEpoch} steps that make at least that many steps (this config when it gives epochs).
+     */
+    public TrainingConfig withEpochsFor(long stepsPerEpoch) {
+        if (steps.isEmpty()) {
+            return this;
+        }
+        int e = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (steps.get() + stepsPerEpoch - 1) / stepsPerEpoch));
+        return new TrainingConfig(optimizer, learningRate, momentum, weightDecay, batchSize, e, shuffle, seed,
+                clipGradNorm, device, checkpointEverySteps, keepCheckpoints, clipGradValue, l1, l2, penalizeBiases,
+                inputNoise, lrSchedule, earlyStopping, optimizerOptions, health, bucketing, curriculum, precision,
+                Optional.empty());
+    }
+
+    /** This config with {@code steps} set (and epochs left to {@link #withEpochsFor}). */
+    TrainingConfig withSteps(long n) {
+        return new TrainingConfig(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, shuffle, seed,
+                clipGradNorm, device, checkpointEverySteps, keepCheckpoints, clipGradValue, l1, l2, penalizeBiases,
+                inputNoise, lrSchedule, earlyStopping, optimizerOptions, health, bucketing, curriculum, precision,
+                Optional.of(n));
     }
 
     /** The settings with the defaults for optimizer options, health monitoring, bucketing, curriculum, precision. */

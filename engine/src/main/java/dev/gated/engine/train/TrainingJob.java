@@ -134,6 +134,7 @@ public final class TrainingJob {
         boolean resuming = prepareFolder(runDir, config, options);
 
         JobData data = JobData.load(config, baseDir, options.rows());
+        config = resolveLength(config, data);
         data.warnings().forEach(listener::onWarning);
         Backends.Selection selection = compute == null
                 ? Backends.select(config.training().device(), config.training().precision())
@@ -264,7 +265,8 @@ public final class TrainingJob {
         }
         boolean runLengthSchedule = b.lrSchedule() instanceof LrSchedule.Cosine
                 || b.lrSchedule() instanceof LrSchedule.OneCycle;
-        if (runLengthSchedule && a.epochs() != b.epochs()) {
+        // training.steps becomes epochs with the data: the same data (checked above) gives the same epochs.
+        if (runLengthSchedule && b.steps().isEmpty() && a.epochs() != b.epochs()) {
             diff.add("training.epochs (the " + b.lrSchedule().kind() + " schedule spans the whole run)");
         }
         if (!diff.isEmpty()) {
@@ -272,6 +274,21 @@ public final class TrainingJob {
                     + String.join(", ", diff) + " (compare with " + saved + "); resume with the same settings "
                     + "(epochs, device, precision and checkpointing may change), or start a new run with --set output.name=...");
         }
+    }
+
+    /** {@code training.steps} as whole epochs of the training set; the curriculum must end before them. */
+    static JobConfig resolveLength(JobConfig config, JobData data) {
+        TrainingConfig t = config.training();
+        if (t.steps().isEmpty()) {
+            return config;
+        }
+        TrainingConfig r = t.withEpochsFor((data.train().size() + t.batchSize() - 1) / t.batchSize());
+        if (r.curriculum().isPresent() && r.curriculum().get().epochs() >= r.epochs()) {
+            throw new IllegalArgumentException("training.curriculum.epochs: the curriculum must end before the run "
+                    + "does; training.steps " + t.steps().get() + " makes " + r.epochs() + " epochs of "
+                    + data.train().size() + " examples, found curriculum epochs " + r.curriculum().get().epochs());
+        }
+        return config.withTraining(r);
     }
 
     static RnnSpec spec(ModelConfig m, int inputSize) {
