@@ -1,6 +1,7 @@
 package dev.gated.cli;
 
 import dev.gated.engine.train.ModelFiles;
+import dev.gated.engine.train.RunFolder;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.checkpoint.Checkpoint;
 import dev.gated.engine.checkpoint.CheckpointException;
@@ -107,6 +108,17 @@ final class ExportCommand implements Callable<Integer> {
         metadata.put("output_size", Integer.toString(layout.outputSize));
         metadata.put("gated_version", Gated.version());
         c.metrics().forEach((k, v) -> metadata.put(CheckpointFiles.METRIC_PREFIX + k, v));
+        // What turns data into inputs and outputs back into answers (a forecast's scaling, differencing, ...), so an
+        // exported model decodes as the run did; model.safetensors carries the same two entries.
+        metadata.put("config", c.config());
+        Path preprocessing = runFolder().resolve(RunFolder.PREPROCESSING);
+        if (Files.isRegularFile(preprocessing)) {
+            try {
+                metadata.put("preprocessing", Files.readString(preprocessing));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + preprocessing + ": " + e.getMessage(), e);
+            }
+        }
         try {
             Path parent = target.toAbsolutePath().getParent();
             if (parent != null) {

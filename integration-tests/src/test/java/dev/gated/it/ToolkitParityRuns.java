@@ -147,7 +147,8 @@ final class ToolkitParityRuns {
                     : lines("kind: npy", "path: " + data.toAbsolutePath(), "split: [0.8, 0.1, 0.1]");
             Files.writeString(job, "data:\n" + dataSection
                     + "model:\n" + c.model()
-                    + "task:\n  kind: " + (c.csvSkip() ? "forecast" : "regression") + "\n"
+                    + "task:\n  kind: " + (c.csvSkip() ? "forecast\nforecast:\n  target: value\n  difference: 0"
+                    : "regression") + "\n"
                     + "training:\n" + c.training()
                     + lines("batch_size: " + c.batchSize(), "epochs: " + c.epochs(), "seed: 7", "device: cpu")
                     + "output:\n" + lines("dir: " + dir.resolve("runs").toAbsolutePath(), "plots: false"));

@@ -112,19 +112,25 @@ class TrainCommandEndToEndTest {
         expected.forEach((name, shape) -> assertEquals(shape, model.tensor(name).shape(), name));
 
         List<String> predictions = lines(run.resolve("predictions.csv"));
-        assertEquals("date,actual_temp_max,predicted_temp_max", predictions.get(0));
+        assertEquals("origin_date,step,date,actual_temp_max,predicted_temp_max,last_value_temp_max,"
+                + "seasonal_naive_temp_max,drift_temp_max,moving_average_temp_max", predictions.get(0));
         assertTrue(predictions.size() > 100, "test split predictions: " + predictions.size());
 
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
         assertTrue(summary.path("test_mae").isNumber(), summary::toString);
-        assertTrue(summary.path("test_baseline_mae").isNumber(), summary::toString);
+        for (String k : List.of("test_mase", "test_smape", "test_last_value_mae", "test_seasonal_naive_rmse",
+                "test_drift_mase", "test_moving_average_smape", "test_skill_rmse", "test_beats_baselines")) {
+            assertTrue(summary.path(k).isNumber(), () -> k + " in " + summary);
+        }
+        assertTrue(Files.isRegularFile(run.resolve("forecast.json")), "forecast.json");
 
         assertNotNull(ImageIO.read(run.resolve("training.png").toFile()), "training.png");
         assertNotNull(ImageIO.read(run.resolve("forecast.png").toFile()), "forecast.png");
 
         assertTrue(r.out().contains(run.toString()), () -> "stdout should name the run folder\n" + r);
         assertTrue(r.out().contains("finished:") && r.out().contains("test_mae")
-                && r.out().contains("test_baseline_mae"), () -> "stdout should show the summary\n" + r);
+                && r.out().contains("last_value") && r.out().contains("seasonal_naive"),
+                () -> "stdout should show the summary and the baselines' table\n" + r);
 
         // evaluate: the same test MAE as summary.json, to the printed precision.
         CliRunner.Result ev = CliRunner.run("evaluate", run.toString());
@@ -133,13 +139,13 @@ class TrainCommandEndToEndTest {
         assertTrue(m.find(), () -> "evaluate should print test_mae\n" + ev);
         assertEquals(String.format(Locale.ROOT, "%.6g", summary.get("test_mae").asDouble()), m.group(1), ev::toString);
 
-        // predict: one forecast per window of 30 rows in the 1461-row file.
+        // predict: one forecast per window of 30 rows in the 1461-row file (one row more for the first difference).
         Path out = tmp.resolve("forecast-predictions.csv");
         CliRunner.Result p = CliRunner.run("predict", run.toString(), "--input", FORECAST_CSV.toString(),
                 "--output", out.toString());
         assertEquals(0, p.exitCode(), p::toString);
         List<String> rows = lines(out);
-        assertEquals(1461 - 30 + 1, rows.size() - 1, () -> "data rows of " + out + "; header " + rows.get(0));
+        assertEquals(1461 - 30 - 1 + 1, rows.size() - 1, () -> "data rows of " + out + "; header " + rows.get(0));
 
         CliRunner.Result x = CliRunner.run("export", run.toString(), "--format", "safetensors");
         assertEquals(0, x.exitCode(), x::toString);

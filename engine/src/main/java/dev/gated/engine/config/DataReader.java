@@ -68,6 +68,10 @@ final class DataReader {
                         + "from the dates: set data.date_column too"));
             }
         }
+        if (csv) {
+            // A forecast's scaling is forecast.scaling (data.standardize is read there as its older spelling).
+            standardize = DataConfig.DEFAULT_STANDARDIZE;
+        }
         if (kind == null || path == null || split == null || nan == null || calendar == null) {
             return null;
         }

@@ -35,8 +35,8 @@ public record ForecastConfig(Scaling scaling, int difference, TargetMode target,
                              Strategy strategy, List<Double> quantiles, Optional<Integer> movingAverage,
                              BacktestConfig backtest) {
     public static final Scaling DEFAULT_SCALING = Scaling.WINDOW;
-    public static final int DEFAULT_DIFFERENCE = 0;
-    public static final TargetMode DEFAULT_TARGET = TargetMode.CHANGE;
+    public static final int DEFAULT_DIFFERENCE = 1;
+    public static final TargetMode DEFAULT_TARGET = TargetMode.VALUE;
     public static final ForecastConfig DEFAULT = new ForecastConfig(DEFAULT_SCALING, DEFAULT_DIFFERENCE,
             DEFAULT_TARGET, Optional.empty(), Strategy.DIRECT, List.of(), Optional.empty(), BacktestConfig.DEFAULT);
 

@@ -366,7 +366,7 @@ public final class JobFiles {
         writers.put("initial_accumulator_value", () -> training.put("initial_accumulator_value",
                 o.initialAccumulatorValue()));
         writers.forEach((key, write) -> {
-            if (JobReader.OPTIMIZER_KEYS.get(key).contains(kind)) {
+            if (TrainingReader.OPTIMIZER_KEYS.get(key).contains(kind)) {
                 write.run();
             }
         });

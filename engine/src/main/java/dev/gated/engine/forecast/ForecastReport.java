@@ -125,14 +125,19 @@ public record ForecastReport(String split, Entry model, List<Entry> baselines) {
             out.add("forecast.scaling: window (each window is scaled by its own mean and spread, so the forecast "
                     + "follows a trend out of the training range)");
         }
-        if (l.target() != TargetMode.CHANGE) {
-            out.add("forecast.target: change (predict the change from the last value rather than the value)");
+        if (l.difference() == 0) {
+            out.add("forecast.difference: 1 (forecast the step-to-step changes: a trend then keeps them in the range "
+                    + "seen in training)");
         }
         if (seasonal && l.window() < 2 * season) {
             out.add("data.window: " + 2 * season + " (two seasons of history, so the model sees the cycle)");
         }
         if (seasonal && l.difference() != season) {
             out.add("forecast.difference: " + season + " (forecast the change from one season ago)");
+        }
+        if (l.difference() == 1 && !seasonal) {
+            out.add("forecast.difference: 0 with forecast.target: change (for a series without a trend, where "
+                    + "differencing only adds noise)");
         }
         out.add("training.epochs: " + 2 * epochs + " (and training.early_stopping: {patience: 10})");
         out.add("model.hidden: 32 with model.dropout.output: 0.1 if the validation loss rises while the training "
