@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
                 + "one model), the model and every naive baseline scored per fold and on average. Results go to "
                 + "output.dir/<output.name>-backtest/: fold-<i>/ (ordinary run folders), backtest.json, "
                 + "backtest.csv, backtest.png.", ""},
-        footer = {"", "Examples:", "  gated backtest examples/forecast/co2.yaml",
+        footer = {"", "Examples:", "  gated backtest examples/forecast/co2-concentration.yaml",
                 "  gated backtest job.yaml --folds 5 --mode sliding --no-refit --set training.epochs=20",
                 "", "The folds come from forecast.backtest in the job file (folds, mode, refit, fold_size); the "
                         + "options here override it."})

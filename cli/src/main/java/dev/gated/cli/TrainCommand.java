@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         description = {"Train the model a job file describes. Results go to output.dir/output.name (default "
                 + "runs/<job file name>): job.yaml (resolved settings), metrics.jsonl/.csv, checkpoints/, "
                 + "model.safetensors (PyTorch names), predictions.csv, summary.json and PNG plots.", ""},
-        footer = {"", "Examples:", "  gated train examples/forecast/co2.yaml",
+        footer = {"", "Examples:", "  gated train examples/forecast/co2-concentration.yaml",
                 "  gated train job.yaml --set training.epochs=5 --set model.hidden=32",
                 "  gated train job.yaml --resume       # continue after an interruption (bit-exact on the CPU)",
                 "  GATED_JOB=/job/job.yaml GATED_SET_TRAINING__EPOCHS=3 gated train --resume=auto --log-format json",

@@ -79,14 +79,14 @@ final class DataReader {
                 split, maxLength, nan, standardize, id, known, calendar);
     }
 
-    /** {@code calendar: [month, day_of_week]}; null after a problem. */
+    /** {@code calendar: [month, day_of_week]} ({@code []}: none, so that {@code --set} can turn them off). */
     private List<CalendarFeature> calendar(SectionReader s, boolean applies) {
         Node.Field f = s.field("calendar");
         if (f == null || !s.onlyFor("calendar", applies, "csv")) {
             return List.of();
         }
         String expected = "a list of calendar features (" + String.join(", ", CalendarFeature.keys()) + ")";
-        if (!(f.value() instanceof Node.ListNode list) || list.items().isEmpty()) {
+        if (!(f.value() instanceof Node.ListNode list)) {
             ctx.add(new Problem(f.value().at(), "data.calendar", "expected " + expected + ", found "
                     + f.value().describe()));
             return null;

@@ -16,8 +16,10 @@ import java.util.Optional;
  * <tr><th>key</th><th>type</th><th>default</th></tr>
  * <tr><td>{@code scaling}</td><td>{@code global | window | none}</td><td>{@link #DEFAULT_SCALING}</td></tr>
  * <tr><td>{@code difference}</td><td>integer &ge; 0: 0 none, 1 first differences, k the seasonal difference
- *     {@code y[t] - y[t-k]} of the targets</td><td>{@link #DEFAULT_DIFFERENCE}</td></tr>
- * <tr><td>{@code target}</td><td>{@code value | change}</td><td>{@link #DEFAULT_TARGET}</td></tr>
+ *     {@code y[t] - y[t-k]} of the targets</td><td>{@link #DEFAULT_DIFFERENCE} (with quantiles
+ *     {@link #DEFAULT_QUANTILE_DIFFERENCE})</td></tr>
+ * <tr><td>{@code target}</td><td>{@code value | change}</td><td>{@link #DEFAULT_TARGET} (with quantiles
+ *     {@link #DEFAULT_QUANTILE_TARGET})</td></tr>
  * <tr><td>{@code season}</td><td>integer &ge; 1 (1: none) or {@code auto} (from the dates' frequency)</td>
  *     <td>{@code auto}</td></tr>
  * <tr><td>{@code strategy}</td><td>{@code direct | recursive}</td><td>{@code direct}</td></tr>
@@ -37,6 +39,13 @@ public record ForecastConfig(Scaling scaling, int difference, TargetMode target,
     public static final Scaling DEFAULT_SCALING = Scaling.WINDOW;
     public static final int DEFAULT_DIFFERENCE = 1;
     public static final TargetMode DEFAULT_TARGET = TargetMode.VALUE;
+    /**
+     * With quantiles the defaults are difference 0 and target change: the network then predicts the quantiles of
+     * {@code y[t+k] - y[t]} directly. Differenced quantiles would have to be summed over the horizon, which widens
+     * the intervals (measured: 99 % coverage for a nominal 80 % interval on the synthetic example, 84 % this way).
+     */
+    public static final int DEFAULT_QUANTILE_DIFFERENCE = 0;
+    public static final TargetMode DEFAULT_QUANTILE_TARGET = TargetMode.CHANGE;
     public static final ForecastConfig DEFAULT = new ForecastConfig(DEFAULT_SCALING, DEFAULT_DIFFERENCE,
             DEFAULT_TARGET, Optional.empty(), Strategy.DIRECT, List.of(), Optional.empty(), BacktestConfig.DEFAULT);
 

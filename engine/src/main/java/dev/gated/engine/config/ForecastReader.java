@@ -22,11 +22,14 @@ final class ForecastReader {
     ForecastConfig read(SectionReader s) {
         int before = ctx.problemCount();
         Scaling scaling = s.enumValue("scaling", Scaling.class, ForecastConfig.DEFAULT_SCALING);
-        int difference = s.intValue("difference", ForecastConfig.DEFAULT_DIFFERENCE, 0);
-        TargetMode target = s.enumValue("target", TargetMode.class, ForecastConfig.DEFAULT_TARGET);
+        List<Double> quantiles = quantiles(s);
+        boolean probabilistic = quantiles != null && !quantiles.isEmpty();
+        int difference = s.intValue("difference", probabilistic ? ForecastConfig.DEFAULT_QUANTILE_DIFFERENCE
+                : ForecastConfig.DEFAULT_DIFFERENCE, 0);
+        TargetMode target = s.enumValue("target", TargetMode.class, probabilistic
+                ? ForecastConfig.DEFAULT_QUANTILE_TARGET : ForecastConfig.DEFAULT_TARGET);
         Optional<Integer> season = season(s);
         Strategy strategy = s.enumValue("strategy", Strategy.class, Strategy.DIRECT);
-        List<Double> quantiles = quantiles(s);
         Optional<Integer> movingAverage = s.optionalLong("moving_average", 1, Integer.MAX_VALUE).map(Long::intValue);
         BacktestConfig backtest = backtest(s.sub("backtest"));
         if (strategy == Strategy.RECURSIVE && quantiles != null && !quantiles.isEmpty()) {
