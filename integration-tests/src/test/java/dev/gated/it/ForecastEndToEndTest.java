@@ -210,7 +210,7 @@ class ForecastEndToEndTest {
     @Test
     void manySeriesOneGlobalModel() throws IOException {
         Path csv = write("stores.csv", monthly(80, 3, 5, false));
-        Path job = job("panel", csv, "  id_column: store\n", "");
+        Path job = job("panel", csv, "  id_column: store\n", "  scaling: window\n");
         ok("train", job.toString(), "--device", "cpu");
         Path run = tmp.resolve("runs/panel");
         JsonNode per = JSON.readTree(run.resolve("forecast.json").toFile()).path("forecasters").path("model")

@@ -21,11 +21,11 @@ final class ForecastReader {
     /** The section's settings (the defaults when it is left out); null after a problem. */
     ForecastConfig read(SectionReader s) {
         int before = ctx.problemCount();
-        Scaling scaling = s.enumValue("scaling", Scaling.class, ForecastConfig.DEFAULT_SCALING);
         List<Double> quantiles = quantiles(s);
         boolean probabilistic = quantiles != null && !quantiles.isEmpty();
         int difference = s.intValue("difference", probabilistic ? ForecastConfig.DEFAULT_QUANTILE_DIFFERENCE
                 : ForecastConfig.DEFAULT_DIFFERENCE, 0);
+        Scaling scaling = s.enumValue("scaling", Scaling.class, ForecastConfig.defaultScaling(difference));
         TargetMode target = s.enumValue("target", TargetMode.class, probabilistic
                 ? ForecastConfig.DEFAULT_QUANTILE_TARGET : ForecastConfig.DEFAULT_TARGET);
         Optional<Integer> season = season(s);

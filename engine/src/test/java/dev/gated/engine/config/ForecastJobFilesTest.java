@@ -88,7 +88,7 @@ class ForecastJobFilesTest {
         JobConfig c = JobFiles.load(write("job.yaml", BASE));
         assertEquals(List.of("sales"), c.data().inputColumns(), "no input_columns: the target is the input");
         assertEquals(ForecastConfig.DEFAULT, c.forecast());
-        assertEquals(new ForecastConfig(Scaling.WINDOW, 1, TargetMode.VALUE, Optional.empty(), Strategy.DIRECT,
+        assertEquals(new ForecastConfig(Scaling.GLOBAL, 1, TargetMode.VALUE, Optional.empty(), Strategy.DIRECT,
                 List.of(), Optional.empty(), BacktestConfig.DEFAULT), c.forecast(), "the measured defaults");
         assertEquals(c, JobFiles.load(write("resolved.yaml", JobFiles.toYaml(c))));
         // data.standardize is the older spelling of forecast.scaling.
@@ -102,6 +102,7 @@ class ForecastJobFilesTest {
         ForecastConfig q = JobFiles.load(write("q.yaml", BASE), List.of("forecast.quantiles=[0.1,0.9]")).forecast();
         assertEquals(0, q.difference(), "quantiles: the quantiles of y[t+k] - y[t], not of differences");
         assertEquals(TargetMode.CHANGE, q.target());
+        assertEquals(Scaling.WINDOW, q.scaling(), "undifferenced: each window's own statistics");
         assertEquals(List.of(), JobFiles.load(write("c.yaml", FULL), List.of("data.calendar=[]")).data().calendar(),
                 "an empty calendar list turns the features off");
         assertEquals(Scaling.NONE, overridden.forecast().scaling());
