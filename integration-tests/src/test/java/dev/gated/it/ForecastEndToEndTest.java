@@ -159,7 +159,8 @@ class ForecastEndToEndTest {
         Map<String, Integer> h = header(test.get(0));
         for (String row : test.subList(1, test.size())) {
             String[] v = row.split(",");
-            assertEquals(v[h.get("predicted_sales")], predicted.get(v[0] + "/" + v[1]), "origin " + v[0] + " step " + v[1]);
+            assertEquals(v[h.get("predicted_sales")], predicted.get(v[0] + "/" + v[1]),
+                    "origin " + v[0] + " step " + v[1]);
         }
 
         Path exported = tmp.resolve("exported.safetensors");
@@ -171,6 +172,9 @@ class ForecastEndToEndTest {
         ok("predict", run.toString(), "--checkpoint", exported.toString(), "--input", csv.toString(), "--output",
                 viaExport.toString(), "--last");
         List<String> last = lines(viaExport);
+        Path viaRun = tmp.resolve("via-run.csv");
+        ok("predict", run.toString(), "--input", csv.toString(), "--output", viaRun.toString(), "--last");
+        assertEquals(lines(viaRun), last, "the exported best checkpoint is the run's model.safetensors");
         assertEquals(3, last.size(), "header + 2 steps from the last row");
         assertEquals("2008-04", last.get(1).split(",")[0]);
         assertEquals("2008-05", last.get(1).split(",")[2], "the first step's date continues monthly");
