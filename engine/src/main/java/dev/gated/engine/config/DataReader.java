@@ -48,7 +48,8 @@ final class DataReader {
                 : DataConfig.DEFAULT_LABEL_COLUMN;
         boolean windows = kind == null || csv || kind == DataKind.TEXT;
         int window = s.onlyFor("window", windows, "csv or text")
-                ? s.intValue("window", DataConfig.DEFAULT_WINDOW, 1) : DataConfig.DEFAULT_WINDOW;
+                ? s.intValue("window", csv ? DataConfig.DEFAULT_FORECAST_WINDOW : DataConfig.DEFAULT_WINDOW, 1)
+                : DataConfig.DEFAULT_WINDOW;
         int horizon = s.onlyFor("horizon", forCsv, "csv")
                 ? s.intValue("horizon", DataConfig.DEFAULT_HORIZON, 1) : DataConfig.DEFAULT_HORIZON;
         // Text windows do not overlap unless asked to: with stride 1 an epoch would read every character window+1 times.

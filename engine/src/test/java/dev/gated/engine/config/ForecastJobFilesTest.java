@@ -88,6 +88,7 @@ class ForecastJobFilesTest {
         JobConfig c = JobFiles.load(write("job.yaml", BASE));
         assertEquals(List.of("sales"), c.data().inputColumns(), "no input_columns: the target is the input");
         assertEquals(ForecastConfig.DEFAULT, c.forecast());
+        assertEquals(12, c.data().window(), "the forecast window measured in docs/FORECASTING.md");
         assertEquals(new ForecastConfig(Scaling.GLOBAL, 1, TargetMode.VALUE, Optional.empty(), Strategy.DIRECT,
                 List.of(), Optional.empty(), BacktestConfig.DEFAULT), c.forecast(), "the measured defaults");
         assertEquals(c, JobFiles.load(write("resolved.yaml", JobFiles.toYaml(c))));
