@@ -68,9 +68,7 @@ final class DataReader {
                 ctx.add(new Problem(s.field("calendar").keyAt(), "data.calendar", "calendar features are computed "
                         + "from the dates: set data.date_column too"));
             }
-        }
-        if (csv) {
-            // A forecast's scaling is forecast.scaling (data.standardize is read there as its older spelling).
+            // A forecast's scaling is forecast.scaling (JobReader reads data.standardize as its older spelling).
             standardize = DataConfig.DEFAULT_STANDARDIZE;
         }
         if (kind == null || path == null || split == null || nan == null || calendar == null) {

@@ -116,7 +116,9 @@ final class JobReader {
                         + "forecast.scaling (found too, at line " + scaling.keyAt().line() + "); data.standardize: true "
                         + "is forecast.scaling: global and false is none: keep one of them"));
             } else {
-                fc = fc.withScaling(data.bool("standardize", true) ? Scaling.GLOBAL : Scaling.NONE);
+                // DataReader read (and reported) the value; reading it again here would report a bad one twice.
+                boolean off = standardize.value() instanceof Node.ScalarNode sc && Boolean.FALSE.equals(sc.value());
+                fc = fc.withScaling(off ? Scaling.NONE : Scaling.GLOBAL);
             }
         }
         if (fc.strategy() == Strategy.RECURSIVE) {

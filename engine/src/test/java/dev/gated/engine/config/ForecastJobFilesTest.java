@@ -156,4 +156,13 @@ class ForecastJobFilesTest {
             assertTrue(e.getMessage().contains(fr), () -> "expected '" + fr + "' in:\n" + e.getMessage());
         }
     }
+
+    @Test
+    void aBadStandardizeValueIsReportedOnce() throws IOException {
+        Path p = write("job.yaml", BASE.replace("  target_columns", "  standardize: maybe\n  target_columns"));
+        JobConfigException e = assertThrows(JobConfigException.class, () -> JobFiles.load(p));
+        String problem = "data.standardize: expected true or false, found the string 'maybe'";
+        assertEquals(e.getMessage().indexOf(problem), e.getMessage().lastIndexOf(problem), e::getMessage);
+        assertTrue(e.getMessage().contains(problem), e::getMessage);
+    }
 }
