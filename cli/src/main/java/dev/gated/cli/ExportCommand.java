@@ -110,11 +110,11 @@ final class ExportCommand implements Callable<Integer> {
         c.metrics().forEach((k, v) -> metadata.put(CheckpointFiles.METRIC_PREFIX + k, v));
         // What turns data into inputs and outputs back into answers (a forecast's scaling, differencing, ...), so an
         // exported model decodes as the run did; model.safetensors carries the same two entries.
-        metadata.put("config", c.config());
+        metadata.put(ModelFiles.CONFIG, c.config());
         Path preprocessing = runFolder().resolve(RunFolder.PREPROCESSING);
         if (Files.isRegularFile(preprocessing)) {
             try {
-                metadata.put("preprocessing", Files.readString(preprocessing));
+                metadata.put(ModelFiles.PREPROCESSING, Files.readString(preprocessing));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read " + preprocessing + ": " + e.getMessage(), e);
             }

@@ -47,7 +47,8 @@ public record ForecastConfig(Scaling scaling, int difference, TargetMode target,
     public static final int DEFAULT_QUANTILE_DIFFERENCE = 0;
     public static final TargetMode DEFAULT_QUANTILE_TARGET = TargetMode.CHANGE;
     public static final ForecastConfig DEFAULT = new ForecastConfig(defaultScaling(DEFAULT_DIFFERENCE),
-            DEFAULT_DIFFERENCE, DEFAULT_TARGET, Optional.empty(), Strategy.DIRECT, List.of(), Optional.empty(), BacktestConfig.DEFAULT);
+            DEFAULT_DIFFERENCE, DEFAULT_TARGET, Optional.empty(), Strategy.DIRECT, List.of(), Optional.empty(),
+            BacktestConfig.DEFAULT);
 
     public ForecastConfig {
         Objects.requireNonNull(scaling, "scaling");

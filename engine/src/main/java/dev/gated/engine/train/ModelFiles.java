@@ -19,6 +19,9 @@ import java.util.Map;
 public final class ModelFiles {
     /** The {@code format} metadata value of a model file. */
     public static final String FORMAT = "gated-model";
+    /** Metadata keys: the resolved job (YAML) and the fitted preprocessing (JSON), so the file decodes as its run. */
+    public static final String CONFIG = "config";
+    public static final String PREPROCESSING = "preprocessing";
 
     private ModelFiles() {
     }

@@ -350,8 +350,8 @@ public final class TrainingJob {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("task", config.task().kind().name().toLowerCase(Locale.ROOT));
         meta.put("step", Long.toString(pos.step));
-        meta.put("config", JobFiles.toYaml(config));
-        meta.put("preprocessing", data.preprocessing().toJson());
+        meta.put(ModelFiles.CONFIG, JobFiles.toYaml(config));
+        meta.put(ModelFiles.PREPROCESSING, data.preprocessing().toJson());
         Path modelFile = runDir.resolve(RunFolder.MODEL);
         ModelFiles.write(modelFile, weights, meta);
         files.add(modelFile);
