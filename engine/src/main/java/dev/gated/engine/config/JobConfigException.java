@@ -14,7 +14,12 @@ public final class JobConfigException extends RuntimeException {
     private final List<String> problems;
 
     JobConfigException(String source, List<Problem> problems) {
-        super(message(source, problems), null, false, false);
+        this(source, problems, "job file");
+    }
+
+    /** @param what the kind of file, for the count line: "job file", "study file" */
+    JobConfigException(String source, List<Problem> problems, String what) {
+        super(message(source, problems, what), null, false, false);
         this.problems = problems.stream().map(Problem::format).toList();
     }
 
@@ -23,12 +28,12 @@ public final class JobConfigException extends RuntimeException {
         return problems;
     }
 
-    private static String message(String source, List<Problem> problems) {
+    private static String message(String source, List<Problem> problems, String what) {
         if (problems.size() == 1) {
             return problems.get(0).format();
         }
         StringBuilder b = new StringBuilder()
-                .append(problems.size()).append(" problems in job file ").append(source).append(':');
+                .append(problems.size()).append(" problems in ").append(what).append(' ').append(source).append(':');
         for (Problem p : problems) {
             b.append('\n').append("  ").append(p.format());
         }

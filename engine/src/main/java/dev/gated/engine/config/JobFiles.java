@@ -61,29 +61,8 @@ public final class JobFiles {
     public static JobConfig load(Path file, List<String> overrides) {
         String source = file.toString();
         String fileName = file.getFileName() == null ? source : file.getFileName().toString();
-        String lower = fileName.toLowerCase(Locale.ROOT);
-        boolean json = lower.endsWith(".json");
         List<Problem> problems = new ArrayList<>();
-        Location fileAt = new Location(source, 0, 0, 0);
-        if (!json && !lower.endsWith(".yaml") && !lower.endsWith(".yml")) {
-            throw new JobConfigException(source, List.of(new Problem(fileAt, null,
-                    "expected a job file ending in .yaml, .yml or .json")));
-        }
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new JobConfigException(source, List.of(new Problem(fileAt, null, "no such job file")));
-        } catch (IOException e) {
-            throw new JobConfigException(source, List.of(new Problem(fileAt, null, "cannot read the job file: "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()))));
-        }
-        Node root;
-        try (JsonParser p = json ? JSON.createParser(text) : YAML.createParser(text)) {
-            root = TreeReader.read(p, source, 0, problems);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // reading from a String
-        }
+        Node root = parse(file, "job file", problems);
         if (root != null) {
             for (int i = 0; i < overrides.size(); i++) {
                 root = applyOverride(root, overrides.get(i), i + 1, problems);
@@ -100,6 +79,37 @@ public final class JobFiles {
             throw new JobConfigException(source, problems);
         }
         return config;
+    }
+
+    /**
+     * The located tree of a YAML or JSON file ({@code what}: "job file", "study file"), or null when it is empty.
+     *
+     * @throws JobConfigException if the file has another extension, cannot be read, or is not valid YAML/JSON
+     */
+    static Node parse(Path file, String what, List<Problem> problems) {
+        String source = file.toString();
+        String fileName = file.getFileName() == null ? source : file.getFileName().toString();
+        String lower = fileName.toLowerCase(Locale.ROOT);
+        boolean json = lower.endsWith(".json");
+        Location fileAt = new Location(source, 0, 0, 0);
+        if (!json && !lower.endsWith(".yaml") && !lower.endsWith(".yml")) {
+            throw new JobConfigException(source, List.of(new Problem(fileAt, null,
+                    "expected a " + what + " ending in .yaml, .yml or .json")));
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new JobConfigException(source, List.of(new Problem(fileAt, null, "no such " + what)));
+        } catch (IOException e) {
+            throw new JobConfigException(source, List.of(new Problem(fileAt, null, "cannot read the " + what + ": "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()))));
+        }
+        try (JsonParser p = json ? JSON.createParser(text) : YAML.createParser(text)) {
+            return TreeReader.read(p, source, 0, problems);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // reading from a String
+        }
     }
 
     private static Node applyOverride(Node root, String override, int order, List<Problem> problems) {

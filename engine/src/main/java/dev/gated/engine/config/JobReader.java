@@ -182,30 +182,8 @@ final class JobReader {
     }
 
     private SectionReader section(Node.MapNode root, String name, boolean required) {
-        Node.Field f = root.fields().get(name);
-        if (f == null) {
-            if (required) {
-                problems.add(new Problem(root.at(), name, "missing required section '" + name + "'"));
-                return new SectionReader(ctx, name, null, root.at(), false);
-            }
-            return new SectionReader(ctx, name, new Node.MapNode(root.at()), root.at(), true);
-        }
-        Node v = f.value();
-        if (v instanceof Node.MapNode m) {
-            return new SectionReader(ctx, name, m, v.at(), true);
-        }
-        if (v instanceof Node.ScalarNode sc && sc.isNull()) {
-            if (required) {
-                problems.add(new Problem(f.keyAt(), name, "section '" + name + "' is empty; expected a mapping with "
-                        + "its required keys"));
-                return new SectionReader(ctx, name, null, f.keyAt(), false);
-            }
-            return new SectionReader(ctx, name, new Node.MapNode(v.at()), v.at(), true);
-        }
-        problems.add(new Problem(v.at(), name, "expected a mapping, found " + v.describe()));
-        return new SectionReader(ctx, name, null, v.at(), false);
+        return SectionReader.section(ctx, root, name, required);
     }
-
 
     static String key(Enum<?> e) {
         return e.name().toLowerCase(java.util.Locale.ROOT);

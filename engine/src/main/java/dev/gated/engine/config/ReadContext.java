@@ -12,8 +12,20 @@ final class ReadContext {
     /** Sub-mappings already reported as not being mappings (a sub-section may be looked up twice). */
     private final Set<String> reportedNotMapping = new HashSet<>();
 
+    /** Section name -> its keys: the job file's {@link Schema#SECTIONS}, or another file's (a study file's). */
+    private final java.util.Map<String, List<String>> schema;
+
     ReadContext(List<Problem> problems) {
+        this(problems, Schema.SECTIONS);
+    }
+
+    ReadContext(List<Problem> problems, java.util.Map<String, List<String>> schema) {
         this.problems = problems;
+        this.schema = schema;
+    }
+
+    java.util.Map<String, List<String>> schema() {
+        return schema;
     }
 
     void add(Problem problem) {

@@ -35,6 +35,11 @@ final class SectionReader {
         return present;
     }
 
+    /** Where the section was written (or, when absent, where its parent is). */
+    Location at() {
+        return at;
+    }
+
     /** The key of this sub-mapping was written, with a value that is not a mapping (already reported). */
     boolean givenNotMapping() {
         return map == null && given;
@@ -56,7 +61,7 @@ final class SectionReader {
         SectionReader s = new SectionReader(ctx, subName, null, f.value().at(), false);
         s.given = true;
         if (ctx.firstNotMapping(subName)) {
-            wrong(f, "a mapping with the keys " + String.join(", ", Schema.SECTIONS.get(subName)));
+            wrong(f, "a mapping with the keys " + String.join(", ", ctx.schema().get(subName)));
         }
         return s;
     }
@@ -82,7 +87,7 @@ final class SectionReader {
     }
 
     Node.Field field(String key) {
-        if (!Schema.SECTIONS.get(name).contains(key)) {
+        if (!ctx.schema().get(name).contains(key)) {
             throw new IllegalStateException("not in the schema: " + name + "." + key);
         }
         if (map == null) {
@@ -97,7 +102,7 @@ final class SectionReader {
         if (map == null) {
             return;
         }
-        List<String> allowed = Schema.SECTIONS.get(name);
+        List<String> allowed = ctx.schema().get(name);
         for (Node.Field f : map.fields().values()) {
             if (!allowed.contains(f.key())) {
                 ctx.add(new Problem(f.keyAt(), null, Schema.unknownKey(f.key(), name, allowed)));
@@ -315,5 +320,34 @@ final class SectionReader {
             return null;
         }
         return new Split(v[0], v[1], v[2]);
+    }
+
+    /**
+     * The top-level section {@code name} of {@code root}: absent (after a problem) when required and missing or
+     * empty, an empty present section when optional and missing, absent after a problem when not a mapping.
+     */
+    static SectionReader section(ReadContext ctx, Node.MapNode root, String name, boolean required) {
+        Node.Field f = root.fields().get(name);
+        if (f == null) {
+            if (required) {
+                ctx.add(new Problem(root.at(), name, "missing required section '" + name + "'"));
+                return new SectionReader(ctx, name, null, root.at(), false);
+            }
+            return new SectionReader(ctx, name, new Node.MapNode(root.at()), root.at(), true);
+        }
+        Node v = f.value();
+        if (v instanceof Node.MapNode m) {
+            return new SectionReader(ctx, name, m, v.at(), true);
+        }
+        if (v instanceof Node.ScalarNode sc && sc.isNull()) {
+            if (required) {
+                ctx.add(new Problem(f.keyAt(), name, "section '" + name + "' is empty; expected a mapping with "
+                        + "its required keys"));
+                return new SectionReader(ctx, name, null, f.keyAt(), false);
+            }
+            return new SectionReader(ctx, name, new Node.MapNode(v.at()), v.at(), true);
+        }
+        ctx.add(new Problem(v.at(), name, "expected a mapping, found " + v.describe()));
+        return new SectionReader(ctx, name, null, v.at(), false);
     }
 }
