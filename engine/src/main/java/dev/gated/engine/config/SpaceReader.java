@@ -74,7 +74,7 @@ final class SpaceReader {
             if (p != null) {
                 params.add(p);
                 if (jobValid) {
-                    checkAgainstJob(p, f.keyAt());
+                    checkAgainstJob(p, f.keyAt(), params);
                 }
             }
         }
@@ -272,8 +272,11 @@ final class SpaceReader {
         return null;
     }
 
-    /** Applies the parameter's extreme values to the base job and reports what the job reader says of each. */
-    private void checkAgainstJob(Param p, Location at) {
+    /**
+     * Applies the parameter's extreme values to the base job (with earlier parameters set so that its condition
+     * holds) and reports what the job reader says of each.
+     */
+    private void checkAgainstJob(Param p, Location at, List<Param> all) {
         List<Object> values;
         if (p instanceof Param.Choice c) {
             values = c.values();
@@ -283,15 +286,50 @@ final class SpaceReader {
             Param.IntRange r = (Param.IntRange) p;
             values = List.of(r.low(), r.low() + (r.count() - 1) * r.step());
         }
+        List<String> context = context(p, all);
         for (Object v : values) {
-            String override = TrialOverrides.override(p.key(), v);
+            List<String> overrides = new ArrayList<>(context);
+            overrides.add(TrialOverrides.override(p.key(), v));
             try {
-                JobFiles.load(job, List.of(override));
+                JobFiles.load(job, overrides);
             } catch (JobConfigException e) {
                 ctx.add(new Problem(at, "space." + p.key(), "the value " + v + " does not make a valid job: "
                         + String.join("; ", e.problems())));
                 return; // one value's problem says enough
             }
         }
+    }
+
+    /** Overrides of earlier parameters that make {@code p}'s condition (and theirs, in turn) hold. */
+    private static List<String> context(Param p, List<Param> all) {
+        List<String> out = new ArrayList<>();
+        Param q = p;
+        while (q.when().isPresent()) {
+            Condition c = q.when().get();
+            Param earlier = all.stream().filter(x -> x.key().equals(c.key())).findFirst().orElseThrow();
+            Object v = candidates(earlier).stream().filter(x -> c.holds(Map.of(c.key(), x))).findFirst().orElse(null);
+            if (v == null) {
+                break; // a condition no value satisfies: the parameter never applies; nothing to check with
+            }
+            out.add(0, TrialOverrides.override(earlier.key(), v));
+            q = earlier;
+        }
+        return out;
+    }
+
+    /** Values to try for a condition: every choice, every integer of a short range, else the ends and middle. */
+    private static List<Object> candidates(Param p) {
+        if (p instanceof Param.Choice c) {
+            return c.values();
+        }
+        if (p instanceof Param.IntRange r) {
+            List<Object> out = new ArrayList<>();
+            for (long i = 0; i < Math.min(r.count(), 1000); i++) {
+                out.add(r.low() + i * r.step());
+            }
+            return out;
+        }
+        Param.Uniform u = (Param.Uniform) p;
+        return List.of(u.low(), (u.low() + u.high()) / 2, u.high());
     }
 }
