@@ -39,6 +39,8 @@ public final class TuningPlots {
     static final int PARAM_COLUMNS = 3;
     static final int IMPORTANCE_WIDTH = 720;
     static final int IMPORTANCE_HEIGHT = 420;
+    /** Longer choice values are cut on the x axis of {@link #parameters}. */
+    private static final int MAX_LABEL = 16;
 
     private static final Color COMPLETE_COLOR = new Color(0x1F, 0x77, 0xB4);
     private static final Color PRUNED_COLOR = new Color(0xA0, 0xA0, 0xA0);
@@ -165,7 +167,9 @@ public final class TuningPlots {
         c.getStyler().setYAxisMin(0.0);
         c.getStyler().setYAxisDecimalPattern("0.00");
         c.getStyler().setLabelsVisible(true); // the share on each bar
+        c.getStyler().setLabelsFontColorAutomaticEnabled(false);
         c.getStyler().setLabelsFontColor(Color.BLACK);
+        c.getStyler().setLabelsPosition(1.0);
         boolean crowded = importance.size() > 4 || importance.keySet().stream().anyMatch(k -> k.length() > 16);
         c.getStyler().setXAxisLabelRotation(crowded ? 30 : 0);
         CategorySeries s = c.addSeries("importance", new ArrayList<>(importance.keySet()),
@@ -176,42 +180,47 @@ public final class TuningPlots {
 
     /** One parameter's chart, or null when no complete trial set it. */
     private static XYChart paramChart(Param p, List<TrialView> complete, String metric) {
-        List<Object> categories = p instanceof Param.Choice ch ? new ArrayList<>(ch.values()) : null;
+        boolean choice = p instanceof Param.Choice;
         boolean log = p instanceof Param.Uniform u && u.log() || p instanceof Param.IntRange r && r.log();
-        List<Double> xs = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         for (TrialView t : complete) {
             Object v = t.params().get(p.key());
-            double x;
-            if (v == null) {
-                continue;
-            } else if (categories != null) {
-                x = indexOf(categories, v);
-            } else if (v instanceof Number n && (!log || n.doubleValue() > 0)) {
-                x = n.doubleValue();
-            } else {
-                continue; // not a value this axis can show
-            }
-            xs.add(x);
-            ys.add(t.value());
+            if (v != null && (choice || v instanceof Number n && (!log || n.doubleValue() > 0))) {
+                values.add(v);
+                ys.add(t.value());
+            } // else not set, or not a value this axis can show
         }
-        if (xs.isEmpty()) {
+        if (values.isEmpty()) {
             return null;
         }
         XYChart c = new XYChartBuilder().width(PARAM_WIDTH).height(PARAM_HEIGHT).title(p.key())
                 .xAxisTitle(p.key()).yAxisTitle(name(metric)).build();
         Plots.styleCommon(c.getStyler());
         c.getStyler().setLegendVisible(false);
-        if (categories != null) {
-            // Values at 0, 1, ... labelled with the choice; the margin keeps the outer points off the frame.
-            List<String> labels = categories.stream().map(String::valueOf).toList();
-            c.getStyler().setXAxisMin(-0.5);
-            c.getStyler().setXAxisMax(labels.size() - 0.5);
+        c.getStyler().setPlotContentSize(0.8); // keeps the outer points off the frame
+        List<Double> xs = new ArrayList<>();
+        if (choice) {
+            List<Object> categories = categories((Param.Choice) p, values);
+            values.forEach(v -> xs.add((double) indexOf(categories, v)));
+            List<String> labels = new ArrayList<>();
+            for (Object cat : categories) {
+                String name = String.valueOf(cat);
+                name = name.length() > MAX_LABEL ? name.substring(0, MAX_LABEL - 1) + "\u2026" : name;
+                labels.add(labels.contains(name) ? name + " #" + (labels.size() + 1) : name); // unique, see below
+            }
+            boolean crowded = labels.size() > 4 || labels.stream().anyMatch(l -> l.length() > 8);
+            c.getStyler().setXAxisLabelRotation(crowded ? 30 : 0);
+            // The ticks fall on the points' distinct x values when those are evenly spaced (0, 1, ...: only the
+            // categories some trial took) and the labels are unique; otherwise XChart 3.8.8 looks for a tick
+            // spacing that makes the labels unique, which a blank between two categories never is: it hangs.
+            // Hence no axis min/max either (they count as x values).
             c.getStyler().setxAxisTickLabelsFormattingFunction(x -> {
                 long i = Math.round(x);
                 return Math.abs(x - i) > 1e-9 || i < 0 || i >= labels.size() ? "" : labels.get((int) i);
             });
         } else {
+            values.forEach(v -> xs.add(((Number) v).doubleValue()));
             c.getStyler().setXAxisLogarithmic(log);
             if (p instanceof Param.IntRange && !log) {
                 c.getStyler().setXAxisDecimalPattern("#");
@@ -222,16 +231,37 @@ public final class TuningPlots {
         return c;
     }
 
-    /** The index of {@code v} among the choices (numbers compare as numbers); a value not there is appended. */
+    /**
+     * The categories some trial took, in the space's order, then values outside it (a study resumed after its
+     * space changed) in the order they come.
+     */
+    private static List<Object> categories(Param.Choice p, List<Object> taken) {
+        List<Object> order = new ArrayList<>();
+        for (Object c : p.values()) {
+            if (taken.stream().anyMatch(t -> same(c, t))) {
+                order.add(c);
+            }
+        }
+        for (Object t : taken) {
+            if (order.stream().noneMatch(c -> same(c, t))) {
+                order.add(t);
+            }
+        }
+        return order;
+    }
+
     private static int indexOf(List<Object> categories, Object v) {
         for (int i = 0; i < categories.size(); i++) {
-            Object c = categories.get(i);
-            if (c instanceof Number a && v instanceof Number b ? a.doubleValue() == b.doubleValue() : c.equals(v)) {
+            if (same(categories.get(i), v)) {
                 return i;
             }
         }
-        categories.add(v); // e.g. a study resumed after its space changed
-        return categories.size() - 1;
+        throw new IllegalStateException(v + " is not among " + categories);
+    }
+
+    /** Numbers compare as numbers (2 == 2.0), as in the search space's conditions. */
+    private static boolean same(Object a, Object b) {
+        return a instanceof Number x && b instanceof Number y ? x.doubleValue() == y.doubleValue() : a.equals(b);
     }
 
     /** The COMPLETE trials with a finite value, by number; none: the plot is not drawn. */
