@@ -22,6 +22,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -40,7 +41,7 @@ public final class TuningPlots {
     static final int IMPORTANCE_WIDTH = 720;
     static final int IMPORTANCE_HEIGHT = 420;
     /** Longer choice values are cut on the x axis of {@link #parameters}. */
-    private static final int MAX_LABEL = 16;
+    private static final int MAX_LABEL = 14;
 
     private static final Color COMPLETE_COLOR = new Color(0x1F, 0x77, 0xB4);
     private static final Color PRUNED_COLOR = new Color(0xA0, 0xA0, 0xA0);
@@ -68,12 +69,14 @@ public final class TuningPlots {
                 .sorted(Comparator.comparingInt(TrialView::number)).toList();
 
         XYChart c = new XYChartBuilder().width(HISTORY_WIDTH).height(HISTORY_HEIGHT)
-                .title("optimisation history (" + direction.name().toLowerCase(Locale.ROOT) + " " + name(metric) + ")")
+                .title("optimisation history (" + direction.name().toLowerCase(Locale.ROOT) + " " + name(metric)
+                        + ")")
                 .xAxisTitle("trial").yAxisTitle(name(metric)).build();
         Plots.styleCommon(c.getStyler());
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         c.getStyler().setXAxisDecimalPattern("#");
+        c.getStyler().setLegendPadding(14); // the default crowds the step line's sample against the text before it
 
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
@@ -160,20 +163,18 @@ public final class TuningPlots {
         }
         CategoryChart c = new CategoryChartBuilder().width(IMPORTANCE_WIDTH).height(IMPORTANCE_HEIGHT)
                 .title("parameter importance for " + name(metric))
-                .xAxisTitle("").yAxisTitle("first-order share of the variance of " + name(metric) + "'s ranks")
+                .xAxisTitle("").yAxisTitle("share of the variance of " + name(metric) + " ranks (first order)")
                 .build();
         Plots.styleCommon(c.getStyler());
         c.getStyler().setLegendVisible(false);
         c.getStyler().setYAxisMin(0.0);
         c.getStyler().setYAxisDecimalPattern("0.00");
-        c.getStyler().setLabelsVisible(true); // the share on each bar
-        c.getStyler().setLabelsFontColorAutomaticEnabled(false);
-        c.getStyler().setLabelsFontColor(Color.BLACK);
-        c.getStyler().setLabelsPosition(1.0);
         boolean crowded = importance.size() > 4 || importance.keySet().stream().anyMatch(k -> k.length() > 16);
         c.getStyler().setXAxisLabelRotation(crowded ? 30 : 0);
-        CategorySeries s = c.addSeries("importance", new ArrayList<>(importance.keySet()),
-                new ArrayList<>(importance.values()));
+        // The share in each bar's name: XChart's bar labels sit inside the bar, unreadable on a short one.
+        List<String> names = importance.entrySet().stream()
+                .map(e -> e.getKey() + String.format(Locale.ROOT, " (%.2f)", e.getValue())).toList();
+        CategorySeries s = c.addSeries("importance", names, new ArrayList<>(importance.values()));
         s.setFillColor(COMPLETE_COLOR);
         return Plots.writePng(BitmapEncoder.getBufferedImage(c), png);
     }
@@ -203,18 +204,20 @@ public final class TuningPlots {
         if (choice) {
             List<Object> categories = categories((Param.Choice) p, values);
             values.forEach(v -> xs.add((double) indexOf(categories, v)));
+            sortByX(xs, ys);
             List<String> labels = new ArrayList<>();
             for (Object cat : categories) {
                 String name = String.valueOf(cat);
                 name = name.length() > MAX_LABEL ? name.substring(0, MAX_LABEL - 1) + "\u2026" : name;
                 labels.add(labels.contains(name) ? name + " #" + (labels.size() + 1) : name); // unique, see below
             }
-            boolean crowded = labels.size() > 4 || labels.stream().anyMatch(l -> l.length() > 8);
-            c.getStyler().setXAxisLabelRotation(crowded ? 30 : 0);
-            // The ticks fall on the points' distinct x values when those are evenly spaced (0, 1, ...: only the
-            // categories some trial took) and the labels are unique; otherwise XChart 3.8.8 looks for a tick
-            // spacing that makes the labels unique, which a blank between two categories never is: it hangs.
-            // Hence no axis min/max either (they count as x values).
+            // Upright labels always fit, so XChart labels every category rather than every other one.
+            boolean longNames = labels.stream().anyMatch(l -> l.length() > 8);
+            c.getStyler().setXAxisLabelRotation(labels.size() > 4 ? 90 : longNames ? 30 : 0);
+            // XChart 3.8.8 puts the ticks on the points' distinct x values, in the order they come, when those
+            // are evenly spaced: 0, 1, ... in order (only the categories some trial took, points sorted by x).
+            // Otherwise it widens the tick spacing until the labels are unique, which blanks between categories
+            // never are: it loops forever. Hence also no axis min/max.
             c.getStyler().setxAxisTickLabelsFormattingFunction(x -> {
                 long i = Math.round(x);
                 return Math.abs(x - i) > 1e-9 || i < 0 || i >= labels.size() ? "" : labels.get((int) i);
@@ -229,6 +232,19 @@ public final class TuningPlots {
         scatter(c.addSeries(p.key(), xs, ys), SeriesMarkers.CIRCLE, POINT_COLOR);
         logYIfWide(c, ys);
         return c;
+    }
+
+    /** Sorts the points by x, keeping each y with its x. */
+    private static void sortByX(List<Double> xs, List<Double> ys) {
+        List<double[]> points = new ArrayList<>();
+        for (int i = 0; i < xs.size(); i++) {
+            points.add(new double[] {xs.get(i), ys.get(i)});
+        }
+        points.sort(Comparator.comparingDouble(pt -> pt[0]));
+        for (int i = 0; i < points.size(); i++) {
+            xs.set(i, points.get(i)[0]);
+            ys.set(i, points.get(i)[1]);
+        }
     }
 
     /**
@@ -285,7 +301,7 @@ public final class TuningPlots {
         return v == null ? Double.NaN : v;
     }
 
-    private static void scatter(XYSeries s, org.knowm.xchart.style.markers.Marker marker, Color color) {
+    private static void scatter(XYSeries s, Marker marker, Color color) {
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         s.setMarker(marker);
         s.setMarkerColor(color);

@@ -32,6 +32,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
+// XChart 3.8.8 loops forever on category ticks that are not 0, 1, ... in order: a separate thread, so that the
+// timeout ends such a test.
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TuningPlotsTest {
     private static final SearchSpace SPACE = new SearchSpace(List.of(
             new Param.Uniform("training.learning_rate", 1e-4, 1e-1, true, Optional.empty()),
@@ -110,20 +113,20 @@ class TuningPlotsTest {
     }
 
     @Test
-    @Timeout(60) // XChart 3.8.8 loops forever on ticks that are neither even nor uniquely labelled
     void choicesNoTrialTookAreLeftOffTheAxis() throws IOException {
         SearchSpace space = new SearchSpace(List.of(new Param.Choice("model.cell",
                 List.of("gru", "lstm", "rnn", "a_very_long_cell_name_indeed", 1L, "1"), Optional.empty())));
         List<TrialView> trials = new ArrayList<>();
-        List<Object> taken = List.of("gru", "rnn", "a_very_long_cell_name_indeed", 1L, "1", "gone");
+        // Out of order, lstm never, and a value the space does not have.
+        List<Object> taken = List.of("rnn", "gone", "1", "gru", 1L, "a_very_long_cell_name_indeed");
         for (int i = 0; i < 12; i++) {
             trials.add(new TrialView(i, Map.of("model.cell", taken.get(i % taken.size())), TrialState.COMPLETE,
                     i, new TreeMap<>(), 1.0));
         }
         BufferedImage image = read(TuningPlots.parameters(space, trials, "val_loss", dir.resolve("cells.png")));
         assertEquals(TuningPlots.PARAM_WIDTH, image.getWidth());
-        // Only gru and rnn: evenly spaced again.
-        read(TuningPlots.parameters(space, trials.subList(0, 2), "val_loss", dir.resolve("two.png")));
+        // One category only.
+        read(TuningPlots.parameters(space, trials.subList(0, 1), "val_loss", dir.resolve("one.png")));
     }
 
     @Test
