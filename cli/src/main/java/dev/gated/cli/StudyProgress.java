@@ -4,12 +4,10 @@ import dev.gated.engine.tune.Direction;
 import dev.gated.engine.tune.StudyConfig;
 import dev.gated.engine.tune.StudyJournal;
 import dev.gated.engine.tune.StudyState;
-import dev.gated.engine.tune.StudyWorker;
 import dev.gated.engine.tune.TrialState;
 import dev.gated.engine.tune.TrialView;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The study's progress for people: one line per trial event (started, resumed, complete, pruned, failed) with
@@ -30,6 +28,16 @@ final class StudyProgress {
         this.study = study;
         this.out = out;
         this.limit = limit;
+    }
+
+    /**
+     * {@link #poll()} when an epoch line is due; else nothing: an epoch's record adds no line of its own, so the
+     * journal need not be read again after each one.
+     */
+    synchronized void pollIfDue() {
+        if (System.nanoTime() - lastEpochLine > EPOCH_LINE_NANOS) {
+            poll();
+        }
     }
 
     /** Prints what happened since the last call. */
@@ -91,13 +99,5 @@ final class StudyProgress {
                         + "%dm%02ds", ended, limit == Integer.MAX_VALUE ? "?" : Integer.toString(limit),
                 state.count(TrialState.COMPLETE), state.count(TrialState.PRUNED), state.count(TrialState.FAILED),
                 state.count(TrialState.RUNNING), best, s / 60, s % 60);
-    }
-
-    static String params(Map<String, Object> params) {
-        return params.toString();
-    }
-
-    static String trialFolder(StudyConfig study, int trial) {
-        return StudyWorker.trialDir(study, trial).toString();
     }
 }

@@ -159,7 +159,7 @@ final class TuneCommand implements Callable<Integer> {
 
             @Override
             public void onEpoch(int trial, int epoch, double value) {
-                progress.poll();
+                progress.pollIfDue();
             }
 
             @Override

@@ -19,6 +19,10 @@ public final class JobConfigException extends RuntimeException {
 
     /** @param what the kind of file, for the count line: "job file", "study file" */
     JobConfigException(String source, List<Problem> problems, String what) {
+        this(source, what, sorted(problems));
+    }
+
+    private JobConfigException(String source, String what, List<Problem> problems) {
         super(message(source, problems, what), null, false, false);
         this.problems = problems.stream().map(Problem::format).toList();
     }
@@ -26,6 +30,12 @@ public final class JobConfigException extends RuntimeException {
     /** Each problem as one line, in the order of the message. */
     public List<String> problems() {
         return problems;
+    }
+
+    /** By source (the file, then each --set in order), then line and column. */
+    private static List<Problem> sorted(List<Problem> problems) {
+        return problems.stream().sorted(java.util.Comparator.comparingInt((Problem p) -> p.at().order())
+                .thenComparingInt(p -> p.at().line()).thenComparingInt(p -> p.at().column())).toList();
     }
 
     private static String message(String source, List<Problem> problems, String what) {

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -60,7 +59,6 @@ public final class JobFiles {
      */
     public static JobConfig load(Path file, List<String> overrides) {
         String source = file.toString();
-        String fileName = file.getFileName() == null ? source : file.getFileName().toString();
         List<Problem> problems = new ArrayList<>();
         Node root = parse(file, "job file", problems);
         if (root != null) {
@@ -68,17 +66,30 @@ public final class JobFiles {
                 root = applyOverride(root, overrides.get(i), i + 1, problems);
             }
         }
-        String name = fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
+        String name = stem(file);
         if (!JobReader.validName(name)) {
             name = "run";
         }
         JobConfig config = root == null ? null : new JobReader(problems, name).read(root);
         if (!problems.isEmpty()) {
-            problems.sort(Comparator.comparingInt((Problem p) -> p.at().order())
-                    .thenComparingInt(p -> p.at().line()).thenComparingInt(p -> p.at().column()));
             throw new JobConfigException(source, problems);
         }
         return config;
+    }
+
+    /** The file name without its extension: a job's default run name, a study's default name. */
+    static String stem(Path file) {
+        String fileName = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        return fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
+    }
+
+    /** A value written on one line (a --set value, a study condition's operand) as a YAML scalar or flow node. */
+    static Node readValue(String text, Location at, List<Problem> problems) {
+        try (JsonParser p = YAML.createParser(text)) {
+            return TreeReader.read(p, at.source(), at.order(), problems);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // reading from a String
+        }
     }
 
     /**
@@ -138,12 +149,7 @@ public final class JobFiles {
                     : Schema.unknownKey(parts[2], parts[0] + "." + parts[1], subKeys)));
             return root;
         }
-        Node value;
-        try (JsonParser p = YAML.createParser(override.substring(eq + 1))) {
-            value = TreeReader.read(p, at.source(), order, problems);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Node value = readValue(override.substring(eq + 1), at, problems);
         if (value == null) {
             return root;
         }

@@ -1,13 +1,9 @@
 package dev.gated.engine.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gated.engine.tune.Condition;
 import dev.gated.engine.tune.Param;
 import dev.gated.engine.tune.SearchSpace;
 import dev.gated.engine.tune.TrialOverrides;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +24,6 @@ final class SpaceReader {
     private static final List<String> KEYS = List.of("choice", "uniform", "loguniform", "int", "step", "log", "when");
     private static final Pattern WHEN = Pattern.compile(
             "\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*(==|!=|<=|>=|<|>|\\bin\\b)\\s*(.+?)\\s*");
-    private static final YAMLFactory YAML = new YAMLFactory();
 
     /** The space, or null after a problem; and where each parameter was written. */
     record Result(SearchSpace space, Map<String, Location> at) {
@@ -249,13 +244,8 @@ final class SpaceReader {
 
     /** A YAML scalar or flow list of scalars, as Long/Double/String/Boolean (lists of those); null if neither. */
     private static Object yamlValue(String text, Location at) {
-        List<Problem> ignored = new ArrayList<>();
-        Node n;
-        try (JsonParser p = YAML.createParser(text)) {
-            n = TreeReader.read(p, at.source(), at.order(), ignored);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // Problems of the operand itself are reported as the condition's own, with what was expected.
+        Node n = JobFiles.readValue(text, at, new ArrayList<>());
         if (n instanceof Node.ScalarNode s) {
             return s.value();
         }

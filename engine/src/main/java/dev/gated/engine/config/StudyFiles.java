@@ -3,7 +3,6 @@ package dev.gated.engine.config;
 import dev.gated.engine.tune.StudyConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -35,12 +34,8 @@ public final class StudyFiles {
     public static StudyConfig load(Path file) {
         List<Problem> problems = new ArrayList<>();
         Node root = JobFiles.parse(file, "study file", problems);
-        String fileName = file.getFileName() == null ? file.toString() : file.getFileName().toString();
-        String name = fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
-        StudyConfig config = root == null ? null : new StudyReader(problems, file, name).read(root);
+        StudyConfig config = root == null ? null : new StudyReader(problems, file, JobFiles.stem(file)).read(root);
         if (!problems.isEmpty()) {
-            problems.sort(Comparator.comparingInt((Problem p) -> p.at().order())
-                    .thenComparingInt(p -> p.at().line()).thenComparingInt(p -> p.at().column()));
             throw new JobConfigException(file.toString(), problems, "study file");
         }
         return config;

@@ -16,7 +16,6 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -167,10 +166,7 @@ public final class StudyResults {
             ObjectNode b = root.putObject("best");
             b.put("trial", t.number());
             b.put("value", t.value);
-            ObjectNode p = b.putObject("params");
-            for (Map.Entry<String, Object> e : t.params.entrySet()) {
-                p.putPOJO(e.getKey(), e.getValue());
-            }
+            StudyWorker.putParams(b.putObject("params"), t.params);
             bestFile.ifPresent(f -> b.put("job", f.toAbsolutePath().toString()));
         });
         Path f = study.dir().resolve(SUMMARY);

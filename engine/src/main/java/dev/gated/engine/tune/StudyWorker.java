@@ -126,23 +126,25 @@ public final class StudyWorker {
             Leases.Lease lease = Leases.tryTake(study.dir(), n).orElseThrow(() -> new IllegalStateException(
                     "the lease of the new trial " + n + " is held: " + Leases.file(study.dir(), n)));
             ObjectNode claim = StudyJournal.newRecord("claim").put("trial", n).put("worker", workerId);
-            ObjectNode p = claim.putObject("params");
-            params.forEach((k, v) -> put(p, k, v));
+            putParams(claim.putObject("params"), params);
             append.add(claim);
             return new StudyJournal.Update<>(Optional.of(new Claim(n, params, false, lease)), append);
         });
     }
 
-    private static void put(ObjectNode o, String k, Object v) {
-        if (v instanceof Long l) {
-            o.put(k, l);
-        } else if (v instanceof Double d) {
-            o.put(k, d);
-        } else if (v instanceof Boolean b) {
-            o.put(k, b);
-        } else {
-            o.put(k, String.valueOf(v));
-        }
+    /** Parameters as JSON values of their own type, so that {@link StudyState} reads back Long, Double, ... */
+    static void putParams(ObjectNode o, Map<String, Object> params) {
+        params.forEach((k, v) -> {
+            if (v instanceof Long l) {
+                o.put(k, l);
+            } else if (v instanceof Double d) {
+                o.put(k, d);
+            } else if (v instanceof Boolean b) {
+                o.put(k, b);
+            } else {
+                o.put(k, String.valueOf(v));
+            }
+        });
     }
 
     public static String trialName(int trial) {
