@@ -53,7 +53,7 @@ final class TuneCommand implements Callable<Integer> {
 
     @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
             description = "Worker processes on this machine (default 1: in this process). Each gets cores/N CPU "
-                    + "threads.")
+                    + "threads. With --kubernetes: the Job's worker pods.")
     int workers;
 
     @Option(names = "--show", description = "Print the leaderboard of the study so far (and write its files); run "
@@ -76,6 +76,14 @@ final class TuneCommand implements Callable<Integer> {
             + "(default <study folder>/kubernetes.yaml).")
     Path output;
 
+    @Option(names = "--cpus", paramLabel = "N", description = "--kubernetes: CPU request and limit of each worker "
+            + "pod, and its GATED_CPU_THREADS (default " + KubernetesManifest.DEFAULT_CPUS + ").")
+    Integer cpus;
+
+    @Option(names = "--memory", paramLabel = "QUANTITY", description = "--kubernetes: memory request and limit of "
+            + "each worker pod, e.g. 4Gi or 512Mi (default " + KubernetesManifest.DEFAULT_MEMORY + ").")
+    String memory;
+
     @Option(names = "--parent-pid", hidden = true, description = "Stop when this process ends.")
     Long parentPid;
 
@@ -91,6 +99,10 @@ final class TuneCommand implements Callable<Integer> {
         if (workers < 1) {
             throw new ParameterException(spec.commandLine(), "--workers: expected an integer >= 1, got " + workers);
         }
+        if (!kubernetes && (image != null || output != null || cpus != null || memory != null)) {
+            throw new ParameterException(spec.commandLine(), "--image, --output, --cpus and --memory go with "
+                    + "--kubernetes");
+        }
         StudyConfig study = StudyFiles.load(studyFile);
         if (show) {
             if (!Files.exists(study.dir().resolve(StudyJournal.FILE))) {
@@ -101,9 +113,12 @@ final class TuneCommand implements Callable<Integer> {
         }
         if (kubernetes) {
             Path file = output != null ? output : study.dir().resolve("kubernetes.yaml");
-            KubernetesManifest.write(study, studyFile, workers, image, file);
-            out.println("wrote " + file + ": an Indexed Job of " + workers + " workers; the study folder, the study "
-                    + "file, its job and data must be on the volume it mounts (see docs/TUNING.md)");
+            KubernetesManifest.write(study, studyFile, workers, image,
+                    cpus != null ? cpus : KubernetesManifest.DEFAULT_CPUS,
+                    memory != null ? memory : KubernetesManifest.DEFAULT_MEMORY, file);
+            out.println("wrote " + file + ": a volume, a helper pod and an Indexed Job of " + workers + " workers; "
+                    + "the steps to copy the study file, its job and data onto the volume, start the workers and "
+                    + "read the results are at its top (see docs/TUNING.md)");
             return Gated.OK;
         }
         Instant until = deadline != null ? deadline

@@ -31,20 +31,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame;
-import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 
 /**
  * The CPU image as a batch job, with real containers: Testcontainers builds {@code docker/Dockerfile.cpu} from the
- * sources, as users do (its {@code build} stage runs Maven on {@code gated-build:local}, its image is
- * {@code gated-base:local}: made by {@code docker/make-build-image.sh} and {@code make-base-image.sh}, no registry is
- * needed), and runs the forecasting example with a host folder mounted as the run volume, as the non-root user, on
- * a read-only root filesystem, with no network.
+ * sources, as users do ({@link ShippedImage}: no registry is needed), and runs the forecasting example with a host
+ * folder mounted as the run volume, as the non-root user, on a read-only root filesystem, with no network.
  *
  * <p>Without Docker or those two images these tests are skipped with the reason, except when the environment
  * variable {@code CI} is set (or {@code -Drequire.docker=true}): then they fail, so CI cannot pass silently without
@@ -52,14 +48,9 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  */
 class ContainerJobTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path REPO = Files.isDirectory(Path.of("../docker")) ? Path.of("..") : Path.of(".");
-    private static final Path FORECAST = REPO.resolve("examples/forecast");
-    private static final Path DOCKERFILE = REPO.resolve("docker/Dockerfile.cpu");
-    private static final String BASE_IMAGE = System.getProperty("gated.baseImage", "gated-base:local");
-    /** JDK, Maven and a Maven repository seeded for the build, offline (docker/make-build-image.sh). */
-    private static final String BUILD_IMAGE = System.getProperty("gated.buildImage", "gated-build:local");
+    private static final Path FORECAST = ShippedImage.REPO.resolve("examples/forecast");
     /** The image's user (Dockerfile.cpu ARG GATED_UID). */
-    private static final int UID = 10001;
+    private static final int UID = ShippedImage.UID;
     /** Small enough for CI: the forecast example with a smaller model, two epochs. */
     private static final String[][] SHORT = {{"GATED_SET_TRAINING__EPOCHS", "2"}, {"GATED_SET_MODEL__HIDDEN", "8"}};
     /** The Seattle example's optimizer steps in two epochs: 31 batches of its training windows an epoch. */
@@ -73,32 +64,10 @@ class ContainerJobTest {
     Path tmp;
 
     @BeforeAll
-    static void dockerAndTheImageInputs() throws IOException {
-        boolean required = System.getenv("CI") != null || Boolean.getBoolean("require.docker");
-        String missing = null;
-        if (!DockerClientFactory.instance().isDockerAvailable()) {
-            missing = "no usable Docker daemon (start one with docker/start-docker.sh)";
-        } else if (!imageExists(BUILD_IMAGE)) {
-            missing = "the build image " + BUILD_IMAGE + " is missing (make it with docker/make-build-image.sh)";
-        } else if (!imageExists(BASE_IMAGE)) {
-            missing = "the base image " + BASE_IMAGE + " is missing (make it with docker/make-base-image.sh)";
-        }
-        if (missing != null) {
-            if (required) {
-                fail("container tests are required here (CI / require.docker) but " + missing);
-            }
-            skipReason = "container tests skipped: " + missing;
-            System.out.println("SKIPPED " + ContainerJobTest.class.getSimpleName() + ": " + missing); // the log says why
-            return;
-        }
-        // The context is what the Dockerfile copies (poms, module sources, the entrypoint), so no jar built on the
-        // host and no build folder goes in. Kept after the run: Docker's layer cache makes the next build quick.
-        image = new ImageFromDockerfile("gated-cpu-test:latest", false)
-                .withFileFromPath("Dockerfile", DOCKERFILE)
-                .withBuildArg("BUILD_IMAGE", BUILD_IMAGE)
-                .withBuildArg("BASE_IMAGE", BASE_IMAGE);
-        for (String source : Dockerfiles.contextSources(Dockerfiles.parse(Files.readString(DOCKERFILE)))) {
-            image.withFileFromPath(source, REPO.resolve(source));
+    static void dockerAndTheImageInputs() {
+        skipReason = ShippedImage.unavailable(ContainerJobTest.class);
+        if (skipReason == null) {
+            image = ShippedImage.cpu();
         }
     }
 
@@ -279,15 +248,6 @@ class ContainerJobTest {
         }
     }
 
-    /** "Started" means exited, whatever the code (the one-shot strategies treat a non-zero exit as a failure). */
-    private static final class ExitedStartupCheck extends StartupCheckStrategy {
-        @Override
-        public StartupStatus checkStartupState(DockerClient docker, String id) {
-            return Boolean.TRUE.equals(getCurrentState(docker, id).getRunning())
-                    ? StartupStatus.NOT_YET_KNOWN : StartupStatus.SUCCESSFUL;
-        }
-    }
-
     /** The image with the job folder at /job (read-only), {@code runs} at /runs, read-only root, no network. */
     @SuppressWarnings("resource") // closed by the callers' try-with-resources
     private static GenericContainer<?> job(Path jobDir, Path runs, String[]... env) {
@@ -304,7 +264,7 @@ class ContainerJobTest {
 
     private static Finished runToEnd(GenericContainer<?> job) {
         try (GenericContainer<?> c = job.withStartupCheckStrategy(
-                new ExitedStartupCheck().withTimeout(Duration.ofMinutes(3)))) {
+                new ShippedImage.ExitedStartupCheck().withTimeout(Duration.ofMinutes(3)))) {
             c.start();
             InspectContainerResponse info = c.getCurrentContainerInfo();
             Finished f = new Finished(info.getState().getExitCodeLong(), c.getLogs(OutputFrame.OutputType.STDOUT),
@@ -357,15 +317,6 @@ class ContainerJobTest {
                 fail(what + ": " + name + " differs first at element " + i + ": uninterrupted " + fa[i]
                         + ", resumed " + fb[i]);
             }
-        }
-    }
-
-    private static boolean imageExists(String name) {
-        try {
-            DockerClientFactory.instance().client().inspectImageCmd(name).exec();
-            return true;
-        } catch (RuntimeException e) {
-            return false;
         }
     }
 }

@@ -14,7 +14,6 @@ import dev.gated.engine.io.SafeTensors;
 import dev.gated.engine.train.MetricsLog;
 import dev.gated.engine.train.RunFolder;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The issue's key requirement: on the CPU backend, a run killed with SIGKILL ({@code kill -9}) and resumed with
  * {@code --resume} ends with the same weights, bit for bit, and the same metrics as an uninterrupted run with the
- * same seed, with dropout, input noise and reduce-on-plateau switched on. The CLI runs as a separate JVM (the shaded jar when it has been built, else the test class path), so
- * that it can really be killed.
+ * same seed, with dropout, input noise and reduce-on-plateau switched on. The CLI runs as a separate JVM
+ * ({@link GatedJvm}: the shaded jar when it has been built, else the test class path), so that it can really be
+ * killed.
  */
 class ResumeAfterKillTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -207,7 +207,7 @@ class ResumeAfterKillTest {
     }
 
     private static Process start(Path dir, Path log, Path job, String... extra) throws IOException {
-        List<String> cmd = new ArrayList<>(javaCommand());
+        List<String> cmd = new ArrayList<>(GatedJvm.command());
         cmd.add("train");
         cmd.add(job.toString());
         cmd.addAll(List.of(extra));
@@ -224,63 +224,5 @@ class ResumeAfterKillTest {
         String out = Files.readString(log);
         System.out.println(out);
         return new Finished(p.exitValue(), out);
-    }
-
-    /** {@code java --add-modules jdk.incubator.vector -jar cli/<build dir>/gated.jar}, or the test class path. */
-    private static List<String> javaCommand() {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("--add-modules");
-        cmd.add("jdk.incubator.vector");
-        cmd.add("-Xmx512m");
-        Path jar = shadedJar();
-        if (jar != null) {
-            cmd.add("-jar");
-            cmd.add(jar.toString());
-        } else {
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(Gated.class.getName());
-        }
-        return cmd;
-    }
-
-    /**
-     * The shaded jar of the cli module built next to this module's classes: the build folder name (target, or
-     * whatever -Dgated.build.dir says) is the one these test classes were compiled into. Null when not packaged
-     * (e.g. {@code mvn test}).
-     */
-    private static Path shadedJar() {
-        try {
-            Path classes = Path.of(ResumeAfterKillTest.class.getProtectionDomain().getCodeSource().getLocation()
-                    .toURI());
-            Path buildDir = classes.getParent(); // integration-tests/<build dir>
-            Path module = buildDir.getParent();
-            Path jar = module.resolveSibling("cli").resolve(buildDir.getFileName()).resolve("gated.jar");
-            if (Files.isRegularFile(jar)
-                    && Files.getLastModifiedTime(jar).compareTo(newestClass(module.resolveSibling("cli")
-                    .resolve(buildDir.getFileName()).resolve("classes"))) >= 0) {
-                return jar;
-            }
-        } catch (URISyntaxException | IOException | RuntimeException e) {
-            // fall back to the class path
-        }
-        return null;
-    }
-
-    private static java.nio.file.attribute.FileTime newestClass(Path classes) throws IOException {
-        java.nio.file.attribute.FileTime newest = java.nio.file.attribute.FileTime.fromMillis(0);
-        if (!Files.isDirectory(classes)) {
-            return newest;
-        }
-        try (Stream<Path> s = Files.walk(classes)) {
-            for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
-                java.nio.file.attribute.FileTime t = Files.getLastModifiedTime(p);
-                if (t.compareTo(newest) > 0) {
-                    newest = t;
-                }
-            }
-        }
-        return newest;
     }
 }
