@@ -102,7 +102,6 @@ final class KubernetesManifest {
         c.putArray("command").add("gated").add("tune").add(studyPath).add("--worker")
                 .add("--worker-name=index-$(JOB_COMPLETION_INDEX)");
         ArrayNode env = c.putArray("env");
-        env.addObject().put("name", "GATED_LOG_FORMAT").put("value", "json");
         env.addObject().put("name", "GATED_CPU_THREADS").put("value", Integer.toString(cpus));
         ObjectNode res = c.putObject("resources");
         res.putObject("requests").put("cpu", Integer.toString(cpus)).put("memory", memory);
@@ -134,8 +133,7 @@ final class KubernetesManifest {
                 # Exit codes: 0 no trial left to claim; 75 stopped by SIGTERM (eviction, drain) after a checkpoint:
                 # the Job starts a new pod, which resumes the trial (podFailurePolicy Ignore, as for DisruptionTarget);
                 # 2 study-file or usage error, 3 data error, 4 diverged: FailJob; crashes (1, 137 = OOM-killed) count
-                # against backoffLimit. Each worker's GATED_CPU_THREADS is its CPU request. GATED_LOG_FORMAT=json is
-                # for gated train's event log; gated tune prints text lines, one per trial event.
+                # against backoffLimit. Each worker's GATED_CPU_THREADS is its CPU request.
                 # ReadWriteMany: workers on several nodes share the volume, so its storage class must support RWX
                 # (NFS, CephFS, ...: set spec.storageClassName). The study folder relies on POSIX file locks
                 # (journal.lock, leases/): NFSv4 supports them (do not mount with nolock or local_lock). The image

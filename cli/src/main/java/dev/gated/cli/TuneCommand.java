@@ -1,5 +1,7 @@
 package dev.gated.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gated.cli.report.TuningPlots;
 import dev.gated.engine.config.StudyFiles;
 import dev.gated.engine.tune.ParamImportance;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -229,12 +232,49 @@ final class TuneCommand implements Callable<Integer> {
         out.println();
         StudyResults.table(state, study.objective(), TABLE_ROWS).forEach(out::println);
         state.best(study.objective().direction()).ifPresentOrElse(
-                t -> out.printf("%nbest: trial %d, %s %.5g; retrain it with: gated train %s%n", t.number(),
-                        study.objective().metric(), t.view().value(), study.dir().resolve(StudyResults.BEST)),
+                t -> {
+                    out.printf("%nbest: trial %d, %s %.5g; retrain it with: gated train %s%n", t.number(),
+                            study.objective().metric(), t.view().value(), study.dir().resolve(StudyResults.BEST));
+                    againstBaselines(StudyWorker.trialDir(study, t.number())).ifPresent(out::println);
+                },
                 () -> out.printf("%nno trial completed, so there is no best.yaml%n"));
         out.println("files:");
         files.forEach(f -> out.println("  " + f));
         out.flush();
+    }
+
+    /**
+     * A forecaster is useful only if it beats the naive forecasts, and a tuned objective can hide that it does not:
+     * the best trial's own test-split comparison (its forecast.json), when it has one.
+     */
+    static Optional<String> againstBaselines(Path trialDir) {
+        Path file = trialDir.resolve("forecast.json");
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        JsonNode f;
+        try {
+            f = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            return Optional.of("(the best trial's comparison with the naive baselines could not be read: " + file
+                    + ": " + e.getMessage() + ")");
+        }
+        String baseline = f.path("best_baseline_rmse").asText();
+        String verdict = f.path("beats_baselines").asBoolean()
+                ? "it beats every naive baseline"
+                : "it LOSES to " + String.join(", ", texts(f.path("losing_to"))) + "; try: "
+                        + String.join("; ", texts(f.path("try")));
+        return Optional.of(String.format(Locale.ROOT, "on the %s split, the best trial's RMSE is %.4g against %.4g "
+                        + "for %s, the best naive baseline (skill %.3f): %s", f.path("split").asText(),
+                f.path("forecasters").path("model").path("overall").path("rmse").asDouble(),
+                f.path("forecasters").path(baseline).path("overall").path("rmse").asDouble(), baseline,
+                f.path("skill_rmse").asDouble(), verdict));
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     /** history.png, parameters.png, importance.png; a plot its data cannot make is skipped with the reason. */

@@ -62,6 +62,9 @@ class TuneEndToEndTest {
             assertTrue(Files.isRegularFile(dir.resolve(file)), file + "\n" + r);
         }
         assertTrue(r.out().contains("best: trial"), r::toString);
+        // A forecaster is judged against the naive forecasts, also after tuning: the best trial's test comparison.
+        assertTrue(r.out().contains("on the test split, the best trial's RMSE is"), r::toString);
+        assertTrue(r.out().contains("the best naive baseline"), r::toString);
         JsonNode summary = JSON.readTree(dir.resolve("study.json").toFile());
         double best = summary.path("best").path("value").asDouble();
         assertEquals(state.best(dev.gated.engine.tune.Direction.MINIMIZE).orElseThrow().view().value(), best);
