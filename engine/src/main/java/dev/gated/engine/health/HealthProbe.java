@@ -67,6 +67,10 @@ public final class HealthProbe {
         }
         out.put("grad_norm_head", Math.sqrt(sumOfSquares(model.readGradient(SequenceModel.HEAD_WEIGHT))
                 + sumOfSquares(model.readGradient(SequenceModel.HEAD_BIAS))));
+        if (model.embedding().isPresent()) {
+            out.put("grad_norm_embedding", Math.sqrt(sumOfSquares(model.readGradient(
+                    SequenceModel.EMBEDDING_WEIGHT))));
+        }
         return out;
     }
 

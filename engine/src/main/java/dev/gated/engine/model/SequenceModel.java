@@ -114,10 +114,9 @@ public final class SequenceModel implements AutoCloseable {
     }
 
     /**
-     * A model that reads token ids through {@code embedding} (see {@link Embedding}); otherwise as
-     * {@link #SequenceModel(Backend, RnnSpec, int, Objective, long)}. {@code spec.inputSize()} must equal the
-     * embedding's dim. The embedding weight is drawn after every other parameter, from the same stream, so the other
-     * parameters equal those of a model of the same seed without the embedding.
+     * A model that reads token ids through {@code embedding}, {@code spec.inputSize()} equal to its dim; otherwise as
+     * {@link #SequenceModel(Backend, RnnSpec, int, Objective, long)}. Its weight is drawn after everything else, from
+     * the same stream, so the other parameters equal those of the same seed without the embedding.
      */
     public static SequenceModel withEmbedding(Backend backend, Embedding embedding, RnnSpec spec, int outputSize,
                                               Objective objective, long seed) {

@@ -13,12 +13,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gated.engine.backend.DType;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.conformance.ReferenceBackend;
+import dev.gated.engine.data.Curriculum;
 import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.data.text.CharVocabulary;
+import dev.gated.engine.health.HealthProbe;
 import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.io.SafeTensors;
 import dev.gated.engine.rnn.CellType;
 import dev.gated.engine.rnn.RnnSpec;
+import dev.gated.engine.train.InputNoise;
 import dev.gated.engine.train.ModelFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -414,6 +417,30 @@ class EmbeddingTest {
             String text = TextGenerator.generate(m, vocab, "abc", 5, 1.0, 0, 3);
             assertEquals(8, text.length());
             assertEquals(text, TextGenerator.generate(m, vocab, "abc", 5, 1.0, 0, 3));
+        }
+    }
+
+    @Test
+    void trainingToolsHandleTokenBatches() {
+        SequenceBatch tokens = lmBatch(new int[] {1, 3, 3, 6, 2, 1, 4, 3, 6});
+        SequenceBatch cut = Curriculum.truncate(tokens, 2);
+        assertArrayEquals(new int[] {2, 2, 2}, cut.lengths());
+        // The last two steps of each sequence: lengths 4, 2, 3 keep steps 2-3, 0-1, 1-2.
+        assertArrayEquals(new int[] {tokens.tokens()[6], tokens.tokens()[1], tokens.tokens()[5],
+            tokens.tokens()[9], tokens.tokens()[4], tokens.tokens()[8]}, cut.tokens());
+        IllegalArgumentException noise = assertThrows(IllegalArgumentException.class,
+                () -> InputNoise.apply(tokens, 0.1, 1, 1));
+        assertTrue(noise.getMessage().contains("token ids"), noise.getMessage());
+        try (SequenceModel m = SequenceModel.withEmbedding(backend, new Embedding(V, E), spec(CellType.GRU, 1, false),
+                V, Objective.LANGUAGE_MODEL, 3); Optimizer opt = new Optimizer(m,
+                Optimizer.Settings.sgd(0.1, 0, 0))) {
+            HealthProbe probe = new HealthProbe(m, 2);
+            assertTrue(probe.saturation(tokens).values().stream().allMatch(v -> v >= 0 && v <= 1));
+            m.forwardBackward(tokens);
+            assertTrue(probe.gradientNorms().get("grad_norm_embedding") > 0);
+            Map<String, double[]> before = probe.snapshot();
+            opt.step();
+            assertTrue(probe.updateRatios(before).get("update_ratio_embedding") > 0);
         }
     }
 }
