@@ -40,7 +40,8 @@ import org.opentest4j.AssertionFailedError;
  *       ({@link RnnCase#table()}: LSTM/GRU, 1-3 layers, uni/bi, variable lengths, hx/cx given or null; y, hy, cy,
  *       dx, dhx, dcx and every weight gradient);</li>
  *   <li>whole training runs of 120 steps: LSTM and GRU, 2 layers, bidirectional, variable-length batches, Adam
- *       and SGD with momentum, global-norm clipping; every step's loss and every final weight;</li>
+ *       and SGD with momentum, global-norm clipping, float inputs and token ids through a trainable embedding
+ *       (padding id 0 among the ids); every step's loss and every final weight ({@code embedding.weight} included);</li>
  *   <li>a checkpoint file written on one side after 60 steps, resumed on the other, compared with the other's
  *       uninterrupted run (both directions).</li>
  * </ol>
@@ -159,7 +160,8 @@ abstract class BackendParity {
 
     static List<ParityTraining.Config> trainingConfigs() {
         return List.of(ParityTraining.adam(CellType.LSTM), ParityTraining.adam(CellType.GRU),
-                ParityTraining.sgdMomentum(CellType.LSTM), ParityTraining.sgdMomentum(CellType.GRU));
+                ParityTraining.sgdMomentum(CellType.LSTM), ParityTraining.sgdMomentum(CellType.GRU),
+                ParityTraining.adamEmbedding(CellType.LSTM), ParityTraining.sgdMomentumEmbedding(CellType.GRU));
     }
 
     @TestFactory
@@ -188,7 +190,7 @@ abstract class BackendParity {
     @TestFactory
     Stream<DynamicTest> checkpointResumesOnTheOtherBackend() {
         List<ParityTraining.Config> configs = List.of(ParityTraining.adam(CellType.LSTM),
-                ParityTraining.sgdMomentum(CellType.GRU));
+                ParityTraining.sgdMomentum(CellType.GRU), ParityTraining.adamEmbedding(CellType.GRU));
         // A checkpoint holds float32 weights, so the float32 tolerances apply even to float64 pairs.
         double tol = ParityTolerances.FLOAT32.trainingWeights();
         return configs.stream().flatMap(c -> Stream.of(

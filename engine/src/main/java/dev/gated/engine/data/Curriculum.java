@@ -49,18 +49,24 @@ public record Curriculum(int startLength, int epochs) {
         if (!cut) {
             return b;
         }
-        float[] x = new float[t2 * bs * in];
+        // Token batches (inputSize 1) are cut like x, the padded steps of the shorter batch holding id 0.
+        float[] x = b.hasTokens() ? null : new float[t2 * bs * in];
+        int[] tokens = b.hasTokens() ? new int[t2 * bs] : null;
         boolean perStep = b.labelsPerStep();
         int[] labels = perStep ? new int[t2 * bs] : b.labels();
         for (int i = 0; i < bs; i++) {
             int skip = b.lengths()[i] - lengths[i];
             for (int t = 0; t < lengths[i]; t++) {
-                System.arraycopy(b.x(), ((t + skip) * bs + i) * in, x, (t * bs + i) * in, in);
+                if (tokens != null) {
+                    tokens[t * bs + i] = b.tokens()[(t + skip) * bs + i];
+                } else {
+                    System.arraycopy(b.x(), ((t + skip) * bs + i) * in, x, (t * bs + i) * in, in);
+                }
                 if (perStep) {
                     labels[t * bs + i] = b.labels()[(t + skip) * bs + i];
                 }
             }
         }
-        return new SequenceBatch(t2, bs, in, b.outputSize(), x, lengths, b.y(), labels);
+        return new SequenceBatch(t2, bs, in, b.outputSize(), x, lengths, b.y(), labels, tokens);
     }
 }

@@ -67,6 +67,10 @@ public final class HealthProbe {
         }
         out.put("grad_norm_head", Math.sqrt(sumOfSquares(model.readGradient(SequenceModel.HEAD_WEIGHT))
                 + sumOfSquares(model.readGradient(SequenceModel.HEAD_BIAS))));
+        if (model.embedding().isPresent()) {
+            out.put("grad_norm_embedding", Math.sqrt(sumOfSquares(model.readGradient(
+                    SequenceModel.EMBEDDING_WEIGHT))));
+        }
         return out;
     }
 
@@ -103,10 +107,13 @@ public final class HealthProbe {
     /** Saturated-gate fractions on the batch's first sequences ({@link HostRnnProbe}). */
     public Map<String, Double> saturation(SequenceBatch batch) {
         return HostRnnProbe.saturation(model.spec(), name -> model.readParameter(SequenceModel.RNN_PREFIX + name),
-                batch, maxSequences);
+                model.embedInputs(batch), maxSequences);
     }
 
     private static String group(RnnSpec spec, String name) {
+        if (name.equals(SequenceModel.EMBEDDING_WEIGHT)) {
+            return "embedding";
+        }
         if (!name.startsWith(SequenceModel.RNN_PREFIX)) {
             return "head";
         }

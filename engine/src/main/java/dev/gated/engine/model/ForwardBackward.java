@@ -3,7 +3,6 @@ package dev.gated.engine.model;
 import static dev.gated.engine.model.ModelParameters.BIAS;
 import static dev.gated.engine.model.ModelParameters.RNN;
 import static dev.gated.engine.model.ModelParameters.WEIGHT;
-import static dev.gated.engine.model.ModelParameters.layerNorms;
 
 import dev.gated.engine.backend.Backend;
 import dev.gated.engine.backend.CounterRng;
@@ -30,16 +29,21 @@ final class ForwardBackward implements AutoCloseable {
     private final RnnPlan plan;
     /** The layers as separate RNN calls, or null for the single fused call. */
     private final LayerStack stack;
+    private final ModelParameters parameters;
     private final Tensor[] params;
     private final Tensor[] grads;
+    /** The embedding layer, or null when batches carry float inputs. */
+    private final EmbeddingLayer embedding;
     private final boolean everyStep;
     private final Dropout dropout;
     private final long seed;
     private final ActivationBuffers buffers;
 
     ForwardBackward(Backend backend, RnnSpec spec, RnnPlan plan, LayerStack stack, ModelParameters parameters,
-                    int outputSize, Objective objective, Dropout dropout, long seed) {
+                    EmbeddingLayer embedding, int outputSize, Objective objective, Dropout dropout, long seed) {
         this.backend = backend;
+        this.parameters = parameters;
+        this.embedding = embedding;
         this.spec = spec;
         this.plan = plan;
         this.stack = stack;
@@ -61,7 +65,12 @@ final class ForwardBackward implements AutoCloseable {
      * in the buffers' pred. Dropout applies when {@code dropoutStep >= 0} (training passes only).
      */
     Pass forward(SequenceBatch batch, RnnMode mode, RecurrentState state, long dropoutStep) {
-        if (batch.inputSize() != spec.inputSize()) {
+        if (embedding == null && batch.hasTokens()) {
+            throw new IllegalArgumentException("batch: carries token ids, but this model has no embedding layer"
+                    + " (build it with SequenceModel.withEmbedding), so it reads float inputs x [inputSize "
+                    + spec.inputSize() + "]");
+        }
+        if (embedding == null && batch.inputSize() != spec.inputSize()) {
             throw new IllegalArgumentException("batch: expected inputSize " + spec.inputSize() + ", got "
                     + batch.inputSize());
         }
@@ -69,14 +78,17 @@ final class ForwardBackward implements AutoCloseable {
         int bs = batch.batchSize();
         int[] rows = everyStep && state == null ? everyStepRows(batch.lengths(), bs, spec.directions())
                 : lastStepRows(batch.lengths(), bs, spec.directions());
+        Tensor x = embedding != null ? embedding.embed(params[parameters.embeddingGroup], batch)
+                : backend.upload(batch.x(), spec.inputShape(t, bs), spec.dtype());
         Buffers b = buffers.get(new Geometry(t, bs, rows.length / spec.directions()));
-        Tensor x = backend.upload(batch.x(), spec.inputShape(t, bs), spec.dtype());
         boolean drop = dropoutStep >= 0 && mode == RnnMode.TRAINING;
+        Long inputSeed = null;
         if (drop && dropout.input() > 0) {
             Tensor raw = x;
             try {
                 x = backend.allocate(spec.dtype(), raw.shape());
-                backend.dropout(raw, x, dropout.input(), dropoutSeed(seed, dropoutStep, SITE_INPUT), 0);
+                inputSeed = dropoutSeed(seed, dropoutStep, SITE_INPUT);
+                backend.dropout(raw, x, dropout.input(), inputSeed, 0);
             } finally {
                 raw.close();
             }
@@ -92,7 +104,8 @@ final class ForwardBackward implements AutoCloseable {
                 }
                 stack.pullWeights(plan, params[RNN]);
                 LayerStack.States states = state == null ? null : state.layers();
-                stack.forward(b.layers, mode, batch.lengths(), x, b.y, layerNorms(params), betweenSeeds, states);
+                stack.forward(b.layers, mode, batch.lengths(), x, b.y, parameters.layerNorms(params), betweenSeeds,
+                        states);
             } else {
                 RnnTensors io = state == null ? RnnTensors.of(x, b.y) : state.fused(x, b.y);
                 backend.rnnForward(plan, b.workspace, mode, batch.lengths(), io, params[RNN]);
@@ -107,7 +120,7 @@ final class ForwardBackward implements AutoCloseable {
             }
             backend.gemm(false, true, 1, readout, params[WEIGHT], 0, b.pred);
             backend.addRowVector(b.pred, params[BIAS]);
-            return new Pass(b, x, rows, readout, outputSeed, betweenSeeds);
+            return new Pass(b, x, rows, readout, outputSeed, betweenSeeds, inputSeed);
         } catch (RuntimeException e) {
             x.close();
             throw e;
@@ -134,14 +147,32 @@ final class ForwardBackward implements AutoCloseable {
         backend.fill(b.dy, 0);
         backend.scatterAddRows(b.dReadoutRows, s.rows, b.dyRows);
         if (stack != null) {
-            stack.backward(b.layers, batch.lengths(), b.dy, b.dx, layerNorms(params), layerNorms(grads),
-                    s.betweenSeeds, plan, grads[RNN]);
+            stack.backward(b.layers, batch.lengths(), b.dy, b.dx, parameters.layerNorms(params),
+                    parameters.layerNorms(grads), s.betweenSeeds, plan, grads[RNN]);
+        } else {
+            RnnTensors io = RnnTensors.of(s.x, b.y);
+            backend.rnnBackwardData(plan, b.workspace, batch.lengths(), io, RnnGradients.of(b.dy, b.dx),
+                    params[RNN]);
+            backend.fill(grads[RNN], 0);
+            backend.rnnBackwardWeights(plan, b.workspace, batch.lengths(), io, grads[RNN]);
+        }
+        if (embedding != null && parameters.trainable(parameters.embeddingGroup)) {
+            embeddingBackward(s, batch);
+        }
+    }
+
+    /** The embedding gradient from dx, through input dropout's backward when the pass dropped inputs. */
+    private void embeddingBackward(Pass s, SequenceBatch batch) {
+        Tensor dx = s.buffers.dx;
+        if (s.inputSeed == null) {
+            embedding.backward(dx, batch, grads[parameters.embeddingGroup]);
             return;
         }
-        RnnTensors io = RnnTensors.of(s.x, b.y);
-        backend.rnnBackwardData(plan, b.workspace, batch.lengths(), io, RnnGradients.of(b.dy, b.dx), params[RNN]);
-        backend.fill(grads[RNN], 0);
-        backend.rnnBackwardWeights(plan, b.workspace, batch.lengths(), io, grads[RNN]);
+        try (Tensor dEmbedded = backend.allocate(dx.dtype(), dx.shape())) {
+            // Dropout's backward is the same call on the gradient with the same seed and offset.
+            backend.dropout(dx, dEmbedded, dropout.input(), s.inputSeed, 0);
+            embedding.backward(dEmbedded, batch, grads[parameters.embeddingGroup]);
+        }
     }
 
     /**
@@ -193,8 +224,8 @@ final class ForwardBackward implements AutoCloseable {
     }
 
     /** The per-call tensors of one forward pass; closing it frees the uploaded input. */
-    record Pass(Buffers buffers, Tensor x, int[] rows, Tensor readout, Long outputSeed, long[] betweenSeeds)
-            implements AutoCloseable {
+    record Pass(Buffers buffers, Tensor x, int[] rows, Tensor readout, Long outputSeed, long[] betweenSeeds,
+                Long inputSeed) implements AutoCloseable {
         @Override
         public void close() {
             x.close();

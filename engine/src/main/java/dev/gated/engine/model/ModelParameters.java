@@ -1,5 +1,6 @@
 package dev.gated.engine.model;
 
+import static dev.gated.engine.model.SequenceModel.EMBEDDING_WEIGHT;
 import static dev.gated.engine.model.SequenceModel.HEAD_BIAS;
 import static dev.gated.engine.model.SequenceModel.HEAD_WEIGHT;
 import static dev.gated.engine.model.SequenceModel.LAYER_NORM_PREFIX;
@@ -28,24 +29,41 @@ final class ModelParameters implements AutoCloseable {
     private final RnnSpec spec;
     private final RnnPlan plan;
     private final boolean layerNorm;
-    /** Parameters and gradients by group (RNN, WEIGHT, BIAS, then per layer LayerNorm gain and bias). */
+    /** The embedding's config, or null without one. */
+    private final Embedding embedding;
+    /** The embedding weight's group (the last one), or -1 without an embedding. */
+    final int embeddingGroup;
+    /**
+     * Parameters and gradients by group (RNN, WEIGHT, BIAS, then per layer LayerNorm gain and bias, then the
+     * embedding weight).
+     */
     final Tensor[] params;
     final Tensor[] grads;
 
-    /** Zero parameters and gradients for an RNN of {@code plan}, a head of {@code outputSize}, and layer norms. */
-    ModelParameters(Backend backend, RnnSpec spec, RnnPlan plan, int outputSize, boolean layerNorm) {
+    /**
+     * Zero parameters and gradients for an RNN of {@code plan}, a head of {@code outputSize}, layer norms and an
+     * embedding ({@code embedding} may be null).
+     */
+    ModelParameters(Backend backend, RnnSpec spec, RnnPlan plan, int outputSize, boolean layerNorm,
+                    Embedding embedding) {
         this.backend = backend;
         this.spec = spec;
         this.plan = plan;
         this.layerNorm = layerNorm;
+        this.embedding = embedding;
         int fanIn = spec.outputSize();
-        int groups = 3 + (layerNorm ? 2 * spec.numLayers() : 0);
+        int lnEnd = 3 + (layerNorm ? 2 * spec.numLayers() : 0);
+        int groups = lnEnd + (embedding == null ? 0 : 1);
+        this.embeddingGroup = embedding == null ? -1 : lnEnd;
         Shape[] shapes = new Shape[groups];
         shapes[RNN] = Shape.of(plan.weightSpaceSize());
         shapes[WEIGHT] = Shape.of(outputSize, fanIn);
         shapes[BIAS] = Shape.of(outputSize);
-        for (int g = 3; g < groups; g++) {
+        for (int g = 3; g < lnEnd; g++) {
             shapes[g] = Shape.of(fanIn);
+        }
+        if (embedding != null) {
+            shapes[embeddingGroup] = Shape.of(embedding.vocabSize(), embedding.dim());
         }
         this.params = new Tensor[groups];
         this.grads = new Tensor[groups];
@@ -61,13 +79,21 @@ final class ModelParameters implements AutoCloseable {
     }
 
     /** LayerNorm gain, bias per layer among the groups {@code groups} (params or grads); empty without. */
-    static Tensor[] layerNorms(Tensor[] groups) {
-        return Arrays.copyOfRange(groups, 3, groups.length);
+    Tensor[] layerNorms(Tensor[] groups) {
+        return Arrays.copyOfRange(groups, 3, 3 + (layerNorm ? 2 * spec.numLayers() : 0));
+    }
+
+    /** False for a group that is not trained (a frozen embedding): no gradient, norm, penalty or update. */
+    boolean trainable(int group) {
+        return group != embeddingGroup || !embedding.frozen();
     }
 
     /** PyTorch names in state_dict order (see {@link SequenceModel#parameterNames()}). */
     List<String> names() {
         List<String> names = new ArrayList<>();
+        if (embedding != null) {
+            names.add(EMBEDDING_WEIGHT);
+        }
         for (RnnParam p : spec.parameters()) {
             names.add(RNN_PREFIX + p.name());
         }
@@ -81,6 +107,9 @@ final class ModelParameters implements AutoCloseable {
     }
 
     Shape shape(String name) {
+        if (embedding != null && EMBEDDING_WEIGHT.equals(name)) {
+            return params[embeddingGroup].shape();
+        }
         return switch (name) {
             case HEAD_WEIGHT -> params[WEIGHT].shape();
             case HEAD_BIAS -> params[BIAS].shape();
@@ -91,6 +120,9 @@ final class ModelParameters implements AutoCloseable {
 
     /** Reads parameter {@code name}'s part of per-group tensors laid out like the parameters (e.g. Adam's moments). */
     double[] read(String name, Tensor[] groups) {
+        if (embedding != null && EMBEDDING_WEIGHT.equals(name)) {
+            return backend.download(groups[embeddingGroup]);
+        }
         return switch (name) {
             case HEAD_WEIGHT -> backend.download(groups[WEIGHT]);
             case HEAD_BIAS -> backend.download(groups[BIAS]);
@@ -113,6 +145,10 @@ final class ModelParameters implements AutoCloseable {
         if (values == null || values.length != shape.numel()) {
             throw new IllegalArgumentException(name + ": expected " + shape.numel() + " values for shape " + shape
                     + ", got " + (values == null ? "null" : values.length));
+        }
+        if (embedding != null && EMBEDDING_WEIGHT.equals(name)) {
+            uploadInto(values, groups[embeddingGroup]);
+            return;
         }
         switch (name) {
             case HEAD_WEIGHT -> uploadInto(values, groups[WEIGHT]);
@@ -138,8 +174,8 @@ final class ModelParameters implements AutoCloseable {
     /** The global L2 norm of all gradients (as {@code torch.nn.utils.clip_grad_norm_} computes it). */
     double gradientNorm() {
         double sum = 0;
-        for (Tensor g : grads) {
-            sum += backend.sumOfSquares(g);
+        for (int g = 0; g < grads.length; g++) {
+            sum += trainable(g) ? backend.sumOfSquares(grads[g]) : 0;
         }
         return Math.sqrt(sum);
     }
@@ -148,9 +184,9 @@ final class ModelParameters implements AutoCloseable {
     double clipGradientNorm(double maxNorm) {
         double norm = gradientNorm();
         double scale = maxNorm / (norm + 1e-6);
-        if (scale < 1) {
-            for (Tensor g : grads) {
-                backend.axpby(0, g, scale, g);
+        for (int g = 0; scale < 1 && g < grads.length; g++) {
+            if (trainable(g)) {
+                backend.axpby(0, grads[g], scale, grads[g]);
             }
         }
         return norm;
@@ -161,7 +197,11 @@ final class ModelParameters implements AutoCloseable {
         if (!(clipValue > 0) || !Double.isFinite(clipValue)) {
             throw new IllegalArgumentException("clipValue: expected a finite number > 0, got " + clipValue);
         }
-        for (Tensor g : grads) {
+        for (int i = 0; i < grads.length; i++) {
+            if (!trainable(i)) {
+                continue;
+            }
+            Tensor g = grads[i];
             try (Tensor bound = backend.allocate(g.dtype(), g.shape())) {
                 backend.fill(bound, clipValue);
                 backend.binary(BinaryOp.MIN, g, bound, g);
@@ -173,8 +213,11 @@ final class ModelParameters implements AutoCloseable {
 
     /** The name of the first parameter whose gradient holds a NaN or infinity, or null when all are finite. */
     String firstNonFiniteGradient() {
+        if (embedding != null && trainable(embeddingGroup) && !backend.allFinite(grads[embeddingGroup])) {
+            return EMBEDDING_WEIGHT;
+        }
         for (int g = 0; g < grads.length; g++) {
-            if (!backend.allFinite(grads[g])) {
+            if (g != embeddingGroup && !backend.allFinite(grads[g])) {
                 if (g == RNN) {
                     for (RnnParam p : spec.parameters()) {
                         for (double v : read(RNN_PREFIX + p.name(), grads)) {

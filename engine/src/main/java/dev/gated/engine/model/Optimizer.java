@@ -169,13 +169,17 @@ public final class Optimizer implements AutoCloseable {
         };
     }
 
-    /** One update of every parameter with the gradients of the model's last forward-backward pass. */
+    /** One update of every trainable parameter (a frozen embedding is left as it is) with the gradients of the model's last forward-backward pass. */
     public void step() {
         steps++;
         Tensor[] params = model.parameterGroups();
         Tensor[] grads = model.gradientGroups();
         Object config = config(lr);
         for (int g = 0; g < params.length; g++) {
+            if (!model.trainable(g)) {
+                // A frozen embedding: no update at all, weight decay included (its state stays as it started).
+                continue;
+            }
             if (config instanceof SgdConfig sgd) {
                 backend.sgdStep(params[g], grads[g], state("momentum_buffer", g), sgd, steps);
             } else if (config instanceof AdamConfig adam) {

@@ -9,7 +9,8 @@ import dev.gated.engine.rnn.RnnParam;
 /**
  * L1 and L2 penalties on a {@link SequenceModel}'s weights: {@code l1 * sum|w| + l2 / 2 * sum w^2} is added to
  * the loss and {@code l1 * sign(w) + l2 * w} to the gradients (sign(0) = 0, torch.sign). Only weight tensors are
- * penalised ({@code weight_ih}, {@code weight_hh}, {@code head.weight}) unless {@code includeBiases}; a 0/1 mask
+ * penalised ({@code weight_ih}, {@code weight_hh}, {@code head.weight}, a trainable {@code embedding.weight} but
+ * its padding row) unless {@code includeBiases}; a 0/1 mask
  * per parameter group selects them, because the RNN's weights and biases share one flat buffer.
  *
  * <p>The L2 penalty differs from the optimizer's {@code weight_decay}: it is part of the loss, so it passes
@@ -46,6 +47,15 @@ public final class Penalties implements AutoCloseable {
             }
         }
         model.write(SequenceModel.HEAD_WEIGHT, ones(model.parameterShape(SequenceModel.HEAD_WEIGHT).numel()), masks);
+        if (model.embedding().isPresent() && !model.embedding().get().frozen()) {
+            // A trainable embedding is a weight; its padding row is not penalised (it gets no gradient).
+            Embedding e = model.embedding().get();
+            double[] mask = ones(e.vocabSize() * e.dim());
+            if (e.hasPadding()) {
+                java.util.Arrays.fill(mask, e.paddingId() * e.dim(), (e.paddingId() + 1) * e.dim(), 0);
+            }
+            model.write(SequenceModel.EMBEDDING_WEIGHT, mask, masks);
+        }
         if (includeBiases) {
             model.write(SequenceModel.HEAD_BIAS, ones(model.outputSize()), masks);
             // LayerNorm gains and biases are treated as biases: pulling a gain towards 0 would undo the norm.
@@ -85,6 +95,9 @@ public final class Penalties implements AutoCloseable {
         Tensor[] grads = model.gradientGroups();
         double penalty = 0;
         for (int g = 0; g < params.length; g++) {
+            if (!model.trainable(g)) {
+                continue;
+            }
             Tensor w = scratch[g];
             backend.binary(BinaryOp.MUL, params[g], masks[g], w);
             if (l2 > 0) {

@@ -29,6 +29,9 @@ import java.util.SplittableRandom;
  * calls ({@link LayerStack}); the RNN weights keep their fused names, and layer norm adds
  * {@code layer_norms.<k>.weight/bias} between the {@code rnn.*} and {@code head.*} parameters.
  *
+ * <p>With an {@link Embedding} ({@link #withEmbedding}) the model reads token ids instead of float inputs: an
+ * {@code nn.Embedding} called {@code embedding} comes first, and its {@code embedding.weight} is the first parameter.
+ *
  * <p>Everything runs on the given {@link Backend}: the RNN weights live in the plan's flat weight buffer, the
  * head in two tensors, and activations in buffers reused while the batch geometry stays the same. Not
  * thread-safe. The parts: {@link ModelParameters} (tensors by group and PyTorch name), {@link ForwardBackward}
@@ -40,6 +43,8 @@ public final class SequenceModel implements AutoCloseable {
     public static final String HEAD_BIAS = "head.bias";
     /** PyTorch-style names of the LayerNorm after layer k: {@code layer_norms.<k>.weight} and {@code .bias}. */
     public static final String LAYER_NORM_PREFIX = "layer_norms.";
+    /** The embedding layer's weight [V, E] (models with an {@link Embedding} only). */
+    public static final String EMBEDDING_WEIGHT = "embedding.weight";
 
     private final Backend backend;
     private final RnnSpec spec;
@@ -55,6 +60,8 @@ public final class SequenceModel implements AutoCloseable {
     private long dropoutCalls;
     private final ModelParameters parameters;
     private final ForwardBackward passes;
+    /** The embedding layer, or null without one. */
+    private final EmbeddingLayer embedding;
     private boolean closed;
 
     /**
@@ -103,6 +110,36 @@ public final class SequenceModel implements AutoCloseable {
     /** {@code layerwise}: run the layers as separate calls even with no option that needs it (for tests). */
     SequenceModel(Backend backend, RnnSpec spec, int outputSize, Objective objective, long seed, Init init,
                   Dropout dropout, Stacking stacking, boolean layerwise, HeadLoss loss) {
+        this(backend, spec, outputSize, objective, seed, init, dropout, stacking, layerwise, loss, null);
+    }
+
+    /**
+     * A model that reads token ids through {@code embedding}, {@code spec.inputSize()} equal to its dim; otherwise as
+     * {@link #SequenceModel(Backend, RnnSpec, int, Objective, long)}. Its weight is drawn after everything else, from
+     * the same stream, so the other parameters equal those of the same seed without the embedding.
+     */
+    public static SequenceModel withEmbedding(Backend backend, Embedding embedding, RnnSpec spec, int outputSize,
+                                              Objective objective, long seed) {
+        return withEmbedding(backend, embedding, spec, outputSize, objective, seed, Init.DEFAULT, Dropout.NONE,
+                Stacking.NONE, null);
+    }
+
+    /**
+     * As {@link #SequenceModel(Backend, RnnSpec, int, Objective, long, Init, Dropout, Stacking, HeadLoss)} with an
+     * embedding layer; {@code loss} null for the objective's default. Input dropout applies to the embedded x.
+     */
+    public static SequenceModel withEmbedding(Backend backend, Embedding embedding, RnnSpec spec, int outputSize,
+                                              Objective objective, long seed, Init init, Dropout dropout,
+                                              Stacking stacking, HeadLoss loss) {
+        if (embedding == null) {
+            throw new IllegalArgumentException("embedding: required, got null");
+        }
+        return new SequenceModel(backend, spec, outputSize, objective, seed, init, dropout, stacking, false,
+                loss == null && objective != null ? HeadLoss.defaultFor(objective) : loss, embedding);
+    }
+
+    private SequenceModel(Backend backend, RnnSpec spec, int outputSize, Objective objective, long seed, Init init,
+                          Dropout dropout, Stacking stacking, boolean layerwise, HeadLoss loss, Embedding embedding) {
         if (backend == null) {
             throw new IllegalArgumentException("backend: required, got null");
         }
@@ -127,6 +164,7 @@ public final class SequenceModel implements AutoCloseable {
             throw new IllegalArgumentException((stacking.residual() ? "residual" : "dropout between layers")
                     + ": needs a stacked RNN (layers >= 2), got layers " + spec.numLayers());
         }
+        this.embedding = embedding == null ? null : new EmbeddingLayer(backend, embedding, spec);
         this.stacking = stacking;
         this.headLoss = loss;
         this.dropout = dropout;
@@ -138,9 +176,9 @@ public final class SequenceModel implements AutoCloseable {
         this.plan = backend.rnnPlan(spec);
         boolean separate = layerwise || stacking.residual() || stacking.layerNorm() || dropout.between() > 0;
         this.stack = separate ? new LayerStack(backend, spec, stacking, dropout.between()) : null;
-        this.parameters = new ModelParameters(backend, spec, plan, outputSize, stacking.layerNorm());
-        this.passes = new ForwardBackward(backend, spec, plan, stack, parameters, outputSize, objective, dropout,
-                seed);
+        this.parameters = new ModelParameters(backend, spec, plan, outputSize, stacking.layerNorm(), embedding);
+        this.passes = new ForwardBackward(backend, spec, plan, stack, parameters, this.embedding, outputSize,
+                objective, dropout, seed);
 
         SplittableRandom rnd = new SplittableRandom(seed);
         double rnnBound = 1 / Math.sqrt(spec.hiddenSize());
@@ -153,6 +191,9 @@ public final class SequenceModel implements AutoCloseable {
         Initializer.apply(this, init, seed);
         for (int k = 0; stacking.layerNorm() && k < spec.numLayers(); k++) {
             backend.fill(parameters.params[ModelParameters.layerNormGroup(k, true)], 1);
+        }
+        if (this.embedding != null) {
+            writeParameter(EMBEDDING_WEIGHT, this.embedding.initialWeights(rnd));
         }
     }
 
@@ -198,14 +239,29 @@ public final class SequenceModel implements AutoCloseable {
         return stacking;
     }
 
-    /** Trainable scalars: the RNN's and the head's. */
-    public long parameterCount() {
-        long layerNorms = stacking.layerNorm() ? 2L * spec.numLayers() * spec.outputSize() : 0;
-        return spec.parameterCount() + layerNorms + (long) outputSize * spec.outputSize() + outputSize;
+    /** The embedding layer's config, empty for a model that reads float inputs. */
+    public java.util.Optional<Embedding> embedding() {
+        return java.util.Optional.ofNullable(embedding == null ? null : embedding.config);
     }
 
     /**
-     * PyTorch names, in state_dict order: {@code rnn.*}, then (with layer norm) {@code layer_norms.<k>.weight},
+     * The float batch the RNN reads for a token batch: x [T, B, E] with the current embedding rows at valid steps
+     * and 0 at padded ones (for host-side tools such as the health probe); a float batch is returned as it is.
+     */
+    public SequenceBatch embedInputs(SequenceBatch batch) {
+        return embedding == null || !batch.hasTokens() ? batch
+                : embedding.embedOnHost(readParameter(EMBEDDING_WEIGHT), batch);
+    }
+
+    /** Parameter scalars: the embedding's (frozen or not), the RNN's, the layer norms' and the head's. */
+    public long parameterCount() {
+        long layerNorms = stacking.layerNorm() ? 2L * spec.numLayers() * spec.outputSize() : 0;
+        long emb = embedding == null ? 0 : (long) embedding.config.vocabSize() * embedding.config.dim();
+        return emb + spec.parameterCount() + layerNorms + (long) outputSize * spec.outputSize() + outputSize;
+    }
+
+    /**
+     * PyTorch names, in state_dict order: {@code embedding.weight} (with an embedding), {@code rnn.*}, then (with layer norm) {@code layer_norms.<k>.weight},
      * {@code layer_norms.<k>.bias} per layer, then {@code head.weight}, {@code head.bias}.
      */
     public List<String> parameterNames() {
@@ -253,6 +309,11 @@ public final class SequenceModel implements AutoCloseable {
     Tensor[] gradientGroups() {
         ensureOpen();
         return parameters.grads.clone();
+    }
+
+    /** False for a group that is not trained (a frozen embedding): optimizers and penalties skip it. */
+    boolean trainable(int group) {
+        return parameters.trainable(group);
     }
 
     // ---- gradients as a whole ----

@@ -1,5 +1,6 @@
 package dev.gated.engine.model;
 
+import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.data.text.CharCorpus;
 import dev.gated.engine.data.text.CharVocabulary;
 import java.util.Arrays;
@@ -49,14 +50,22 @@ public final class TextGenerator {
         SplittableRandom rnd = new SplittableRandom(seed);
         StringBuilder out = new StringBuilder(prompt);
         try (SequenceModel.State state = model.newState(1)) {
-            float[] logits = model.predictNext(CharCorpus.promptBatch(ids, v), state);
+            float[] logits = model.predictNext(promptBatch(model, ids, v), state);
             for (int i = 0; i < length; i++) {
                 int next = sample(logits, temperature, topK, rnd);
                 out.append(vocabulary.decode(new int[] {next}));
-                logits = model.predictNext(CharCorpus.promptBatch(new int[] {next}, v), state);
+                logits = model.predictNext(promptBatch(model, new int[] {next}, v), state);
             }
         }
         return out.toString();
+    }
+
+    /** One sequence of ids: token ids for a model with an embedding, one-hot rows for one without. */
+    private static SequenceBatch promptBatch(SequenceModel model, int[] ids, int v) {
+        if (model.embedding().isEmpty()) {
+            return CharCorpus.promptBatch(ids, v);
+        }
+        return SequenceBatch.ofTokens(ids.length, 1, v, ids.clone(), new int[] {ids.length}, new int[ids.length]);
     }
 
     /** Index drawn from softmax(logits / temperature) over the top k; argmax when temperature is 0. */

@@ -21,6 +21,10 @@ public final class InputNoise {
         if (sigma == 0) {
             return batch;
         }
+        if (batch.hasTokens()) {
+            throw new IllegalArgumentException("input noise: needs float inputs x; this batch carries token ids (an"
+                    + " embedding model), which take no Gaussian noise");
+        }
         float[] x = batch.x().clone();
         int bs = batch.batchSize();
         int in = batch.inputSize();
