@@ -169,7 +169,10 @@ public final class Optimizer implements AutoCloseable {
         };
     }
 
-    /** One update of every trainable parameter (a frozen embedding is left as it is) with the gradients of the model's last forward-backward pass. */
+    /**
+     * One update of every trainable parameter with the gradients of the model's last forward-backward pass; a frozen
+     * embedding is left as it is (no weight decay either).
+     */
     public void step() {
         steps++;
         Tensor[] params = model.parameterGroups();
