@@ -8,7 +8,7 @@
 # same package versions give the same file byte for byte.  Made with
 # (Debian 12 bookworm): libsword-utils 1.9.0+dfsg-4+b4, sword-text-web 426.0-1,
 # r-cran-janeaustenr 1.0.0-1 (r-base-core 4.2.2.20221110-2),
-# fasttext 0.9.2+ds-1+b1, python3 3.11.  Training takes about 4-5 minutes on
+# fasttext 0.9.2+ds-1+b1, python3 3.11.  Training takes about 3-5 minutes on
 # one core.  Run make-genre-corpus.sh and ../translate/make-bible-corpus.sh
 # first if those files are to be rebuilt too.
 # Usage: examples/words/make-vectors.sh [KEEP_DIR]  (KEEP_DIR keeps the
