@@ -185,6 +185,15 @@ class WordsEndToEndTest {
         assertEquals(0, pe.exitCode(), pe::toString);
         assertEquals(3, Files.readAllLines(tmp.resolve("e.csv")).size(), "an empty text still gets a prediction");
 
+        // inspect and export know the embedding layer (PyTorch's nn.Embedding named "embedding").
+        CliRunner.Result inspect = CliRunner.run("inspect", run.toString());
+        assertEquals(0, inspect.exitCode(), inspect::toString);
+        assertTrue(inspect.out().contains("embedding.weight"), inspect::toString);
+        CliRunner.Result export = CliRunner.run("export", run.toString(), "--format", "safetensors");
+        assertEquals(0, export.exitCode(), export::toString);
+        assertTrue(dev.gated.engine.io.SafeTensors.read(run.resolve("export/model.safetensors")).tensors()
+                .containsKey("embedding.weight"));
+
         CliRunner.Result missing = CliRunner.run("predict", run.toString(), "--input", tmp.resolve("e.csv")
                 .toString(), "--output", tmp.resolve("x.csv").toString(), "--device", "cpu");
         assertFalse(missing.exitCode() == 0, missing::toString);
