@@ -323,6 +323,11 @@ final class InspectCommand implements Callable<Integer> {
                 RnnSpec rnn = new RnnSpec(l.cell, l.inputSize, l.hiddenSize, l.layers, l.bidirectional,
                         l.dtype == null ? DType.FLOAT32 : l.dtype);
                 Map<String, Shape> expected = new LinkedHashMap<>();
+                // A words model's nn.Embedding comes first: [vocabulary, the RNN's input size].
+                HostTensor embedding = model.get("embedding.weight");
+                if (embedding != null && embedding.shape().rank() == 2) {
+                    expected.put("embedding.weight", Shape.of(embedding.shape().dim(0), l.inputSize));
+                }
                 for (RnnParam p : rnn.parameters()) {
                     expected.put(RNN_PREFIX + p.name(), p.shape());
                 }

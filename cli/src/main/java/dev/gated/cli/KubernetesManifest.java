@@ -60,6 +60,10 @@ final class KubernetesManifest {
             files.add(inside(cwd, fromJob(study.job(), job.model().initFrom().get(), "model.init_from"),
                     "the job's model.init_from"));
         }
+        if (job.model().embedding().flatMap(e -> e.pretrained()).isPresent()) {
+            files.add(inside(cwd, fromJob(study.job(), job.model().embedding().get().pretrained().get(),
+                    "model.embedding.pretrained"), "the job's model.embedding.pretrained"));
+        }
         if (study.dir().isAbsolute() || study.dir().normalize().startsWith("..")) {
             throw new IllegalArgumentException("--kubernetes: the study folder " + study.dir() + " is not on the "
                     + "volume; set study.dir to a relative path (default runs/tune)");

@@ -61,7 +61,7 @@ public record RunRecord(Path runDir, List<Map<String, Double>> epochs, List<Map<
             Optional<JobConfig> job = Optional.empty();
             if (Files.isRegularFile(jobFile)) {
                 try {
-                    job = Optional.of(JobFiles.load(jobFile));
+                    job = Optional.of(JobFiles.loadRecorded(jobFile));
                 } catch (JobConfigException e) {
                     notes.add(jobFile + " could not be read, so no setting is compared: " + e.getMessage());
                 }

@@ -14,7 +14,7 @@ import java.util.Optional;
  * <table>
  * <caption>data keys</caption>
  * <tr><th>key</th><th>type</th><th>default</th></tr>
- * <tr><td>{@code kind}</td><td>{@code csv | npy | text | sequences}</td><td>required</td></tr>
+ * <tr><td>{@code kind}</td><td>{@code csv | npy | text | sequences | words}</td><td>required</td></tr>
  * <tr><td>{@code path}</td><td>file path (as written; relative paths are the caller's to resolve)</td>
  *     <td>required</td></tr>
  * <tr><td>{@code input_columns}</td><td>list of column names; {@code csv} and {@code sequences}</td>
@@ -23,7 +23,7 @@ import java.util.Optional;
  * <tr><td>{@code date_column}</td><td>column name; {@code csv} only</td><td>none</td></tr>
  * <tr><td>{@code sequence_column}</td><td>column naming each row's sequence; {@code sequences} only</td>
  *     <td>{@code sequence}</td></tr>
- * <tr><td>{@code label_column}</td><td>column holding the class; {@code sequences} only</td><td>{@code label}</td></tr>
+ * <tr><td>{@code label_column}</td><td>column holding the class; {@code sequences} and {@code words}</td><td>{@code label}</td></tr>
  * <tr><td>{@code window}</td><td>integer &ge; 1, input steps per window (csv) or characters per training sequence
  *     (text)</td><td>24</td></tr>
  * <tr><td>{@code horizon}</td><td>integer &ge; 1, steps ahead to forecast; {@code csv} only</td><td>1</td></tr>
@@ -31,18 +31,22 @@ import java.util.Optional;
  *     <td>1 ({@code text}: the window)</td></tr>
  * <tr><td>{@code split}</td><td>{@code [train, validation, test]} fractions summing to 1</td>
  *     <td>{@code [0.7, 0.15, 0.15]}</td></tr>
- * <tr><td>{@code max_length}</td><td>integer &ge; 1, pad/truncate length; {@code sequences} only</td><td>none</td></tr>
+ * <tr><td>{@code max_length}</td><td>integer &ge; 1, truncate length (steps; {@code words}: tokens); {@code sequences} and {@code words}</td><td>none</td></tr>
  * <tr><td>{@code nan_policy}</td><td>{@code error | drop | interpolate}; {@code csv} and {@code sequences}</td>
  *     <td>{@code error}</td></tr>
  * <tr><td>{@code standardize}</td><td>boolean: scale inputs (and csv targets) to mean 0, std 1 with statistics of
  *     the training split, saved with the model; not for {@code text}</td><td>{@code true}</td></tr>
+ * <tr><td>{@code text_column}, {@code tokenizer}, {@code vocabulary}, {@code truncation}</td><td>{@code words}
+ *     only, see {@link WordsConfig}</td><td></td></tr>
  * </table>
+ *
+ * @param words {@code words} only: its word-level keys
  */
 public record DataConfig(DataKind kind, Path path, List<String> inputColumns, List<String> targetColumns,
                          Optional<String> dateColumn, String sequenceColumn, String labelColumn, int window,
                          int horizon, int stride, Split split, Optional<Integer> maxLength, NanPolicy nanPolicy,
                          boolean standardize, Optional<String> idColumn, List<String> knownColumns,
-                         List<CalendarFeature> calendar) {
+                         List<CalendarFeature> calendar, Optional<WordsConfig> words) {
     /** Text: characters per training sequence. */
     public static final int DEFAULT_WINDOW = 24;
     /**
@@ -72,6 +76,16 @@ public record DataConfig(DataKind kind, Path path, List<String> inputColumns, Li
         Objects.requireNonNull(idColumn, "idColumn");
         knownColumns = List.copyOf(knownColumns);
         calendar = List.copyOf(calendar);
+        Objects.requireNonNull(words, "words");
+    }
+
+    /** A data section of a kind other than {@code words}. */
+    public DataConfig(DataKind kind, Path path, List<String> inputColumns, List<String> targetColumns,
+                      Optional<String> dateColumn, String sequenceColumn, String labelColumn, int window, int horizon,
+                      int stride, Split split, Optional<Integer> maxLength, NanPolicy nanPolicy, boolean standardize,
+                      Optional<String> idColumn, List<String> knownColumns, List<CalendarFeature> calendar) {
+        this(kind, path, inputColumns, targetColumns, dateColumn, sequenceColumn, labelColumn, window, horizon, stride,
+                split, maxLength, nanPolicy, standardize, idColumn, knownColumns, calendar, Optional.empty());
     }
 
     /** A data section without the forecasting covariates and series ids. */
@@ -85,6 +99,7 @@ public record DataConfig(DataKind kind, Path path, List<String> inputColumns, Li
     /** This section with {@code path} instead. */
     public DataConfig withPath(Path newPath) {
         return new DataConfig(kind, newPath, inputColumns, targetColumns, dateColumn, sequenceColumn, labelColumn,
-                window, horizon, stride, split, maxLength, nanPolicy, standardize, idColumn, knownColumns, calendar);
+                window, horizon, stride, split, maxLength, nanPolicy, standardize, idColumn, knownColumns, calendar,
+                words);
     }
 }

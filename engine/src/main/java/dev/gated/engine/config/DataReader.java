@@ -43,7 +43,8 @@ final class DataReader {
         String sequenceColumn = s.onlyFor("sequence_column", kind == null || sequences, "sequences")
                 ? s.optionalString("sequence_column").orElse(DataConfig.DEFAULT_SEQUENCE_COLUMN)
                 : DataConfig.DEFAULT_SEQUENCE_COLUMN;
-        String labelColumn = s.onlyFor("label_column", kind == null || sequences, "sequences")
+        boolean labeled = kind == null || sequences || kind == DataKind.WORDS;
+        String labelColumn = s.onlyFor("label_column", labeled, "sequences or words")
                 ? s.optionalString("label_column").orElse(DataConfig.DEFAULT_LABEL_COLUMN)
                 : DataConfig.DEFAULT_LABEL_COLUMN;
         boolean windows = kind == null || csv || kind == DataKind.TEXT;
@@ -56,11 +57,12 @@ final class DataReader {
         int defaultStride = kind == DataKind.TEXT ? window : DataConfig.DEFAULT_STRIDE;
         int stride = s.onlyFor("stride", windows, "csv or text") ? s.intValue("stride", defaultStride, 1) : defaultStride;
         Split split = s.split("split");
-        Optional<Integer> maxLength = s.onlyFor("max_length", kind == null || kind == DataKind.SEQUENCES, "sequences")
+        Optional<Integer> maxLength = s.onlyFor("max_length", labeled, "sequences or words")
                 ? s.optionalLong("max_length", 1, Integer.MAX_VALUE).map(Long::intValue) : Optional.empty();
         NanPolicy nan = s.onlyFor("nan_policy", columns, "csv or sequences")
                 ? s.enumValue("nan_policy", NanPolicy.class, DataConfig.DEFAULT_NAN_POLICY) : DataConfig.DEFAULT_NAN_POLICY;
-        boolean standardize = s.onlyFor("standardize", kind != DataKind.TEXT, "csv, sequences or npy")
+        boolean standardize = s.onlyFor("standardize", kind != DataKind.TEXT && kind != DataKind.WORDS,
+                "csv, sequences or npy")
                 ? s.bool("standardize", DataConfig.DEFAULT_STANDARDIZE) : DataConfig.DEFAULT_STANDARDIZE;
         if (csv) {
             checkColumnRoles(s, targets, inputs, known, id, date);
@@ -71,11 +73,15 @@ final class DataReader {
             // A forecast's scaling is forecast.scaling (JobReader reads data.standardize as its older spelling).
             standardize = DataConfig.DEFAULT_STANDARDIZE;
         }
-        if (kind == null || path == null || split == null || nan == null || calendar == null) {
+        Optional<WordsConfig> words = new WordsReader(ctx).read(s, kind);
+        if (kind == DataKind.WORDS) {
+            standardize = false;
+        }
+        if (kind == null || path == null || split == null || nan == null || calendar == null || words == null) {
             return null;
         }
         return new DataConfig(kind, path, inputs, targets, date, sequenceColumn, labelColumn, window, horizon, stride,
-                split, maxLength, nan, standardize, id, known, calendar);
+                split, maxLength, nan, standardize, id, known, calendar, words);
     }
 
     /** {@code calendar: [month, day_of_week]} ({@code []}: none, so that {@code --set} can turn them off). */

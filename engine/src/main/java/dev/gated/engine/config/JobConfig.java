@@ -34,7 +34,7 @@ public record JobConfig(DataConfig data, ModelConfig model, TaskConfig task, Tra
     }
 
     /**
-     * This config with {@code data.path} and {@code model.init_from} resolved against {@code baseDir} (the job
+     * This config with {@code data.path}, {@code model.init_from} and {@code model.embedding.pretrained} resolved against {@code baseDir} (the job
      * file's folder) and made absolute, as a run folder records them: the run then no longer depends on where the
      * job file was.
      */
@@ -42,7 +42,8 @@ public record JobConfig(DataConfig data, ModelConfig model, TaskConfig task, Tra
         DataConfig data2 = data.withPath(baseDir.resolve(data.path()).toAbsolutePath().normalize());
         ModelConfig m = model;
         ModelConfig model2 = new ModelConfig(m.cell(), m.layers(), m.hidden(), m.bidirectional(), m.head(),
-                m.initFrom().map(f -> baseDir.resolve(f).toAbsolutePath().normalize()), m.init(), m.dropout(), m.stacking());
+                m.initFrom().map(f -> baseDir.resolve(f).toAbsolutePath().normalize()), m.init(), m.dropout(), m.stacking(),
+                m.embedding().map(e -> e.resolved(baseDir)));
         return new JobConfig(data2, model2, task, training, output, forecast);
     }
 }

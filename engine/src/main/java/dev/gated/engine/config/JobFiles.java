@@ -1,6 +1,7 @@
 package dev.gated.engine.config;
 
 import dev.gated.engine.data.timeseries.CalendarFeature;
+import dev.gated.engine.data.words.EmbeddingFormat;
 import dev.gated.engine.io.AtomicFiles;
 import dev.gated.engine.model.EarlyStopping;
 import dev.gated.engine.model.LrSchedule;
@@ -58,6 +59,10 @@ public final class JobFiles {
      * @throws JobConfigException   if the file cannot be read or any problem is found
      */
     public static JobConfig load(Path file, List<String> overrides) {
+        return load(file, overrides, true);
+    }
+
+    private static JobConfig load(Path file, List<String> overrides, boolean checkFiles) {
         String source = file.toString();
         List<Problem> problems = new ArrayList<>();
         Node root = parse(file, "job file", problems);
@@ -70,11 +75,21 @@ public final class JobFiles {
         if (!JobReader.validName(name)) {
             name = "run";
         }
-        JobConfig config = root == null ? null : new JobReader(problems, name).read(root);
+        Path baseDir = checkFiles ? file.toAbsolutePath().getParent() : null;
+        JobConfig config = root == null ? null : new JobReader(problems, name, baseDir).read(root);
         if (!problems.isEmpty()) {
             throw new JobConfigException(source, problems);
         }
         return config;
+    }
+
+    /**
+     * A run folder's recorded job ({@code job.yaml}, every value written out): read as {@link #load(Path)} does,
+     * except that the files it names are not opened (a run can be evaluated after its pre-trained embedding file
+     * is gone: the trained weights hold the vectors).
+     */
+    public static JobConfig loadRecorded(Path file) {
+        return load(file, List.of(), false);
     }
 
     /** The file name without its extension: a job's default run name, a study's default name. */
@@ -233,6 +248,7 @@ public final class JobFiles {
         } else {
             strings(data.putArray("calendar"), d.calendar().stream().map(CalendarFeature::key).toList());
         }
+        d.words().ifPresent(w -> writeWords(data, w));
         ModelConfig m = c.model();
         ObjectNode model = root.putObject("model");
         model.put("cell", JobReader.key(m.cell()));
@@ -252,6 +268,13 @@ public final class JobFiles {
         dropout.put("between", m.dropout().between());
         model.put("residual", m.stacking().residual());
         model.put("layer_norm", m.stacking().layerNorm());
+        m.embedding().ifPresent(e -> {
+            ObjectNode emb = model.putObject("embedding");
+            emb.put("dim", e.dim());
+            emb.put("pretrained", e.pretrained().map(Path::toString).orElse(null));
+            emb.put("format", e.format().map(EmbeddingFormat::option).orElse("auto"));
+            emb.put("freeze", e.freeze());
+        });
         root.putObject("task").put("kind", JobReader.key(c.task().kind()));
         if (c.task().kind() == TaskKind.FORECAST) {
             writeForecast(root.putObject("forecast"), c.forecast());
@@ -329,7 +352,13 @@ public final class JobFiles {
             data.remove(List.of("input_columns", "nan_policy"));
         }
         if (k != DataKind.SEQUENCES) {
-            data.remove(List.of("sequence_column", "label_column", "max_length"));
+            data.remove(List.of("sequence_column"));
+        }
+        if (k != DataKind.SEQUENCES && k != DataKind.WORDS) {
+            data.remove(List.of("label_column", "max_length"));
+        }
+        if (k == DataKind.WORDS) {
+            data.remove(List.of("input_columns", "nan_policy", "standardize"));
         }
         if (k != DataKind.CSV && k != DataKind.TEXT) {
             data.remove(List.of("window", "stride"));
@@ -345,6 +374,19 @@ public final class JobFiles {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void writeWords(ObjectNode data, WordsConfig w) {
+        data.put("text_column", w.textColumn());
+        ObjectNode t = data.putObject("tokenizer");
+        t.put("lowercase", w.tokenizer().lowercase());
+        t.put("punctuation", JobReader.key(w.tokenizer().punctuation()));
+        t.put("numbers", JobReader.key(w.tokenizer().numbers()));
+        t.put("nfkc", w.tokenizer().nfkc());
+        ObjectNode v = data.putObject("vocabulary");
+        v.put("min_count", w.minCount());
+        v.put("max_size", w.maxSize());
+        data.put("truncation", JobReader.key(w.truncation()));
     }
 
     private static void writeForecast(ObjectNode o, ForecastConfig f) {

@@ -17,8 +17,13 @@ final class JobReader {
     private final String defaultName;
 
     JobReader(List<Problem> problems, String defaultName) {
+        this(problems, defaultName, null);
+    }
+
+    /** @param baseDir the job file's folder, to check the files it names; null: not checked (a recorded job) */
+    JobReader(List<Problem> problems, String defaultName, Path baseDir) {
         this.problems = problems;
-        this.ctx = new ReadContext(problems);
+        this.ctx = new ReadContext(problems, Schema.SECTIONS, baseDir);
         this.defaultName = defaultName;
     }
 
@@ -53,6 +58,7 @@ final class JobReader {
         for (SectionReader s : List.of(data, model, task, training, output, forecast)) {
             s.reportUnknownKeys();
         }
+        WordsReader.checkJob(ctx, model, training, d, m, tr);
         if (fc != null && d != null && t != null) {
             fc = checkForecast(map, data, forecast, d, t.kind(), fc);
         }
@@ -75,10 +81,10 @@ final class JobReader {
             }
         }
         if (tr != null && d != null && tr.bucketing().isPresent() && d.kind() != DataKind.SEQUENCES
-                && d.kind() != DataKind.NPY) {
+                && d.kind() != DataKind.NPY && d.kind() != DataKind.WORDS) {
             problems.add(new Problem(training.field("bucketing").value().at(), "training.bucketing", "bucketing "
                     + "groups sequences of similar length; data.kind " + key(d.kind()) + " makes windows that all "
-                    + "have the same length, so there is no padding to save (use data.kind sequences or npy)"));
+                    + "have the same length, so there is no padding to save (use data.kind sequences, npy or words)"));
         }
         if (tr != null && tr.bucketing().isPresent() && !tr.shuffle()) {
             problems.add(new Problem(training.field("bucketing").value().at(), "training.bucketing", "bucketing "

@@ -30,10 +30,13 @@ import java.util.Optional;
  *     {@link Stacking})</td><td>{@code false}</td></tr>
  * <tr><td>{@code layer_norm}</td><td>boolean, LayerNorm after each layer (see {@link Stacking})</td>
  *     <td>{@code false}</td></tr>
+ * <tr><td>{@code embedding}</td><td>mapping: {@code dim}, {@code pretrained}, {@code format}, {@code freeze} (see
+ *     {@link EmbeddingConfig}); required for {@code data.kind: words}, refused otherwise</td><td>none</td></tr>
  * </table>
  */
 public record ModelConfig(CellType cell, int layers, int hidden, boolean bidirectional,
-                          HeadType head, Optional<Path> initFrom, Init init, Dropout dropout, Stacking stacking) {
+                          HeadType head, Optional<Path> initFrom, Init init, Dropout dropout, Stacking stacking,
+                          Optional<EmbeddingConfig> embedding) {
     public static final CellType DEFAULT_CELL = CellType.LSTM;
     public static final int DEFAULT_LAYERS = 1;
     public static final int DEFAULT_HIDDEN = 64;
@@ -47,6 +50,13 @@ public record ModelConfig(CellType cell, int layers, int hidden, boolean bidirec
         Objects.requireNonNull(init, "init");
         Objects.requireNonNull(dropout, "dropout");
         Objects.requireNonNull(stacking, "stacking");
+        Objects.requireNonNull(embedding, "embedding");
+    }
+
+    /** A model without an embedding layer (float inputs). */
+    public ModelConfig(CellType cell, int layers, int hidden, boolean bidirectional, HeadType head,
+                       Optional<Path> initFrom, Init init, Dropout dropout, Stacking stacking) {
+        this(cell, layers, hidden, bidirectional, head, initFrom, init, dropout, stacking, Optional.empty());
     }
 
     /** Layers joined plainly (no residual, no layer norm). */

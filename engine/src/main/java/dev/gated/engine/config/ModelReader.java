@@ -41,11 +41,12 @@ final class ModelReader {
                     + "stacked layers (layer k+1's output += its input), so they need layers >= 2, found layers "
                     + layers + " (the first layer's input has the data's width, not the hidden width, and gets none)"));
         }
-        if (cell == null || head == null || init == null) {
+        Optional<EmbeddingConfig> embedding = new EmbeddingReader(ctx).read(s.sub("embedding"));
+        if (cell == null || head == null || init == null || embedding == null) {
             return null;
         }
         return new ModelConfig(cell, layers, hidden, bidirectional, head, initFrom, init, dropout,
-                new Stacking(residual, layerNorm));
+                new Stacking(residual, layerNorm), embedding);
     }
 
     private Init readInit(SectionReader s, CellType cell) {

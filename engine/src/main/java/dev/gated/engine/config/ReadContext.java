@@ -14,14 +14,26 @@ final class ReadContext {
 
     /** Section name -> its keys: the job file's {@link Schema#SECTIONS}, or another file's (a study file's). */
     private final java.util.Map<String, List<String>> schema;
+    private final java.nio.file.Path baseDir;
 
     ReadContext(List<Problem> problems) {
         this(problems, Schema.SECTIONS);
     }
 
     ReadContext(List<Problem> problems, java.util.Map<String, List<String>> schema) {
+        this(problems, schema, null);
+    }
+
+    /** @param baseDir the job file's folder, against which files the reader opens are resolved; null: none opened */
+    ReadContext(List<Problem> problems, java.util.Map<String, List<String>> schema, java.nio.file.Path baseDir) {
         this.problems = problems;
         this.schema = schema;
+        this.baseDir = baseDir;
+    }
+
+    /** The job file's folder when the files a job names are checked (model.embedding.pretrained), else null. */
+    java.nio.file.Path baseDir() {
+        return baseDir;
     }
 
     java.util.Map<String, List<String>> schema() {

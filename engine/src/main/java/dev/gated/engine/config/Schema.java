@@ -22,9 +22,9 @@ final class Schema {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("data", List.of("kind", "path", "input_columns", "target_columns", "date_column", "sequence_column",
                 "label_column", "window", "horizon", "stride", "split", "max_length", "nan_policy", "standardize",
-                "id_column", "known_columns", "calendar"));
+                "id_column", "known_columns", "calendar", "text_column", "tokenizer", "vocabulary", "truncation"));
         m.put("model", List.of("cell", "layers", "hidden", "bidirectional", "head", "init_from", "init", "dropout",
-                "residual", "layer_norm"));
+                "residual", "layer_norm", "embedding"));
         m.put("task", List.of("kind"));
         m.put("forecast", List.of("scaling", "difference", "target", "season", "strategy", "quantiles",
                 "moving_average", "backtest"));
@@ -35,6 +35,9 @@ final class Schema {
                 "health", "on_nonfinite", "rollback_lr_factor", "max_rollbacks",
                 "bucketing", "curriculum"));
         // Mappings inside a section, named section.key.
+        m.put("data.tokenizer", List.of("lowercase", "punctuation", "numbers", "nfkc"));
+        m.put("data.vocabulary", List.of("min_count", "max_size"));
+        m.put("model.embedding", List.of("dim", "pretrained", "format", "freeze"));
         m.put("model.init", List.of("weights", "recurrent", "forget_bias", "head"));
         m.put("model.dropout", List.of("input", "output", "between"));
         m.put("training.lr_schedule", List.of("kind", "step_size", "gamma", "warmup_steps", "min_lr", "max_lr",

@@ -4,11 +4,11 @@ import java.util.List;
 
 /**
  * {@code task.kind}, written in lower case in a job file, and the data each task reads:
- * {@code forecast} (data.kind {@code csv}), {@code classify} ({@code sequences} or {@code npy} with integer labels),
+ * {@code forecast} (data.kind {@code csv}), {@code classify} ({@code sequences}, {@code words}, or {@code npy} with integer labels),
  * {@code regression} ({@code npy} with value targets) and {@code language_model} ({@code text}).
  */
 public enum TaskKind {
-    FORECAST(DataKind.CSV), CLASSIFY(DataKind.SEQUENCES, DataKind.NPY), LANGUAGE_MODEL(DataKind.TEXT),
+    FORECAST(DataKind.CSV), CLASSIFY(DataKind.SEQUENCES, DataKind.NPY, DataKind.WORDS), LANGUAGE_MODEL(DataKind.TEXT),
     REGRESSION(DataKind.NPY);
 
     private final List<DataKind> dataKinds;

@@ -37,7 +37,7 @@ import java.util.SplittableRandom;
  * <p>Splits: {@code csv} (every series on its own) and {@code text} are split in time order (no shuffling, so
  * nothing of the future leaks into training); {@code sequences} and {@code npy} examples are independent and are
  * assigned to train / validation / test by a permutation seeded with {@code training.seed}, so a file sorted by
- * class still gives a fair split. A backtest fold gives its own rows per series instead ({@link RowPlan}).
+ * class still gives a fair split ({@code words} too, {@link WordData}). A backtest fold gives its own rows per series instead ({@link RowPlan}).
  */
 public final class JobData {
     private final TaskKind task;
@@ -50,9 +50,17 @@ public final class JobData {
     private final ForecastData forecast;
     /** Classification from sequences: the ids of the test sequences, in dataset order. */
     private final List<String> testIds;
+    /** Words with pre-trained vectors: the embedding matrix to write after the model's initialisation. */
+    private final double[] pretrained;
 
     private JobData(TaskKind task, Dataset train, Dataset validation, Dataset test, Preprocessing preprocessing,
                     List<String> warnings, ForecastData forecast, List<String> testIds) {
+        this(task, train, validation, test, preprocessing, warnings, forecast, testIds, null);
+    }
+
+    /** @param pretrained words: the pre-trained embedding matrix [V, E] row-major, or null */
+    JobData(TaskKind task, Dataset train, Dataset validation, Dataset test, Preprocessing preprocessing,
+            List<String> warnings, ForecastData forecast, List<String> testIds, double[] pretrained) {
         this.task = task;
         this.train = train;
         this.validation = validation == null || validation.size() == 0 ? null : validation;
@@ -61,6 +69,7 @@ public final class JobData {
         this.warnings = List.copyOf(warnings);
         this.forecast = forecast;
         this.testIds = testIds;
+        this.pretrained = pretrained;
     }
 
     /**
@@ -83,6 +92,11 @@ public final class JobData {
 
     /** As {@link #load(JobConfig, Path)}, a forecasting job's rows chosen by {@code rows} (null: data.split). */
     public static JobData load(JobConfig config, Path baseDir, RowPlan rows) {
+        return load(config, baseDir, rows, null);
+    }
+
+    /** As {@link #load(JobConfig, Path, RowPlan)}; {@code saved}: a trained run's preprocessing (words reuse it). */
+    static JobData load(JobConfig config, Path baseDir, RowPlan rows, Preprocessing saved) {
         DataConfig d = config.data();
         Path path = baseDir.resolve(d.path());
         TaskKind task = config.task().kind();
@@ -92,6 +106,7 @@ public final class JobData {
             case SEQUENCES -> sequences(d, path, seed);
             case NPY -> arrays(d, path, task == TaskKind.CLASSIFY, seed);
             case TEXT -> text(d, path);
+            case WORDS -> WordData.load(config, path, saved);
         };
     }
 
@@ -345,6 +360,11 @@ public final class JobData {
     /** Forecasting: the panel, its windows and what was fitted on the training rows. */
     public Optional<ForecastData> forecast() {
         return Optional.ofNullable(forecast);
+    }
+
+    /** Words with {@code model.embedding.pretrained}: the embedding matrix [V, E] row-major (a copy). */
+    public Optional<double[]> pretrainedEmbedding() {
+        return Optional.ofNullable(pretrained).map(double[]::clone);
     }
 
     /** Classification from a sequences CSV: the test sequences' ids. */

@@ -41,6 +41,8 @@ import java.util.Optional;
  *   <li>forecasting: a CSV laid out like the training file; the forecasts of the whole horizon from every row with
  *       a window of history (or only from each series' last row), one output row per origin and step, with the
  *       quantiles of a probabilistic model;</li>
+ *   <li>classification of words: a CSV or TSV file with the run's text column (the label column may be absent),
+ *       read with the run's tokenizer and vocabulary; the predicted class and each class's probability;</li>
  *   <li>classification: a sequences CSV (the label column may be absent) or an .npy folder with {@code x.npy}
  *       (and {@code lengths.npy}); the predicted class and, in CSV, each class's probability;</li>
  *   <li>regression: an .npy folder; the predicted values.</li>
@@ -175,7 +177,11 @@ public final class Predictor {
         List<String> ids;
         double[] mean = pre.featureMean();
         double[] std = pre.featureStd();
-        if (java.nio.file.Files.isDirectory(input)) {
+        boolean words = pre.words().isPresent();
+        if (words) {
+            data = WordData.readForPrediction(input, run.config(), pre);
+            ids = null;
+        } else if (java.nio.file.Files.isDirectory(input)) {
             NpyArrays a = NpyArrays.readInputs(input);
             data = mean.length > 0 ? a.standardized(mean, std) : a;
             ids = null;
@@ -185,7 +191,7 @@ public final class Predictor {
             data = mean.length > 0 ? seq.standardized(mean, std) : seq;
             ids = seq.sequenceIds();
         }
-        if (data.inputSize() != model.spec().inputSize()) {
+        if (!words && data.inputSize() != model.spec().inputSize()) {
             throw new IllegalArgumentException(input + ": expected " + model.spec().inputSize()
                     + " input features per step (as in training), found " + data.inputSize());
         }
@@ -244,6 +250,11 @@ public final class Predictor {
 
     /** Inputs read for prediction may carry placeholder targets of another width: predict ignores them. */
     private static SequenceBatch withoutTargets(SequenceBatch b, boolean classify, int outputs) {
+        if (b.hasTokens()) {
+            return classify ? SequenceBatch.ofTokens(b.seqLength(), b.batchSize(), outputs, b.tokens(), b.lengths(),
+                    new int[b.batchSize()]) : SequenceBatch.ofTokens(b.seqLength(), b.batchSize(), outputs, b.tokens(),
+                    b.lengths(), new float[b.batchSize() * outputs]);
+        }
         return classify ? SequenceBatch.ofLabels(b.seqLength(), b.batchSize(), b.inputSize(), outputs, b.x(),
                 b.lengths(), new int[b.batchSize()])
                 : new SequenceBatch(b.seqLength(), b.batchSize(), b.inputSize(), outputs, b.x(), b.lengths(),

@@ -26,10 +26,12 @@ import java.util.Optional;
  * @param classes       class names in label order (classification), else empty
  * @param vocabulary    the characters of a language model in index order, else empty
  * @param forecast      csv: the window layout and transforms with everything fitted on the training rows
+ * @param words         words: the tokenizer, the token limit, the training split's vocabulary and the coverage of
+ *                      the pre-trained vectors
  */
 public record Preprocessing(double[] featureMean, double[] featureStd, List<String> inputNames,
                             List<String> outputNames, List<String> classes, List<String> vocabulary,
-                            Optional<ForecastRecord> forecast) {
+                            Optional<ForecastRecord> forecast, Optional<WordsRecord> words) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public Preprocessing {
@@ -40,6 +42,13 @@ public record Preprocessing(double[] featureMean, double[] featureStd, List<Stri
         outputNames = List.copyOf(outputNames);
         classes = List.copyOf(classes);
         vocabulary = List.copyOf(vocabulary);
+        Objects.requireNonNull(words, "words");
+    }
+
+    /** Preprocessing of a run that does not read words. */
+    public Preprocessing(double[] featureMean, double[] featureStd, List<String> inputNames, List<String> outputNames,
+                         List<String> classes, List<String> vocabulary, Optional<ForecastRecord> forecast) {
+        this(featureMean, featureStd, inputNames, outputNames, classes, vocabulary, forecast, Optional.empty());
     }
 
     public static Preprocessing none() {
@@ -72,6 +81,10 @@ public record Preprocessing(double[] featureMean, double[] featureStd, List<Stri
         classes.forEach(root.putArray("classes")::add);
         vocabulary.forEach(root.putArray("vocabulary")::add);
         forecast.ifPresent(f -> root.set("forecast", f.toJson()));
+        words.ifPresent(w -> {
+            root.set("words", w.toJson());
+            w.coverageJson().ifPresent(c -> root.set("embedding_coverage", c));
+        });
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
@@ -84,10 +97,13 @@ public record Preprocessing(double[] featureMean, double[] featureStd, List<Stri
         try {
             JsonNode root = JSON.readTree(json);
             JsonNode f = root.get("forecast");
+            JsonNode w = root.get("words");
             return new Preprocessing(doubles(root.path("feature_mean")), doubles(root.path("feature_std")),
                     strings(root.path("input_names")), strings(root.path("output_names")),
                     strings(root.path("classes")), strings(root.path("vocabulary")),
-                    f == null || f.isNull() ? Optional.empty() : Optional.of(ForecastRecord.fromJson(f)));
+                    f == null || f.isNull() ? Optional.empty() : Optional.of(ForecastRecord.fromJson(f)),
+                    w == null || w.isNull() ? Optional.empty()
+                            : Optional.of(WordsRecord.fromJson(w, root.get("embedding_coverage"), source)));
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException(source + ": expected the preprocessing JSON Gated writes, found "
                     + "something else (" + e.getMessage() + ")", e);

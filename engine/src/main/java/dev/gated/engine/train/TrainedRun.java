@@ -49,7 +49,7 @@ public record TrainedRun(Path runDir, JobConfig config, Preprocessing preprocess
                     + ") or a job file whose run exists; found " + (Files.exists(runDir) ? "no " + jobFile
                     : "no run folder " + runDir + " (train it first)"));
         }
-        JobConfig config = JobFiles.load(jobFile);
+        JobConfig config = JobFiles.loadRecorded(jobFile);
         Path pre = runDir.resolve(RunFolder.PREPROCESSING);
         try {
             return new TrainedRun(runDir, config, Preprocessing.fromJson(Files.readString(pre, StandardCharsets.UTF_8),
@@ -61,7 +61,7 @@ public record TrainedRun(Path runDir, JobConfig config, Preprocessing preprocess
 
     /** The run's data, read again as the job describes it (same split, same fitted preprocessing). */
     public JobData data() {
-        return JobData.load(config, runDir);
+        return JobData.load(config, runDir, null, preprocessing);
     }
 
     /**
@@ -113,7 +113,11 @@ public record TrainedRun(Path runDir, JobConfig config, Preprocessing preprocess
         int outputSize = outputSize();
         // The stacking decides the parameter names (layer norms) and how the layers run; init and dropout do not
         // matter for a model whose weights are loaded and only evaluated.
-        SequenceModel model = new SequenceModel(backend, TrainingJob.spec(config.model(), inputSize), outputSize,
+        SequenceModel model = preprocessing.words().isPresent()
+                ? WordData.model(backend, config.model(), preprocessing.words().get(), outputSize, objective(), 0,
+                        dev.gated.engine.model.Init.DEFAULT, dev.gated.engine.model.Dropout.NONE, headLoss(),
+                        dev.gated.engine.backend.DType.FLOAT32)
+                : new SequenceModel(backend, TrainingJob.spec(config.model(), inputSize), outputSize,
                 objective(), 0, dev.gated.engine.model.Init.DEFAULT, dev.gated.engine.model.Dropout.NONE,
                 config.model().stacking(), headLoss());
         try {
@@ -181,6 +185,9 @@ public record TrainedRun(Path runDir, JobConfig config, Preprocessing preprocess
     }
 
     public int inputSize() {
+        if (config.model().embedding().isPresent()) {
+            return config.model().embedding().get().dim();
+        }
         return config.task().kind() == dev.gated.engine.config.TaskKind.LANGUAGE_MODEL
                 ? preprocessing.vocabulary().size() : preprocessing.inputNames().size();
     }

@@ -136,14 +136,13 @@ public final class TrainingJob {
         JobData data = JobData.load(config, baseDir, options.rows());
         config = resolveLength(config, data);
         data.warnings().forEach(listener::onWarning);
+        WordData.report(data, listener);
         Backends.Selection selection = compute == null
                 ? Backends.select(config.training().device(), config.training().precision())
                 : new Backends.Selection(compute.backend().get(), compute.reason());
         DType dtype = compute == null ? DType.FLOAT32 : compute.dtype();
         try (Backend backend = selection.backend();
-             SequenceModel model = new SequenceModel(backend, spec(config.model(), data.inputSize(), dtype),
-                     data.outputSize(), data.objective(), config.training().seed(), config.model().init(),
-                     config.model().dropout(), config.model().stacking(), data.headLoss());
+             SequenceModel model = newModel(backend, config.model(), data, config.training().seed(), dtype);
              Optimizer optimizer = new Optimizer(model, optimizerSettings(config.training()));
              Penalties penalties = new Penalties(model, config.training().l1(), config.training().l2(),
                      config.training().penalizeBiases())) {
@@ -173,6 +172,8 @@ public final class TrainingJob {
                 JobFiles.writeResolved(config, runDir.resolve(RunFolder.JOB));
                 AtomicFiles.write(runDir.resolve(RunFolder.PREPROCESSING),
                         data.preprocessing().toJson().getBytes(StandardCharsets.UTF_8));
+                // Pre-trained word vectors replace the embedding's own initialisation; init_from may replace both.
+                data.pretrainedEmbedding().ifPresent(w -> model.writeParameter(SequenceModel.EMBEDDING_WEIGHT, w));
                 if (config.model().initFrom().isPresent()) {
                     ModelFiles.load(model, config.model().initFrom().get());
                 }
@@ -235,7 +236,7 @@ public final class TrainingJob {
         if (!Files.isRegularFile(saved)) {
             return;
         }
-        JobConfig old = JobFiles.load(saved);
+        JobConfig old = JobFiles.loadRecorded(saved);
         List<String> diff = new ArrayList<>();
         if (!old.data().equals(config.data())) {
             diff.add("data");
@@ -291,6 +292,16 @@ public final class TrainingJob {
         return config.withTraining(r);
     }
 
+    /** The job's model: with an embedding layer for word ids, else reading the data's float features. */
+    private static SequenceModel newModel(Backend backend, ModelConfig m, JobData data, long seed, DType dtype) {
+        if (data.preprocessing().words().isPresent()) {
+            return WordData.model(backend, m, data.preprocessing().words().get(), data.outputSize(), data.objective(),
+                    seed, m.init(), m.dropout(), data.headLoss(), dtype);
+        }
+        return new SequenceModel(backend, spec(m, data.inputSize(), dtype), data.outputSize(), data.objective(), seed,
+                m.init(), m.dropout(), m.stacking(), data.headLoss());
+    }
+
     static RnnSpec spec(ModelConfig m, int inputSize) {
         return spec(m, inputSize, DType.FLOAT32);
     }
@@ -334,6 +345,11 @@ public final class TrainingJob {
                 .orElse(data.validation().isPresent() ? "val_loss" : "train_loss");
         summary.put("best_" + monitored, pos.bestLoss);
         summary.put("best_epoch", (double) pos.bestEpoch);
+        data.preprocessing().words().flatMap(WordsRecord::coverage).ifPresent(c -> {
+            summary.put("embedding_coverage", c.fraction());
+            summary.put("embedding_words_found", (double) c.found());
+            summary.put("embedding_words", (double) c.words());
+        });
         if (pos.stoppedEpoch > 0) {
             summary.put("stopped_early_after_epoch", (double) pos.stoppedEpoch);
         }

@@ -218,7 +218,7 @@ class JobFilesTest {
                 Arguments.of("split negative", MINIMAL.replace("path: arrays", "path: arrays\n  split: [1.1, -0.1, 0]"),
                         List.of("data.split[0]: expected a number in (0, 1]", "data.split[1]: expected a number in [0, 1]")),
                 Arguments.of("missing required key", "data:\n  path: x.npy\ntask:\n  kind: regression\n",
-                        List.of("job.yaml:2:3:", "data.kind: missing required key 'kind' (expected one of csv, npy, text, sequences)")),
+                        List.of("job.yaml:2:3:", "data.kind: missing required key 'kind' (expected one of csv, npy, text, sequences, words)")),
                 Arguments.of("missing required section", "data:\n  kind: npy\n  path: x\n",
                         List.of("job.yaml:1:1:", "task: missing required section 'task'")),
                 Arguments.of("unknown enum value", MINIMAL + "model:\n  cell: lstn\n",

@@ -286,6 +286,15 @@ public final class LabeledSequences implements Dataset {
         for (RawSequence s : raw) {
             distinct.add(s.label);
         }
+        return sortedClasses(distinct);
+    }
+
+    /**
+     * The distinct labels as classes: sorted numerically when all are integers, otherwise as strings (class
+     * {@code c} is element {@code c}); what every classification data kind uses.
+     */
+    public static List<String> sortedClasses(java.util.Collection<String> labels) {
+        Set<String> distinct = new LinkedHashSet<>(labels);
         boolean numeric = distinct.stream().allMatch(l -> INTEGER.matcher(l).matches());
         Comparator<String> order = numeric
                 ? Comparator.comparing((String l) -> new BigInteger(l.startsWith("+") ? l.substring(1) : l))

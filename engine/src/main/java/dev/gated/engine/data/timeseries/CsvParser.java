@@ -33,14 +33,33 @@ public final class CsvParser {
     public record Record(int line, List<String> fields) {
     }
 
+    /** The field separator of a tab-separated file; such files have no quoting (IANA text/tab-separated-values). */
+    public static final char TAB = '\t';
+
     private final String text;
     private final String source;
+    private final char delimiter;
     private int pos;
     private int line = 1;
 
     public CsvParser(String text, String source) {
+        this(text, source, ',');
+    }
+
+    /**
+     * @param delimiter {@code ','} (CSV, with RFC 4180 quoting) or {@link #TAB} (TSV: every character but the tab
+     *                  and the line end is field text, quotes included)
+     */
+    public CsvParser(String text, String source, char delimiter) {
         this.text = text.startsWith("\uFEFF") ? text.substring(1) : text;
         this.source = source;
+        this.delimiter = delimiter;
+    }
+
+    /** {@link #TAB} for a file name ending in {@code .tsv} (any case), else {@code ','}. */
+    public static char delimiterOf(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        return name.toLowerCase(java.util.Locale.ROOT).endsWith(".tsv") ? TAB : ',';
     }
 
     /** All records of the text, blank lines skipped. */
@@ -74,7 +93,7 @@ public final class CsvParser {
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         while (true) {
-            if (pos < text.length() && text.charAt(pos) == '"') {
+            if (delimiter != TAB && pos < text.length() && text.charAt(pos) == '"') {
                 int quoteLine = line;
                 int column = fields.size() + 1;
                 pos++;
@@ -100,15 +119,15 @@ public final class CsvParser {
                     field.append(c);
                     pos++;
                 }
-                if (pos < text.length() && text.charAt(pos) != ',' && !atLineEnd()) {
+                if (pos < text.length() && text.charAt(pos) != delimiter && !atLineEnd()) {
                     throw new DataFormatException(source + ":" + line + ": column " + column
                             + ": expected ',' or the end of the line after a closing '\"', found '"
                             + text.charAt(pos) + "'");
                 }
             } else {
-                while (pos < text.length() && text.charAt(pos) != ',' && !atLineEnd()) {
+                while (pos < text.length() && text.charAt(pos) != delimiter && !atLineEnd()) {
                     char c = text.charAt(pos);
-                    if (c == '"') {
+                    if (c == '"' && delimiter != TAB) {
                         throw new DataFormatException(source + ":" + line + ": column " + (fields.size() + 1)
                                 + ": expected a quote only at the start of a field, found '\"' inside the field '"
                                 + field + "\"...'; put the whole field in quotes and double the quote");
@@ -122,7 +141,7 @@ public final class CsvParser {
             if (pos >= text.length()) {
                 return new Record(startLine, fields);
             }
-            if (text.charAt(pos) == ',') {
+            if (text.charAt(pos) == delimiter) {
                 pos++;
                 continue;
             }
@@ -157,6 +176,12 @@ public final class CsvParser {
         return table(readUtf8(file, "a CSV file"), file.toString());
     }
 
+    /** A CSV or, for a name ending in {@code .tsv}, a tab-separated file as a {@link Table}. */
+    public static Table readDelimitedTable(Path file) {
+        char d = delimiterOf(file);
+        return table(readUtf8(file, d == TAB ? "a TSV file" : "a CSV file"), file.toString(), d);
+    }
+
     /**
      * CSV text as a table: the first record is the header (names trimmed, which must be distinct), every later
      * record a row with exactly as many fields as the header, and at least one row.
@@ -164,7 +189,12 @@ public final class CsvParser {
      * @param source names the text in messages (the file name)
      */
     public static Table table(String text, String source) {
-        List<Record> records = new CsvParser(text, source).records();
+        return table(text, source, ',');
+    }
+
+    /** As {@link #table(String, String)}, fields separated by {@code delimiter} ({@code ','} or {@link #TAB}). */
+    public static Table table(String text, String source, char delimiter) {
+        List<Record> records = new CsvParser(text, source, delimiter).records();
         if (records.isEmpty()) {
             throw new DataFormatException(source + ":1: expected a header row with the column names, found an "
                     + "empty file");

@@ -78,6 +78,60 @@ public final class PretrainedEmbeddings {
         return load(file, EmbeddingFormat.of(file), vocab, expectedDim, seed);
     }
 
+    /**
+     * The dimension of the vectors in {@code file}, from its header ({@code .vec}, word2vec) or its first vector
+     * (GloVe), without reading the rest: what a job file's {@code model.embedding.dim} is checked against.
+     *
+     * @throws dev.gated.engine.data.timeseries.DataFormatException as {@link #load} for a missing file, an empty
+     *         file or a bad header or first line
+     */
+    public static int dimension(Path file, EmbeddingFormat format) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(format, "format");
+        int[] dim = {-1};
+        VectorSink probe = new VectorSink() {
+            @Override
+            public void start(int d) {
+                dim[0] = d;
+                throw new HeaderRead();
+            }
+
+            @Override
+            public boolean wants(String word) {
+                return false;
+            }
+
+            @Override
+            public void accept(float[] vector) {
+            }
+        };
+        try {
+            switch (format) {
+                case GLOVE:
+                    TextVectorReader.read(file, false, 0, probe);
+                    break;
+                case VEC:
+                    TextVectorReader.read(file, true, 0, probe);
+                    break;
+                case WORD2VEC:
+                    Word2VecBinaryReader.read(file, 0, probe);
+                    break;
+                default:
+                    throw new IllegalStateException(format.toString());
+            }
+        } catch (HeaderRead stop) {
+            return dim[0];
+        }
+        throw new IllegalStateException(file + ": no dimension read");
+    }
+
+    /** Stops a reader once it knows the dimension. */
+    private static final class HeaderRead extends RuntimeException {
+        HeaderRead() {
+            super(null, null, false, false);
+        }
+    }
+
     /** d. */
     public int dimension() {
         return dimension;

@@ -1,0 +1,90 @@
+package dev.gated.engine.config;
+
+import dev.gated.engine.data.words.TokenizerOptions;
+import dev.gated.engine.data.words.Truncation;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads the word-level keys of the {@code data} section ({@code text_column}, {@code tokenizer},
+ * {@code vocabulary}, {@code truncation}) into a {@link WordsConfig}, and checks a words job against its other
+ * sections ({@link #checkJob}).
+ */
+final class WordsReader {
+    private static final String KIND = "words";
+    private final ReadContext ctx;
+
+    WordsReader(ReadContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Empty for other kinds (their words keys reported); null after a problem. */
+    Optional<WordsConfig> read(SectionReader s, DataKind kind) {
+        boolean words = kind == null || kind == DataKind.WORDS;
+        int before = ctx.problemCount();
+        boolean ok = s.onlyFor("text_column", words, KIND) & s.onlyFor("tokenizer", words, KIND)
+                & s.onlyFor("vocabulary", words, KIND) & s.onlyFor("truncation", words, KIND);
+        if (kind != DataKind.WORDS) {
+            return ok ? Optional.empty() : null;
+        }
+        Optional<String> text = s.optionalString("text_column");
+        if (text.isEmpty() && s.field("text_column") == null) {
+            s.missingKey("text_column", "the name of the column holding the texts, for data.kind words");
+        }
+        TokenizerOptions tokenizer = tokenizer(s.sub("tokenizer"));
+        SectionReader v = s.sub("vocabulary");
+        int minCount = v.intValue("min_count", WordsConfig.DEFAULT_MIN_COUNT, 1);
+        int maxSize = v.intValue("max_size", WordsConfig.DEFAULT_MAX_SIZE, 4);
+        v.reportUnknownKeys();
+        Truncation truncation = s.enumValue("truncation", Truncation.class, WordsConfig.DEFAULT_TRUNCATION);
+        if (ctx.problemCount() > before || text.isEmpty() || tokenizer == null || truncation == null) {
+            return null;
+        }
+        return Optional.of(new WordsConfig(text.get(), tokenizer, minCount, maxSize, truncation));
+    }
+
+    private TokenizerOptions tokenizer(SectionReader t) {
+        TokenizerOptions d = TokenizerOptions.defaults();
+        boolean lowercase = t.bool("lowercase", d.lowercase());
+        String punctuation = t.choice("punctuation", List.of("split", "strip", "keep"), key(d.punctuation()));
+        String numbers = t.choice("numbers", List.of("keep", "mask"), key(d.numbers()));
+        boolean nfkc = t.bool("nfkc", d.nfkc());
+        t.reportUnknownKeys();
+        if (punctuation == null || numbers == null) {
+            return null;
+        }
+        return new TokenizerOptions(lowercase, TokenizerOptions.Punctuation.parse(punctuation),
+                TokenizerOptions.Numbers.parse(numbers), nfkc);
+    }
+
+    static String key(Enum<?> e) {
+        return JobReader.key(e);
+    }
+
+    /**
+     * The checks across sections: {@code model.embedding} is required for {@code data.kind: words} and refused
+     * for the other kinds; {@code training.input_noise} (noise on float inputs) does not apply to word ids.
+     */
+    static void checkJob(ReadContext ctx, SectionReader model, SectionReader training,
+                         DataConfig d, ModelConfig m, TrainingConfig tr) {
+        if (d == null) {
+            return;
+        }
+        Node.Field embedding = model.present() ? model.field("embedding") : null;
+        if (d.kind() == DataKind.WORDS) {
+            if (embedding == null) {
+                ctx.add(new Problem(model.at(), "model.embedding", "data.kind words reads word ids, which an "
+                        + "embedding layer turns into the RNN's inputs: add model.embedding (e.g. embedding: {dim: "
+                        + EmbeddingConfig.DEFAULT_DIM + "} or {pretrained: glove.6B.50d.txt})"));
+            }
+            if (tr != null && tr.inputNoise() > 0) {
+                ctx.add(new Problem(training.field("input_noise").value().at(), "training.input_noise", "input noise "
+                        + "is added to float inputs; data.kind words reads word ids (use model.dropout.input, which "
+                        + "applies to the embedded vectors)"));
+            }
+        } else if (embedding != null) {
+            ctx.add(new Problem(embedding.keyAt(), "model.embedding", "an embedding layer reads word ids, which only "
+                    + "data.kind words gives; found data.kind " + key(d.kind()) + " (remove model.embedding)"));
+        }
+    }
+}
