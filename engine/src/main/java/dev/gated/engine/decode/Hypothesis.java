@@ -1,7 +1,8 @@
 package dev.gated.engine.decode;
 
 /**
- * One decoded sequence.
+ * One decoded sequence. The token array is not copied, so do not modify it; as for any record with an array
+ * component, {@code equals} compares it by reference (compare {@code tokens()} with {@code Arrays.equals}).
  *
  * @param tokens the output tokens, without {@code bos} and without the final {@code eos}
  * @param logProb sum of the natural-log probabilities of every emitted token, eos included
