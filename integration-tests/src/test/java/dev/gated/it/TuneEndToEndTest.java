@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code gated tune} end to end on the bundled Seattle weather data, in process: the study runs its budget, writes
@@ -115,18 +117,21 @@ class TuneEndToEndTest {
         assertTrue(r.out().contains("trial 1 failed"), r::toString);
     }
 
-    @Test
-    void theBundledExampleStudyRuns() throws Exception {
-        Path example = EXAMPLES.resolve("tune/seattle-weather.yaml");
+    /** Each bundled study (its base job has the same name in examples/forecast/), cut to one trial. */
+    @ParameterizedTest
+    @ValueSource(strings = {"seattle-weather", "co2-concentration"})
+    void theBundledExampleStudyRuns(String name) throws Exception {
+        Path example = EXAMPLES.resolve("tune/" + name + ".yaml");
         String text = Files.readString(example).replace("trials: 20", "trials: 1")
-                .replace("job: ../forecast/seattle-weather.yaml", "job: " + EXAMPLES.resolve(
-                        "forecast/seattle-weather.yaml").toAbsolutePath())
+                .replace("job: ../forecast/" + name + ".yaml", "job: " + EXAMPLES.resolve(
+                        "forecast/" + name + ".yaml").toAbsolutePath())
                 .replace("seed: 1", "seed: 1\n  dir: " + tmp.resolve("ex").toAbsolutePath());
-        Path f = tmp.resolve("seattle-weather.yaml");
+        Path f = tmp.resolve(name + ".yaml");
         Files.writeString(f, text);
-        assertTrue(text.contains("trials: 1\n"), text);
+        assertTrue(text.contains("trials: 1\n") && text.contains("  dir: "), text);
         CliRunner.Result r = CliRunner.run("tune", f.toString());
         assertEquals(0, r.exitCode(), r::toString);
-        assertTrue(Files.isRegularFile(tmp.resolve("ex/seattle-weather/best.yaml")), r::toString);
+        assertTrue(Files.isRegularFile(tmp.resolve("ex/" + name + "/best.yaml")), r::toString);
+        assertTrue(r.out().contains("it beats every naive baseline"), r::toString);
     }
 }
