@@ -10,17 +10,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 max_words="${1:-18}"
 pkgs="libsword-utils sword-text-kjv sword-text-sparv python3"
 
-missing=""
-for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
-if [ -n "$missing" ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
-  else
-    echo "please install:$missing" >&2; exit 1
-  fi
-fi
-dpkg-query -W -f='${Package} ${Version}\n' $pkgs >&2
+source "$here/../require-debian-packages.sh"
+require_debian_packages $pkgs
 
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 export LC_ALL=C.UTF-8

@@ -17,17 +17,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 pkgs="libsword-utils sword-text-web r-cran-janeaustenr fasttext python3"
 
-missing=""
-for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
-if [ -n "$missing" ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
-  else
-    echo "please install:$missing" >&2; exit 1
-  fi
-fi
-dpkg-query -W -f='${Package} ${Version}\n' $pkgs >&2
+source "$here/../require-debian-packages.sh"
+require_debian_packages $pkgs
 
 if [ $# -ge 1 ]; then tmp="$1"; mkdir -p "$tmp"
 else tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT; fi
