@@ -39,7 +39,7 @@ wc -lw "$tmp/train.txt" >&2
 fasttext skipgram -input "$tmp/train.txt" -output "$tmp/en50" \
   -dim 50 -epoch 10 -minCount 3 -thread 1 -seed 16 -verbose 1
 
-# 3. keep the words of the bundled corpora, 4 significant digits
+# 3. keep the words of the bundled corpora, 3 significant digits (the file stays under 2 MB)
 python3 "$tools" vocab "$here/bible-genre.tsv:2" "$here/../translate/bible-en-es.tsv:1" > "$tmp/words.txt"
-python3 "$tools" filter "$tmp/en50.vec" "$tmp/words.txt" "$here/vectors-en-50d.vec" 4
+python3 "$tools" filter "$tmp/en50.vec" "$tmp/words.txt" "$here/vectors-en-50d.vec" 3
 wc -lc "$here/vectors-en-50d.vec" >&2
