@@ -113,13 +113,9 @@ public record TrainedRun(Path runDir, JobConfig config, Preprocessing preprocess
         int outputSize = outputSize();
         // The stacking decides the parameter names (layer norms) and how the layers run; init and dropout do not
         // matter for a model whose weights are loaded and only evaluated.
-        SequenceModel model = preprocessing.words().isPresent()
-                ? WordData.model(backend, config.model(), preprocessing.words().get(), outputSize, objective(), 0,
-                        dev.gated.engine.model.Init.DEFAULT, dev.gated.engine.model.Dropout.NONE, headLoss(),
-                        dev.gated.engine.backend.DType.FLOAT32)
-                : new SequenceModel(backend, TrainingJob.spec(config.model(), inputSize), outputSize,
-                objective(), 0, dev.gated.engine.model.Init.DEFAULT, dev.gated.engine.model.Dropout.NONE,
-                config.model().stacking(), headLoss());
+        SequenceModel model = TrainingJob.newModel(backend, config.model(), preprocessing, inputSize, outputSize,
+                objective(), 0, dev.gated.engine.model.Init.DEFAULT, dev.gated.engine.model.Dropout.NONE, headLoss(),
+                dev.gated.engine.backend.DType.FLOAT32);
         try {
             ModelFiles.load(model, weights.tensors(), weights.file().toString());
             return model;

@@ -1,6 +1,5 @@
 package dev.gated.engine.train;
 
-import dev.gated.engine.io.CsvCells;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gated.engine.backend.Backend;
@@ -21,9 +20,14 @@ import dev.gated.engine.forecast.ForecastData;
 import dev.gated.engine.forecast.ForecastReport;
 import dev.gated.engine.forecast.ForecastWindows;
 import dev.gated.engine.io.AtomicFiles;
+import dev.gated.engine.io.CsvCells;
 import dev.gated.engine.io.HostTensor;
+import dev.gated.engine.model.Dropout;
 import dev.gated.engine.model.EarlyStopping;
+import dev.gated.engine.model.HeadLoss;
+import dev.gated.engine.model.Init;
 import dev.gated.engine.model.LrSchedule;
+import dev.gated.engine.model.Objective;
 import dev.gated.engine.model.Optimizer;
 import dev.gated.engine.model.Penalties;
 import dev.gated.engine.model.SequenceModel;
@@ -142,7 +146,9 @@ public final class TrainingJob {
                 : new Backends.Selection(compute.backend().get(), compute.reason());
         DType dtype = compute == null ? DType.FLOAT32 : compute.dtype();
         try (Backend backend = selection.backend();
-             SequenceModel model = newModel(backend, config.model(), data, config.training().seed(), dtype);
+             SequenceModel model = newModel(backend, config.model(), data.preprocessing(), data.inputSize(),
+                     data.outputSize(), data.objective(), config.training().seed(), config.model().init(),
+                     config.model().dropout(), data.headLoss(), dtype);
              Optimizer optimizer = new Optimizer(model, optimizerSettings(config.training()));
              Penalties penalties = new Penalties(model, config.training().l1(), config.training().l2(),
                      config.training().penalizeBiases())) {
@@ -292,14 +298,18 @@ public final class TrainingJob {
         return config.withTraining(r);
     }
 
-    /** The job's model: with an embedding layer for word ids, else reading the data's float features. */
-    private static SequenceModel newModel(Backend backend, ModelConfig m, JobData data, long seed, DType dtype) {
-        if (data.preprocessing().words().isPresent()) {
-            return WordData.model(backend, m, data.preprocessing().words().get(), data.outputSize(), data.objective(),
-                    seed, m.init(), m.dropout(), data.headLoss(), dtype);
+    /**
+     * A job's model, for training and for a trained run alike: with an embedding layer when the preprocessing has a
+     * word vocabulary, else reading {@code inputSize} float features.
+     */
+    static SequenceModel newModel(Backend backend, ModelConfig m, Preprocessing p, int inputSize, int outputSize,
+                                  Objective objective, long seed, Init init, Dropout dropout, HeadLoss loss,
+                                  DType dtype) {
+        if (p.words().isPresent()) {
+            return WordData.model(backend, m, p.words().get(), outputSize, objective, seed, init, dropout, loss, dtype);
         }
-        return new SequenceModel(backend, spec(m, data.inputSize(), dtype), data.outputSize(), data.objective(), seed,
-                m.init(), m.dropout(), m.stacking(), data.headLoss());
+        return new SequenceModel(backend, spec(m, inputSize, dtype), outputSize, objective, seed, init, dropout,
+                m.stacking(), loss);
     }
 
     static RnnSpec spec(ModelConfig m, int inputSize) {
