@@ -44,6 +44,13 @@ public interface Backend extends AutoCloseable {
     /** c = alpha * op(a) * op(b) + beta * c over 2-D tensors (beta = 0 ignores c's old contents, NaN included). */
     void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c);
 
+    /**
+     * c[i] = alpha * op(a[i]) * op(b[i]) + beta * c[i] for every i of the leading axis of three 3-D tensors
+     * (a strided-batched GEMM, cuBLAS's {@code gemmStridedBatched}): attention scores and contexts, one small
+     * product per sequence. The leading axes must be equal; beta = 0 ignores c's old contents, NaN included.
+     */
+    void batchedGemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c);
+
     /** y = alpha * x + beta * y. */
     void axpby(double alpha, Tensor x, double beta, Tensor y);
 
@@ -61,6 +68,15 @@ public interface Backend extends AutoCloseable {
 
     /** out = (accumulate ? out : 0) + sum over rows of x's 2-D view: bias gradients. */
     void sumRows(Tensor x, Tensor out, boolean accumulate);
+
+    /**
+     * y[r, :] = softmax(x[r, :]) over the last axis of the 2-D views (x and y may be the same tensor). An entry of
+     * -inf gets probability 0 (masking); every row needs at least one finite entry.
+     */
+    void softmaxRows(Tensor x, Tensor y);
+
+    /** dx[r, :] = y[r, :] * (dy[r, :] - sum(dy[r, :] * y[r, :])): the gradient through {@link #softmaxRows}. */
+    void softmaxRowsBackward(Tensor y, Tensor dy, Tensor dx);
 
     // ---- reductions (results are host numbers; reduction order is fixed) ----
 
