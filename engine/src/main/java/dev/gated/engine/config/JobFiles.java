@@ -188,11 +188,15 @@ public final class JobFiles {
         if (sub != null && sub.value() instanceof Node.MapNode m) {
             subMap = m;
         } else {
-            // A shorthand `lr_schedule: cosine` becomes {kind: cosine} so that a nested override can extend it.
+            // A shorthand `lr_schedule: cosine` becomes {kind: cosine} so that a nested override can extend it,
+            // and `teacher_forcing: 0.8` becomes {start: 0.8}.
             subMap = new Node.MapNode(at);
             if (sub != null && sub.value() instanceof Node.ScalarNode sc && sc.value() instanceof String
                     && parts[1].equals("lr_schedule")) {
                 subMap.fields().put("kind", new Node.Field("kind", sub.keyAt(), sc));
+            } else if (sub != null && sub.value() instanceof Node.ScalarNode sc && sc.value() instanceof Number
+                    && parts[0].equals("translation") && parts[1].equals("teacher_forcing")) {
+                subMap.fields().put("start", new Node.Field("start", sub.keyAt(), sc));
             }
             sectionMap.fields().put(parts[1], new Node.Field(parts[1], at, subMap));
         }

@@ -178,6 +178,11 @@ class TranslateJobFilesTest {
         assertEquals(0.6, t.teacherForcingEnd());
         assertEquals(30, t.maxOutputLength());
         assertEquals(100, c.data().parallel().orElseThrow().maxSize());
+        // A number is the start of a schedule that an override extends.
+        TranslationConfig extended = JobFiles.load(write(BASE + "translation:\n  teacher_forcing: 0.8\n"),
+                List.of("translation.teacher_forcing.end=0.2")).translation().orElseThrow();
+        assertEquals(0.8, extended.teacherForcingStart());
+        assertEquals(0.2, extended.teacherForcingEnd());
     }
 
     static Stream<Arguments> errors() {
