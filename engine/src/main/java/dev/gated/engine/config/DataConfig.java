@@ -14,7 +14,7 @@ import java.util.Optional;
  * <table>
  * <caption>data keys</caption>
  * <tr><th>key</th><th>type</th><th>default</th></tr>
- * <tr><td>{@code kind}</td><td>{@code csv | npy | text | sequences | words}</td><td>required</td></tr>
+ * <tr><td>{@code kind}</td><td>{@code csv | npy | text | sequences | words | parallel}</td><td>required</td></tr>
  * <tr><td>{@code path}</td><td>file path (as written; relative paths are the caller's to resolve)</td>
  *     <td>required</td></tr>
  * <tr><td>{@code input_columns}</td><td>list of column names; {@code csv} and {@code sequences}</td>
@@ -30,23 +30,28 @@ import java.util.Optional;
  * <tr><td>{@code stride}</td><td>integer &ge; 1, steps between window starts; {@code csv} and {@code text}</td>
  *     <td>1 ({@code text}: the window)</td></tr>
  * <tr><td>{@code split}</td><td>{@code [train, validation, test]} fractions summing to 1</td>
- *     <td>{@code [0.7, 0.15, 0.15]}</td></tr>
- * <tr><td>{@code max_length}</td><td>integer &ge; 1, truncate length (steps; {@code words}: tokens); {@code sequences} and {@code words}</td><td>none</td></tr>
+ *     <td>{@code [0.7, 0.15, 0.15]} ({@code parallel}: {@code [0.8, 0.1, 0.1]})</td></tr>
+ * <tr><td>{@code max_length}</td><td>integer &ge; 1, truncate length (steps; {@code words}: tokens; {@code parallel}:
+ *     tokens per side); {@code sequences}, {@code words} and {@code parallel}</td><td>none</td></tr>
  * <tr><td>{@code nan_policy}</td><td>{@code error | drop | interpolate}; {@code csv} and {@code sequences}</td>
  *     <td>{@code error}</td></tr>
  * <tr><td>{@code standardize}</td><td>boolean: scale inputs (and csv targets) to mean 0, std 1 with statistics of
  *     the training split, saved with the model; not for {@code text}</td><td>{@code true}</td></tr>
  * <tr><td>{@code text_column}, {@code tokenizer}, {@code vocabulary}, {@code truncation}</td><td>{@code words}
- *     only, see {@link WordsConfig}</td><td></td></tr>
+ *     only ({@code tokenizer} and {@code vocabulary} also {@code parallel}), see {@link WordsConfig}</td><td></td></tr>
+ * <tr><td>{@code source_column}, {@code target_column}</td><td>{@code parallel} only, see
+ *     {@link ParallelConfig}</td><td></td></tr>
  * </table>
  *
- * @param words {@code words} only: its word-level keys
+ * @param words    {@code words} only: its word-level keys
+ * @param parallel {@code parallel} only: its sentence-pair keys
  */
 public record DataConfig(DataKind kind, Path path, List<String> inputColumns, List<String> targetColumns,
                          Optional<String> dateColumn, String sequenceColumn, String labelColumn, int window,
                          int horizon, int stride, Split split, Optional<Integer> maxLength, NanPolicy nanPolicy,
                          boolean standardize, Optional<String> idColumn, List<String> knownColumns,
-                         List<CalendarFeature> calendar, Optional<WordsConfig> words) {
+                         List<CalendarFeature> calendar, Optional<WordsConfig> words,
+                         Optional<ParallelConfig> parallel) {
     /** Text: characters per training sequence. */
     public static final int DEFAULT_WINDOW = 24;
     /**
@@ -77,9 +82,20 @@ public record DataConfig(DataKind kind, Path path, List<String> inputColumns, Li
         knownColumns = List.copyOf(knownColumns);
         calendar = List.copyOf(calendar);
         Objects.requireNonNull(words, "words");
+        Objects.requireNonNull(parallel, "parallel");
     }
 
-    /** A data section of a kind other than {@code words}. */
+    /** A data section of a kind other than {@code parallel}. */
+    public DataConfig(DataKind kind, Path path, List<String> inputColumns, List<String> targetColumns,
+                      Optional<String> dateColumn, String sequenceColumn, String labelColumn, int window, int horizon,
+                      int stride, Split split, Optional<Integer> maxLength, NanPolicy nanPolicy, boolean standardize,
+                      Optional<String> idColumn, List<String> knownColumns, List<CalendarFeature> calendar,
+                      Optional<WordsConfig> words) {
+        this(kind, path, inputColumns, targetColumns, dateColumn, sequenceColumn, labelColumn, window, horizon, stride,
+                split, maxLength, nanPolicy, standardize, idColumn, knownColumns, calendar, words, Optional.empty());
+    }
+
+    /** A data section of a kind other than {@code words} and {@code parallel}. */
     public DataConfig(DataKind kind, Path path, List<String> inputColumns, List<String> targetColumns,
                       Optional<String> dateColumn, String sequenceColumn, String labelColumn, int window, int horizon,
                       int stride, Split split, Optional<Integer> maxLength, NanPolicy nanPolicy, boolean standardize,
@@ -100,6 +116,6 @@ public record DataConfig(DataKind kind, Path path, List<String> inputColumns, Li
     public DataConfig withPath(Path newPath) {
         return new DataConfig(kind, newPath, inputColumns, targetColumns, dateColumn, sequenceColumn, labelColumn,
                 window, horizon, stride, split, maxLength, nanPolicy, standardize, idColumn, knownColumns, calendar,
-                words);
+                words, parallel);
     }
 }

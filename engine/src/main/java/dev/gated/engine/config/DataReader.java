@@ -56,12 +56,13 @@ final class DataReader {
         // Text windows do not overlap unless asked to: with stride 1 an epoch would read every character window+1 times.
         int defaultStride = kind == DataKind.TEXT ? window : DataConfig.DEFAULT_STRIDE;
         int stride = s.onlyFor("stride", windows, "csv or text") ? s.intValue("stride", defaultStride, 1) : defaultStride;
-        Split split = s.split("split");
-        Optional<Integer> maxLength = s.onlyFor("max_length", labeled, "sequences or words")
+        boolean parallel = kind == DataKind.PARALLEL;
+        Split split = parallel && s.field("split") == null ? ParallelConfig.DEFAULT_SPLIT : s.split("split");
+        Optional<Integer> maxLength = s.onlyFor("max_length", labeled || parallel, "sequences, words or parallel")
                 ? s.optionalLong("max_length", 1, Integer.MAX_VALUE).map(Long::intValue) : Optional.empty();
         NanPolicy nan = s.onlyFor("nan_policy", columns, "csv or sequences")
                 ? s.enumValue("nan_policy", NanPolicy.class, DataConfig.DEFAULT_NAN_POLICY) : DataConfig.DEFAULT_NAN_POLICY;
-        boolean standardize = s.onlyFor("standardize", kind != DataKind.TEXT && kind != DataKind.WORDS,
+        boolean standardize = s.onlyFor("standardize", kind != DataKind.TEXT && kind != DataKind.WORDS && !parallel,
                 "csv, sequences or npy")
                 ? s.bool("standardize", DataConfig.DEFAULT_STANDARDIZE) : DataConfig.DEFAULT_STANDARDIZE;
         if (csv) {
@@ -74,14 +75,16 @@ final class DataReader {
             standardize = DataConfig.DEFAULT_STANDARDIZE;
         }
         Optional<WordsConfig> words = new WordsReader(ctx).read(s, kind);
-        if (kind == DataKind.WORDS) {
+        Optional<ParallelConfig> pairs = new ParallelReader(ctx).read(s, kind);
+        if (kind == DataKind.WORDS || parallel) {
             standardize = false;
         }
-        if (kind == null || path == null || split == null || nan == null || calendar == null || words == null) {
+        if (kind == null || path == null || split == null || nan == null || calendar == null || words == null
+                || pairs == null) {
             return null;
         }
         return new DataConfig(kind, path, inputs, targets, date, sequenceColumn, labelColumn, window, horizon, stride,
-                split, maxLength, nan, standardize, id, known, calendar, words);
+                split, maxLength, nan, standardize, id, known, calendar, words, pairs);
     }
 
     /** {@code calendar: [month, day_of_week]} ({@code []}: none, so that {@code --set} can turn them off). */

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * {@code model.embedding}: the embedding layer that turns word ids into the RNN's inputs (required for
- * {@code data.kind: words}, refused for the other kinds). The RNN's input size is {@code dim}.
+ * {@code data.kind: words} and {@code parallel}, refused for the other kinds; for {@code parallel} the pre-trained
+ * vectors are those of the source side). The RNN's input size is {@code dim}.
  *
  * <table>
  * <caption>model.embedding keys</caption>

@@ -188,11 +188,15 @@ public final class JobFiles {
         if (sub != null && sub.value() instanceof Node.MapNode m) {
             subMap = m;
         } else {
-            // A shorthand `lr_schedule: cosine` becomes {kind: cosine} so that a nested override can extend it.
+            // A shorthand `lr_schedule: cosine` becomes {kind: cosine} so that a nested override can extend it,
+            // and `teacher_forcing: 0.8` becomes {start: 0.8}.
             subMap = new Node.MapNode(at);
             if (sub != null && sub.value() instanceof Node.ScalarNode sc && sc.value() instanceof String
                     && parts[1].equals("lr_schedule")) {
                 subMap.fields().put("kind", new Node.Field("kind", sub.keyAt(), sc));
+            } else if (sub != null && sub.value() instanceof Node.ScalarNode sc && sc.value() instanceof Number
+                    && parts[0].equals("translation") && parts[1].equals("teacher_forcing")) {
+                subMap.fields().put("start", new Node.Field("start", sub.keyAt(), sc));
             }
             sectionMap.fields().put(parts[1], new Node.Field(parts[1], at, subMap));
         }
@@ -249,6 +253,7 @@ public final class JobFiles {
             strings(data.putArray("calendar"), d.calendar().stream().map(CalendarFeature::key).toList());
         }
         d.words().ifPresent(w -> writeWords(data, w));
+        d.parallel().ifPresent(p -> writeParallel(data, p));
         ModelConfig m = c.model();
         ObjectNode model = root.putObject("model");
         model.put("cell", JobReader.key(m.cell()));
@@ -279,6 +284,7 @@ public final class JobFiles {
         if (c.task().kind() == TaskKind.FORECAST) {
             writeForecast(root.putObject("forecast"), c.forecast());
         }
+        c.translation().ifPresent(tc -> writeTranslation(root.putObject("translation"), tc));
         TrainingConfig t = c.training();
         ObjectNode training = root.putObject("training");
         training.put("optimizer", JobReader.key(t.optimizer()));
@@ -355,9 +361,12 @@ public final class JobFiles {
             data.remove(List.of("sequence_column"));
         }
         if (k != DataKind.SEQUENCES && k != DataKind.WORDS) {
-            data.remove(List.of("label_column", "max_length"));
+            data.remove("label_column");
         }
-        if (k == DataKind.WORDS) {
+        if (k != DataKind.SEQUENCES && k != DataKind.WORDS && k != DataKind.PARALLEL) {
+            data.remove("max_length");
+        }
+        if (k == DataKind.WORDS || k == DataKind.PARALLEL) {
             data.remove(List.of("input_columns", "nan_policy", "standardize"));
         }
         if (k != DataKind.CSV && k != DataKind.TEXT) {
@@ -378,15 +387,43 @@ public final class JobFiles {
 
     private static void writeWords(ObjectNode data, WordsConfig w) {
         data.put("text_column", w.textColumn());
-        ObjectNode t = data.putObject("tokenizer");
-        t.put("lowercase", w.tokenizer().lowercase());
-        t.put("punctuation", JobReader.key(w.tokenizer().punctuation()));
-        t.put("numbers", JobReader.key(w.tokenizer().numbers()));
-        t.put("nfkc", w.tokenizer().nfkc());
+        writeTokenizer(data, w.tokenizer());
         ObjectNode v = data.putObject("vocabulary");
         v.put("min_count", w.minCount());
         v.put("max_size", w.maxSize());
         data.put("truncation", JobReader.key(w.truncation()));
+    }
+
+    private static void writeParallel(ObjectNode data, ParallelConfig p) {
+        data.put("source_column", p.sourceColumn());
+        data.put("target_column", p.targetColumn());
+        writeTokenizer(data, p.tokenizer());
+        ObjectNode v = data.putObject("vocabulary");
+        v.put("min_count", p.minCount());
+        v.put("max_size", p.maxSize());
+    }
+
+    private static void writeTokenizer(ObjectNode data, dev.gated.engine.data.words.TokenizerOptions tokenizer) {
+        ObjectNode t = data.putObject("tokenizer");
+        t.put("lowercase", tokenizer.lowercase());
+        t.put("punctuation", JobReader.key(tokenizer.punctuation()));
+        t.put("numbers", JobReader.key(tokenizer.numbers()));
+        t.put("nfkc", tokenizer.nfkc());
+    }
+
+    private static void writeTranslation(ObjectNode o, TranslationConfig t) {
+        o.put("attention", JobReader.key(t.attention()));
+        if (t.scheduledSampling()) {
+            ObjectNode tf = o.putObject("teacher_forcing");
+            tf.put("start", t.teacherForcingStart());
+            tf.put("end", t.teacherForcingEnd());
+        } else {
+            o.put("teacher_forcing", t.teacherForcingStart());
+        }
+        o.put("beam_width", t.beamWidth());
+        o.put("length_penalty", t.lengthPenalty());
+        o.put("max_output_length", t.maxOutputLength());
+        o.put("attention_plots", t.attentionPlots());
     }
 
     private static void writeForecast(ObjectNode o, ForecastConfig f) {

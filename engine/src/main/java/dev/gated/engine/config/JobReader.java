@@ -46,6 +46,7 @@ final class JobReader {
         SectionReader training = section(map, "training", false);
         SectionReader output = section(map, "output", false);
         SectionReader forecast = section(map, "forecast", false);
+        SectionReader translation = section(map, "translation", false);
 
         DataConfig d = new DataReader(ctx).read(data);
         ModelConfig m = new ModelReader(ctx).read(model);
@@ -55,12 +56,18 @@ final class JobReader {
         TrainingConfig tr = new TrainingReader(ctx).read(training);
         OutputConfig o = readOutput(output);
         ForecastConfig fc = new ForecastReader(ctx).read(forecast);
-        for (SectionReader s : List.of(data, model, task, training, output, forecast)) {
+        TranslationConfig tc = new TranslationReader(ctx).read(translation,
+                d == null ? Optional.empty() : d.maxLength());
+        for (SectionReader s : List.of(data, model, task, training, output, forecast, translation)) {
             s.reportUnknownKeys();
         }
         WordsReader.checkJob(ctx, model, training, d, m, tr);
         if (fc != null && d != null && t != null) {
             fc = checkForecast(map, data, forecast, d, t.kind(), fc);
+        }
+        if (t != null && t.kind() != TaskKind.TRANSLATE && map.fields().get("translation") != null) {
+            problems.add(new Problem(map.fields().get("translation").keyAt(), "translation", "the translation "
+                    + "section applies only to task.kind translate, found task.kind " + key(t.kind())));
         }
         if (tr != null && t != null && t.kind() == TaskKind.FORECAST && training.field("epochs") == null
                 && tr.steps().isEmpty()) {
@@ -81,10 +88,11 @@ final class JobReader {
             }
         }
         if (tr != null && d != null && tr.bucketing().isPresent() && d.kind() != DataKind.SEQUENCES
-                && d.kind() != DataKind.NPY && d.kind() != DataKind.WORDS) {
+                && d.kind() != DataKind.NPY && d.kind() != DataKind.WORDS && d.kind() != DataKind.PARALLEL) {
             problems.add(new Problem(training.field("bucketing").value().at(), "training.bucketing", "bucketing "
                     + "groups sequences of similar length; data.kind " + key(d.kind()) + " makes windows that all "
-                    + "have the same length, so there is no padding to save (use data.kind sequences, npy or words)"));
+                    + "have the same length, so there is no padding to save (use data.kind sequences, npy, words or "
+                    + "parallel)"));
         }
         if (tr != null && tr.bucketing().isPresent() && !tr.shuffle()) {
             problems.add(new Problem(training.field("bucketing").value().at(), "training.bucketing", "bucketing "
@@ -98,7 +106,11 @@ final class JobReader {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new JobConfig(d, m, t, tr, o, fc);
+        if (tc == null) {
+            return null; // not reached: a problem was reported
+        }
+        return new JobConfig(d, m, t, tr, o, fc,
+                t.kind() == TaskKind.TRANSLATE ? Optional.of(tc) : Optional.empty());
     }
 
     /**
@@ -149,6 +161,8 @@ final class JobReader {
             case REGRESSION -> m.addAll(List.of("val_mse", "val_mae", "val_rmse"));
             case CLASSIFY -> m.addAll(List.of("val_accuracy", "val_macro_f1"));
             case LANGUAGE_MODEL -> m.addAll(List.of("val_perplexity", "val_accuracy"));
+            // Teacher-forced next-token scores of the validation targets, as for a language model.
+            case TRANSLATE -> m.addAll(List.of("val_perplexity", "val_accuracy"));
         }
         return m;
     }

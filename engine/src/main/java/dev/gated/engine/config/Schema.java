@@ -22,12 +22,15 @@ final class Schema {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("data", List.of("kind", "path", "input_columns", "target_columns", "date_column", "sequence_column",
                 "label_column", "window", "horizon", "stride", "split", "max_length", "nan_policy", "standardize",
-                "id_column", "known_columns", "calendar", "text_column", "tokenizer", "vocabulary", "truncation"));
+                "id_column", "known_columns", "calendar", "text_column", "tokenizer", "vocabulary", "truncation",
+                "source_column", "target_column"));
         m.put("model", List.of("cell", "layers", "hidden", "bidirectional", "head", "init_from", "init", "dropout",
                 "residual", "layer_norm", "embedding"));
         m.put("task", List.of("kind"));
         m.put("forecast", List.of("scaling", "difference", "target", "season", "strategy", "quantiles",
                 "moving_average", "backtest"));
+        m.put("translation", List.of("attention", "teacher_forcing", "beam_width", "length_penalty",
+                "max_output_length", "attention_plots"));
         m.put("training", List.of("optimizer", "learning_rate", "momentum", "weight_decay", "batch_size", "epochs", "steps",
                 "shuffle", "seed", "clip_grad_norm", "device", "precision", "checkpoint_every_steps", "keep_checkpoints",
                 "clip_grad_value", "l1", "l2", "penalize_biases", "input_noise", "lr_schedule", "early_stopping",
@@ -48,6 +51,7 @@ final class Schema {
         m.put("training.bucketing", List.of("buckets"));
         m.put("training.curriculum", List.of("start_length", "epochs"));
         m.put("forecast.backtest", List.of("folds", "mode", "refit", "fold_size"));
+        m.put("translation.teacher_forcing", List.of("start", "end"));
         m.put("output", List.of("dir", "name", "plots"));
         return java.util.Collections.unmodifiableMap(m);
     }

@@ -7,11 +7,14 @@ import java.util.Optional;
 
 /**
  * Reads the word-level keys of the {@code data} section ({@code text_column}, {@code tokenizer},
- * {@code vocabulary}, {@code truncation}) into a {@link WordsConfig}, and checks a words job against its other
- * sections ({@link #checkJob}).
+ * {@code vocabulary}, {@code truncation}) into a {@link WordsConfig}, and checks a words or parallel job against
+ * its other sections ({@link #checkJob}). {@link ParallelReader} reads {@code tokenizer} and {@code vocabulary}
+ * with {@link #tokenizer} and {@link #vocabulary}.
  */
 final class WordsReader {
     private static final String KIND = "words";
+    /** The kinds that read words: {@code tokenizer} and {@code vocabulary} apply to them. */
+    private static final String WORD_KINDS = "words or parallel";
     private final ReadContext ctx;
 
     WordsReader(ReadContext ctx) {
@@ -21,9 +24,10 @@ final class WordsReader {
     /** Empty for other kinds (their words keys reported); null after a problem. */
     Optional<WordsConfig> read(SectionReader s, DataKind kind) {
         boolean words = kind == null || kind == DataKind.WORDS;
+        boolean wordKinds = words || kind == DataKind.PARALLEL;
         int before = ctx.problemCount();
-        boolean ok = s.onlyFor("text_column", words, KIND) & s.onlyFor("tokenizer", words, KIND)
-                & s.onlyFor("vocabulary", words, KIND) & s.onlyFor("truncation", words, KIND);
+        boolean ok = s.onlyFor("text_column", words, KIND) & s.onlyFor("tokenizer", wordKinds, WORD_KINDS)
+                & s.onlyFor("vocabulary", wordKinds, WORD_KINDS) & s.onlyFor("truncation", words, KIND);
         if (kind != DataKind.WORDS) {
             return ok ? Optional.empty() : null;
         }
@@ -32,18 +36,27 @@ final class WordsReader {
             s.missingKey("text_column", "the name of the column holding the texts, for data.kind words");
         }
         TokenizerOptions tokenizer = tokenizer(s.sub("tokenizer"));
-        SectionReader v = s.sub("vocabulary");
-        int minCount = v.intValue("min_count", WordsConfig.DEFAULT_MIN_COUNT, 1);
-        int maxSize = v.intValue("max_size", WordsConfig.DEFAULT_MAX_SIZE, 4);
-        v.reportUnknownKeys();
+        VocabularyLimits limits = vocabulary(s.sub("vocabulary"));
         Truncation truncation = s.enumValue("truncation", Truncation.class, WordsConfig.DEFAULT_TRUNCATION);
         if (ctx.problemCount() > before || text.isEmpty() || tokenizer == null || truncation == null) {
             return null;
         }
-        return Optional.of(new WordsConfig(text.get(), tokenizer, minCount, maxSize, truncation));
+        return Optional.of(new WordsConfig(text.get(), tokenizer, limits.minCount(), limits.maxSize(), truncation));
     }
 
-    private TokenizerOptions tokenizer(SectionReader t) {
+    /** {@code data.vocabulary}: its limits, the defaults for a key left out (or a bad value, reported). */
+    record VocabularyLimits(int minCount, int maxSize) {
+    }
+
+    VocabularyLimits vocabulary(SectionReader v) {
+        int minCount = v.intValue("min_count", WordsConfig.DEFAULT_MIN_COUNT, 1);
+        int maxSize = v.intValue("max_size", WordsConfig.DEFAULT_MAX_SIZE, 4);
+        v.reportUnknownKeys();
+        return new VocabularyLimits(minCount, maxSize);
+    }
+
+    /** {@code data.tokenizer}; null after a problem. */
+    TokenizerOptions tokenizer(SectionReader t) {
         TokenizerOptions d = TokenizerOptions.defaults();
         boolean lowercase = t.bool("lowercase", d.lowercase());
         String punctuation = t.choice("punctuation", List.of("split", "strip", "keep"), key(d.punctuation()));
@@ -62,8 +75,9 @@ final class WordsReader {
     }
 
     /**
-     * The checks across sections: {@code model.embedding} is required for {@code data.kind: words} and refused
-     * for the other kinds; {@code training.input_noise} (noise on float inputs) does not apply to word ids.
+     * The checks across sections: {@code model.embedding} is required for {@code data.kind: words} and
+     * {@code parallel} (both read word ids) and refused for the other kinds; {@code training.input_noise} (noise on
+     * float inputs) does not apply to word ids.
      */
     static void checkJob(ReadContext ctx, SectionReader model, SectionReader training,
                          DataConfig d, ModelConfig m, TrainingConfig tr) {
@@ -71,20 +85,22 @@ final class WordsReader {
             return;
         }
         Node.Field embedding = model.present() ? model.field("embedding") : null;
-        if (d.kind() == DataKind.WORDS) {
+        if (d.kind() == DataKind.WORDS || d.kind() == DataKind.PARALLEL) {
+            String kind = key(d.kind());
             if (embedding == null) {
-                ctx.add(new Problem(model.at(), "model.embedding", "data.kind words reads word ids, which an "
+                ctx.add(new Problem(model.at(), "model.embedding", "data.kind " + kind + " reads word ids, which an "
                         + "embedding layer turns into the RNN's inputs: add model.embedding (e.g. embedding: {dim: "
                         + EmbeddingConfig.DEFAULT_DIM + "} or {pretrained: glove.6B.50d.txt})"));
             }
             if (tr != null && tr.inputNoise() > 0) {
                 ctx.add(new Problem(training.field("input_noise").value().at(), "training.input_noise", "input noise "
-                        + "is added to float inputs; data.kind words reads word ids (use model.dropout.input, which "
-                        + "applies to the embedded vectors)"));
+                        + "is added to float inputs; data.kind " + kind + " reads word ids (use model.dropout.input, "
+                        + "which applies to the embedded vectors)"));
             }
         } else if (embedding != null) {
             ctx.add(new Problem(embedding.keyAt(), "model.embedding", "an embedding layer reads word ids, which only "
-                    + "data.kind words gives; found data.kind " + key(d.kind()) + " (remove model.embedding)"));
+                    + "data.kind words and parallel give; found data.kind " + key(d.kind())
+                    + " (remove model.embedding)"));
         }
     }
 }

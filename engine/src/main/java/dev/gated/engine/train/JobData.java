@@ -107,6 +107,8 @@ public final class JobData {
             case NPY -> arrays(d, path, task == TaskKind.CLASSIFY, seed);
             case TEXT -> text(d, path);
             case WORDS -> WordData.load(config, path, saved);
+            // Sentence pairs are no Dataset of single sequences: TranslationData reads them.
+            case PARALLEL -> throw new IllegalArgumentException("data.kind parallel: read it with TranslationData.load");
         };
     }
 
@@ -323,6 +325,8 @@ public final class JobData {
             case FORECAST, REGRESSION -> Objective.REGRESSION;
             case CLASSIFY -> Objective.CLASSIFICATION;
             case LANGUAGE_MODEL -> Objective.LANGUAGE_MODEL;
+            case TRANSLATE -> throw new IllegalArgumentException("task translate: an encoder-decoder, not one "
+                    + "sequence model with an objective");
         };
     }
 

@@ -74,6 +74,8 @@ public final class Predictor {
             case CLASSIFY, REGRESSION -> examples(run, d, pre, model, input, output, npyOut);
             case LANGUAGE_MODEL -> throw new IllegalArgumentException("this run is a language model: use "
                     + "'gated generate " + run.runDir() + " --prompt TEXT' to sample text from it");
+            case TRANSLATE -> throw new IllegalArgumentException("this run translates sentences: use "
+                    + "'gated translate " + run.runDir() + "'");
         };
     }
 

@@ -28,10 +28,12 @@ import java.util.Optional;
  * @param forecast      csv: the window layout and transforms with everything fitted on the training rows
  * @param words         words: the tokenizer, the token limit, the training split's vocabulary and the coverage of
  *                      the pre-trained vectors
+ * @param translation   parallel: the tokenizer, the token limit and the source and target vocabularies
  */
 public record Preprocessing(double[] featureMean, double[] featureStd, List<String> inputNames,
                             List<String> outputNames, List<String> classes, List<String> vocabulary,
-                            Optional<ForecastRecord> forecast, Optional<WordsRecord> words) {
+                            Optional<ForecastRecord> forecast, Optional<WordsRecord> words,
+                            Optional<TranslationRecord> translation) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public Preprocessing {
@@ -43,9 +45,23 @@ public record Preprocessing(double[] featureMean, double[] featureStd, List<Stri
         classes = List.copyOf(classes);
         vocabulary = List.copyOf(vocabulary);
         Objects.requireNonNull(words, "words");
+        Objects.requireNonNull(translation, "translation");
     }
 
-    /** Preprocessing of a run that does not read words. */
+    /** Preprocessing of a run that does not translate. */
+    public Preprocessing(double[] featureMean, double[] featureStd, List<String> inputNames, List<String> outputNames,
+                         List<String> classes, List<String> vocabulary, Optional<ForecastRecord> forecast,
+                         Optional<WordsRecord> words) {
+        this(featureMean, featureStd, inputNames, outputNames, classes, vocabulary, forecast, words, Optional.empty());
+    }
+
+    /** Preprocessing of a translation run: its record only. */
+    public static Preprocessing translation(TranslationRecord record) {
+        return new Preprocessing(new double[0], new double[0], List.of(), List.of(), List.of(), List.of(),
+                Optional.empty(), Optional.empty(), Optional.of(record));
+    }
+
+    /** Preprocessing of a run that does not read words (nor translates). */
     public Preprocessing(double[] featureMean, double[] featureStd, List<String> inputNames, List<String> outputNames,
                          List<String> classes, List<String> vocabulary, Optional<ForecastRecord> forecast) {
         this(featureMean, featureStd, inputNames, outputNames, classes, vocabulary, forecast, Optional.empty());
@@ -85,6 +101,7 @@ public record Preprocessing(double[] featureMean, double[] featureStd, List<Stri
             root.set("words", w.toJson());
             w.coverageJson().ifPresent(c -> root.set("embedding_coverage", c));
         });
+        translation.ifPresent(t -> root.set("translation", t.toJson()));
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
@@ -98,12 +115,15 @@ public record Preprocessing(double[] featureMean, double[] featureStd, List<Stri
             JsonNode root = JSON.readTree(json);
             JsonNode f = root.get("forecast");
             JsonNode w = root.get("words");
+            // Files written before translation runs have no such key.
+            JsonNode t = root.get("translation");
             return new Preprocessing(doubles(root.path("feature_mean")), doubles(root.path("feature_std")),
                     strings(root.path("input_names")), strings(root.path("output_names")),
                     strings(root.path("classes")), strings(root.path("vocabulary")),
                     f == null || f.isNull() ? Optional.empty() : Optional.of(ForecastRecord.fromJson(f)),
                     w == null || w.isNull() ? Optional.empty()
-                            : Optional.of(WordsRecord.fromJson(w, root.get("embedding_coverage"), source)));
+                            : Optional.of(WordsRecord.fromJson(w, root.get("embedding_coverage"), source)),
+                    t == null || t.isNull() ? Optional.empty() : Optional.of(TranslationRecord.fromJson(t, source)));
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException(source + ": expected the preprocessing JSON Gated writes, found "
                     + "something else (" + e.getMessage() + ")", e);

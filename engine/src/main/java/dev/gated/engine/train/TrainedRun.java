@@ -193,6 +193,8 @@ public record TrainedRun(Path runDir, JobConfig config, Preprocessing preprocess
             case FORECAST, REGRESSION -> preprocessing.outputNames().size();
             case CLASSIFY -> preprocessing.classes().size();
             case LANGUAGE_MODEL -> preprocessing.vocabulary().size();
+            case TRANSLATE -> throw new IllegalStateException("a translation run has a target vocabulary, not one "
+                    + "output layer of a sequence model");
         };
     }
 }

@@ -36,59 +36,90 @@ public record WordsRecord(TokenizerOptions tokenizer, Optional<Integer> maxLengt
     /** The {@code words} object. */
     ObjectNode toJson() {
         ObjectNode o = JSON.createObjectNode();
-        ObjectNode t = o.putObject("tokenizer");
-        t.put("lowercase", tokenizer.lowercase());
-        t.put("punctuation", tokenizer.punctuation().name().toLowerCase(Locale.ROOT));
-        t.put("numbers", tokenizer.numbers().name().toLowerCase(Locale.ROOT));
-        t.put("nfkc", tokenizer.nfkc());
-        if (maxLength.isPresent()) {
-            o.put("max_length", maxLength.get());
-        } else {
-            o.putNull("max_length");
-        }
+        o.set("tokenizer", tokenizerJson(tokenizer));
+        putMaxLength(o, maxLength);
         o.put("truncation", truncation.name().toLowerCase(Locale.ROOT));
-        try {
-            o.set("vocabulary", JSON.readTree(vocabulary.toJson()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        o.set("vocabulary", vocabularyJson(vocabulary));
         return o;
     }
 
     /** The {@code embedding_coverage} object, if any. */
     Optional<ObjectNode> coverageJson() {
-        return coverage.map(c -> {
-            ObjectNode o = JSON.createObjectNode();
-            o.put("found", c.found());
-            o.put("words", c.words());
-            o.put("fraction", c.fraction());
-            o.put("exact", c.exact());
-            o.put("lowercase", c.lowercase());
-            o.put("file_vectors", c.fileVectors());
-            c.missingExamples().forEach(o.putArray("missing_examples")::add);
-            return o;
-        });
+        return coverage.map(WordsRecord::coverageJson);
     }
 
     /** @param coverage the {@code embedding_coverage} object, or null */
     static WordsRecord fromJson(JsonNode o, JsonNode coverage, String source) throws JsonProcessingException {
-        JsonNode t = o.path("tokenizer");
-        TokenizerOptions tok = new TokenizerOptions(t.path("lowercase").asBoolean(true),
+        return new WordsRecord(tokenizerFromJson(o.path("tokenizer")), maxLengthFromJson(o),
+                Truncation.valueOf(o.path("truncation").asText("end").toUpperCase(Locale.ROOT)),
+                vocabularyFromJson(o.path("vocabulary"), source + " (words.vocabulary)"), coverageFromJson(coverage));
+    }
+
+    // The pieces a word-level record is made of, shared with TranslationRecord.
+
+    static ObjectNode tokenizerJson(TokenizerOptions tokenizer) {
+        ObjectNode t = JSON.createObjectNode();
+        t.put("lowercase", tokenizer.lowercase());
+        t.put("punctuation", tokenizer.punctuation().name().toLowerCase(Locale.ROOT));
+        t.put("numbers", tokenizer.numbers().name().toLowerCase(Locale.ROOT));
+        t.put("nfkc", tokenizer.nfkc());
+        return t;
+    }
+
+    static TokenizerOptions tokenizerFromJson(JsonNode t) {
+        return new TokenizerOptions(t.path("lowercase").asBoolean(true),
                 TokenizerOptions.Punctuation.parse(t.path("punctuation").asText("split")),
                 TokenizerOptions.Numbers.parse(t.path("numbers").asText("keep")), t.path("nfkc").asBoolean(true));
-        JsonNode ml = o.get("max_length");
-        Optional<Integer> maxLength = ml == null || ml.isNull() ? Optional.empty() : Optional.of(ml.asInt());
-        Truncation truncation = Truncation.valueOf(o.path("truncation").asText("end").toUpperCase(Locale.ROOT));
-        WordVocabulary vocab = WordVocabulary.fromJson(JSON.writeValueAsString(o.path("vocabulary")),
-                source + " (words.vocabulary)");
-        Optional<Coverage> cov = Optional.empty();
-        if (coverage != null && !coverage.isNull()) {
-            List<String> missing = new ArrayList<>();
-            coverage.path("missing_examples").forEach(n -> missing.add(n.asText()));
-            cov = Optional.of(new Coverage(coverage.path("words").asInt(), coverage.path("found").asInt(),
-                    coverage.path("exact").asInt(), coverage.path("lowercase").asInt(),
-                    coverage.path("file_vectors").asLong(), missing));
+    }
+
+    /** {@code max_length}: the limit, or null for none. */
+    static void putMaxLength(ObjectNode o, Optional<Integer> maxLength) {
+        if (maxLength.isPresent()) {
+            o.put("max_length", maxLength.get());
+        } else {
+            o.putNull("max_length");
         }
-        return new WordsRecord(tok, maxLength, truncation, vocab, cov);
+    }
+
+    static Optional<Integer> maxLengthFromJson(JsonNode o) {
+        JsonNode ml = o.get("max_length");
+        return ml == null || ml.isNull() ? Optional.empty() : Optional.of(ml.asInt());
+    }
+
+    static JsonNode vocabularyJson(WordVocabulary vocabulary) {
+        try {
+            return JSON.readTree(vocabulary.toJson());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @param source names the object in messages */
+    static WordVocabulary vocabularyFromJson(JsonNode v, String source) throws JsonProcessingException {
+        return WordVocabulary.fromJson(JSON.writeValueAsString(v), source);
+    }
+
+    static ObjectNode coverageJson(Coverage c) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("found", c.found());
+        o.put("words", c.words());
+        o.put("fraction", c.fraction());
+        o.put("exact", c.exact());
+        o.put("lowercase", c.lowercase());
+        o.put("file_vectors", c.fileVectors());
+        c.missingExamples().forEach(o.putArray("missing_examples")::add);
+        return o;
+    }
+
+    /** @param coverage the coverage object, or null (or a JSON null, or missing): empty */
+    static Optional<Coverage> coverageFromJson(JsonNode coverage) {
+        if (coverage == null || coverage.isNull() || coverage.isMissingNode()) {
+            return Optional.empty();
+        }
+        List<String> missing = new ArrayList<>();
+        coverage.path("missing_examples").forEach(n -> missing.add(n.asText()));
+        return Optional.of(new Coverage(coverage.path("words").asInt(), coverage.path("found").asInt(),
+                coverage.path("exact").asInt(), coverage.path("lowercase").asInt(),
+                coverage.path("file_vectors").asLong(), missing));
     }
 }

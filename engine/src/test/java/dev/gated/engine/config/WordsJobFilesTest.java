@@ -200,7 +200,7 @@ class WordsJobFilesTest {
                         List.of("job.yaml:8:14:", "model.embedding: expected a mapping with the keys dim, pretrained")),
                 Arguments.of("embedding on a sequences job", sequences,
                         List.of("job.yaml:8:3:", "model.embedding: an embedding layer reads word ids, which only "
-                                + "data.kind words gives; found data.kind sequences")),
+                                + "data.kind words and parallel give; found data.kind sequences")),
                 Arguments.of("words without embedding", BASE.replace("model:\n  embedding:\n", ""),
                         List.of("job.yaml:1:1:", "model.embedding: data.kind words reads word ids")),
                 Arguments.of("words with an empty model section", BASE.replace("  embedding:\n", "  hidden: 8\n"),

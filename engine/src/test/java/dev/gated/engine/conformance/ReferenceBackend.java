@@ -180,6 +180,38 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void batchedGemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        // Temporary plain loops (replaced by the ops branch).
+        RefTensor ra = own("a", a);
+        RefTensor rb = own("b", b);
+        RefTensor rc = own("c", c);
+        int batch = c.shape().dim(0);
+        int m = c.shape().dim(1);
+        int n = c.shape().dim(2);
+        int k = transA ? a.shape().dim(1) : a.shape().dim(2);
+        int aRows = a.shape().dim(1);
+        int aCols = a.shape().dim(2);
+        int bRows = b.shape().dim(1);
+        int bCols = b.shape().dim(2);
+        for (int i = 0; i < batch; i++) {
+            for (int r = 0; r < m; r++) {
+                for (int col = 0; col < n; col++) {
+                    double sum = 0;
+                    for (int p = 0; p < k; p++) {
+                        double x = transA ? ra.data[i * aRows * aCols + p * aCols + r]
+                                : ra.data[i * aRows * aCols + r * aCols + p];
+                        double y = transB ? rb.data[i * bRows * bCols + col * bCols + p]
+                                : rb.data[i * bRows * bCols + p * bCols + col];
+                        sum += x * y;
+                    }
+                    int at = i * m * n + r * n + col;
+                    rc.set(at, alpha * sum + (beta == 0 ? 0 : beta * rc.data[at]));
+                }
+            }
+        }
+    }
+
+    @Override
     public void axpby(double alpha, Tensor x, double beta, Tensor y) {
         RefTensor rx = own("x", x);
         RefTensor ry = same("y", y, "x", x);
@@ -245,6 +277,47 @@ public final class ReferenceBackend implements Backend {
         double[] s = ReferenceOps.sumRows(rx.data, lastAxis(x), accumulate ? ro.data : null);
         for (int i = 0; i < s.length; i++) {
             ro.set(i, s[i]);
+        }
+    }
+
+    @Override
+    public void softmaxRows(Tensor x, Tensor y) {
+        // Temporary plain loops (replaced by the ops branch).
+        RefTensor rx = own("x", x);
+        RefTensor ry = same("y", y, "x", x);
+        int cols = x.shape().dim(x.shape().rank() - 1);
+        for (int from = 0; from < rx.data.length; from += cols) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, rx.data[from + j]);
+            }
+            double[] e = new double[cols];
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                e[j] = rx.data[from + j] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(rx.data[from + j] - max);
+                sum += e[j];
+            }
+            for (int j = 0; j < cols; j++) {
+                ry.set(from + j, e[j] / sum);
+            }
+        }
+    }
+
+    @Override
+    public void softmaxRowsBackward(Tensor y, Tensor dy, Tensor dx) {
+        // Temporary plain loops (replaced by the ops branch).
+        RefTensor ry = own("y", y);
+        RefTensor rdy = same("dy", dy, "y", y);
+        RefTensor rdx = same("dx", dx, "y", y);
+        int cols = y.shape().dim(y.shape().rank() - 1);
+        for (int from = 0; from < ry.data.length; from += cols) {
+            double dot = 0;
+            for (int j = 0; j < cols; j++) {
+                dot += rdy.data[from + j] * ry.data[from + j];
+            }
+            for (int j = 0; j < cols; j++) {
+                rdx.set(from + j, ry.data[from + j] * (rdy.data[from + j] - dot));
+            }
         }
     }
 
