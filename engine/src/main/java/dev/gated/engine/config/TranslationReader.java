@@ -1,5 +1,6 @@
 package dev.gated.engine.config;
 
+import dev.gated.engine.model.seq2seq.AttentionKind;
 import java.util.Optional;
 
 /** Reads the {@code translation} section into a {@link TranslationConfig}. */

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * SGD (with momentum, Nesterov), Adam, AdamW, RMSprop or Adagrad over a {@link SequenceModel}'s parameters, with the
+ * SGD (with momentum, Nesterov), Adam, AdamW, RMSprop or Adagrad over a model's parameters ({@link ParameterSet}), with the
  * update rules PyTorch documents (the fused backend steps). Its state tensors live on the backend next to the
  * parameters and are exported per parameter under PyTorch names ({@code momentum_buffer.rnn.weight_ih_l0},
  * {@code exp_avg.head.weight}, {@code square_avg.*}, {@code grad_avg.*}, {@code sum.*}), so a checkpoint written on
@@ -108,7 +108,7 @@ public final class Optimizer implements AutoCloseable {
         }
     }
 
-    private final SequenceModel model;
+    private final ParameterSet model;
     private final Backend backend;
     private final Settings settings;
     /** State tensors by state name (e.g. exp_avg), each with one tensor per parameter group. */
@@ -116,7 +116,7 @@ public final class Optimizer implements AutoCloseable {
     private double lr;
     private long steps;
 
-    public Optimizer(SequenceModel model, Settings settings) {
+    public Optimizer(ParameterSet model, Settings settings) {
         this.model = model;
         this.backend = model.backend();
         this.settings = settings;

@@ -37,7 +37,7 @@ import java.util.SplittableRandom;
  * thread-safe. The parts: {@link ModelParameters} (tensors by group and PyTorch name), {@link ForwardBackward}
  * (the passes), {@link ActivationBuffers} (per batch geometry) and {@link RecurrentState} (stepwise inference).
  */
-public final class SequenceModel implements AutoCloseable {
+public final class SequenceModel implements ParameterSet, AutoCloseable {
     public static final String RNN_PREFIX = "rnn.";
     public static final String HEAD_WEIGHT = "head.weight";
     public static final String HEAD_BIAS = "head.bias";
@@ -210,6 +210,7 @@ public final class SequenceModel implements AutoCloseable {
         return v;
     }
 
+    @Override
     public Backend backend() {
         return backend;
     }
@@ -264,10 +265,12 @@ public final class SequenceModel implements AutoCloseable {
      * PyTorch names, in state_dict order: {@code embedding.weight} (with an embedding), {@code rnn.*}, then (with layer norm) {@code layer_norms.<k>.weight},
      * {@code layer_norms.<k>.bias} per layer, then {@code head.weight}, {@code head.bias}.
      */
+    @Override
     public List<String> parameterNames() {
         return parameters.names();
     }
 
+    @Override
     public Shape parameterShape(String name) {
         return parameters.shape(name);
     }
@@ -288,31 +291,36 @@ public final class SequenceModel implements AutoCloseable {
     }
 
     /** Reads parameter {@code name}'s part of per-group tensors laid out like the parameters (e.g. Adam's moments). */
-    double[] read(String name, Tensor[] groups) {
+    @Override
+    public double[] read(String name, Tensor[] groups) {
         ensureOpen();
         return parameters.read(name, groups);
     }
 
     /** Writes parameter {@code name}'s part of per-group tensors laid out like the parameters. */
-    void write(String name, double[] values, Tensor[] groups) {
+    @Override
+    public void write(String name, double[] values, Tensor[] groups) {
         ensureOpen();
         parameters.write(name, values, groups);
     }
 
     /** The parameter tensors by group, for the optimizer. */
-    Tensor[] parameterGroups() {
+    @Override
+    public Tensor[] parameterGroups() {
         ensureOpen();
         return parameters.params.clone();
     }
 
     /** The gradient tensors by group, for the optimizer. */
-    Tensor[] gradientGroups() {
+    @Override
+    public Tensor[] gradientGroups() {
         ensureOpen();
         return parameters.grads.clone();
     }
 
     /** False for a group that is not trained (a frozen embedding): optimizers and penalties skip it. */
-    boolean trainable(int group) {
+    @Override
+    public boolean trainable(int group) {
         return parameters.trainable(group);
     }
 

@@ -4,7 +4,7 @@ import dev.gated.engine.backend.Shape;
 import dev.gated.engine.checkpoint.CheckpointFiles;
 import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.io.SafeTensors;
-import dev.gated.engine.model.SequenceModel;
+import dev.gated.engine.model.ParameterSet;
 import dev.gated.engine.util.FloatArrays;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,17 +27,17 @@ public final class ModelFiles {
     }
 
     /** The model's parameters as float32 host tensors, in state_dict order. */
-    public static Map<String, HostTensor> snapshot(SequenceModel model) {
+    public static Map<String, HostTensor> snapshot(ParameterSet model) {
         Map<String, HostTensor> out = new LinkedHashMap<>();
         for (String name : model.parameterNames()) {
             out.put(name, HostTensor.ofFloats(model.parameterShape(name),
-                    FloatArrays.toFloat(model.readParameter(name))));
+                    FloatArrays.toFloat(model.read(name, model.parameterGroups()))));
         }
         return out;
     }
 
     /** The parameter names and shapes the model expects, in state_dict order. */
-    public static Map<String, Shape> expected(SequenceModel model) {
+    public static Map<String, Shape> expected(ParameterSet model) {
         Map<String, Shape> out = new LinkedHashMap<>();
         for (String name : model.parameterNames()) {
             out.put(name, model.parameterShape(name));
@@ -46,15 +46,15 @@ public final class ModelFiles {
     }
 
     /** Copies tensors into the model after checking they are exactly its parameters. */
-    public static void load(SequenceModel model, Map<String, HostTensor> tensors, String source) {
+    public static void load(ParameterSet model, Map<String, HostTensor> tensors, String source) {
         CheckpointFiles.verifyTensors(source, tensors, expected(model));
         for (String name : model.parameterNames()) {
-            model.writeParameter(name, tensors.get(name).toDoubleArray());
+            model.write(name, tensors.get(name).toDoubleArray(), model.parameterGroups());
         }
     }
 
     /** Reads a safetensors weights file into the model (its names and shapes must match exactly). */
-    public static void load(SequenceModel model, Path file) throws IOException {
+    public static void load(ParameterSet model, Path file) throws IOException {
         load(model, SafeTensors.read(file).tensors(), file.toString());
     }
 

@@ -136,6 +136,9 @@ public final class TrainingJob {
         JobConfig config = JobFiles.load(jobFile, options.overrides()).withPathsResolved(baseDir);
         Path runDir = config.output().dir().resolve(config.output().name());
         boolean resuming = prepareFolder(runDir, config, options);
+        if (config.task().kind() == TaskKind.TRANSLATE) {
+            return TranslationJob.run(config, runDir, resuming, listener, stopRequested, compute);
+        }
 
         JobData data = JobData.load(config, baseDir, options.rows());
         config = resolveLength(config, data);
@@ -440,9 +443,17 @@ public final class TrainingJob {
             AtomicFiles.write(sampleFile, (sample + "\n").getBytes(StandardCharsets.UTF_8));
             files.add(sampleFile);
         }
+        files.add(runDir.resolve(MetricsLog.CSV));
+        files.add(writeSummary(runDir, pos.step, pos.epoch, summary));
+        return new Result(runDir, config, true, pos.step, seconds, metrics.rows(), summary, forecast, confusion,
+                data.preprocessing().classes(), files);
+    }
+
+    /** {@code summary.json}: steps, epochs and the summary's figures (null where not finite). */
+    static Path writeSummary(Path runDir, long steps, int epochs, Map<String, Double> summary) throws IOException {
         ObjectNode s = JSON.createObjectNode();
-        s.put("steps", pos.step);
-        s.put("epochs", pos.epoch);
+        s.put("steps", steps);
+        s.put("epochs", epochs);
         summary.forEach((k, v) -> {
             if (Double.isFinite(v)) {
                 s.put(k, v);
@@ -452,10 +463,7 @@ public final class TrainingJob {
         });
         Path summaryFile = runDir.resolve(RunFolder.SUMMARY);
         AtomicFiles.write(summaryFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s));
-        files.add(runDir.resolve(MetricsLog.CSV));
-        files.add(summaryFile);
-        return new Result(runDir, config, true, pos.step, seconds, metrics.rows(), summary, forecast, confusion,
-                data.preprocessing().classes(), files);
+        return summaryFile;
     }
 
     private static void writePredictions(Path file, String keyName, List<String> keys, List<String> columns,

@@ -1,5 +1,6 @@
 package dev.gated.engine.config;
 
+import dev.gated.engine.model.seq2seq.AttentionKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
