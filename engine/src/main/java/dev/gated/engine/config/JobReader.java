@@ -162,7 +162,7 @@ final class JobReader {
             case CLASSIFY -> m.addAll(List.of("val_accuracy", "val_macro_f1"));
             case LANGUAGE_MODEL -> m.addAll(List.of("val_perplexity", "val_accuracy"));
             // Teacher-forced next-token scores of the validation targets, as for a language model.
-            case TRANSLATE -> m.addAll(List.of("val_perplexity", "val_accuracy"));
+            case TRANSLATE -> m.add("val_perplexity");
         }
         return m;
     }

@@ -193,6 +193,9 @@ final class TranslationTrainer {
         row.put("lr", optimizer.learningRate());
         row.put("grad_norm", pos.epochGradNormSum / Math.max(1, pos.batchInEpoch));
         row.put("seconds", seconds);
+        if (settings.earlyStopping().isPresent()) {
+            monitored = row.getOrDefault(settings.earlyStopping().get().metric(), Double.NaN);
+        }
         final double value = monitored;
         boolean improved = settings.earlyStopping()
                 .map(e -> e.improves(value, pos.bestEpoch == 0 ? e.worst() : pos.bestLoss))
@@ -214,7 +217,7 @@ final class TranslationTrainer {
                 pos.stoppedEpoch = pos.epoch;
                 listener.onWarning(String.format(Locale.ROOT, "early stopping after epoch %d: %s has not improved "
                                 + "for %d epochs (best %.6g at epoch %d); the test uses epoch %d's weights",
-                        pos.epoch, validation.isEmpty() ? "train_loss" : "val_loss", pos.badEpochs, pos.bestLoss,
+                        pos.epoch, e.metric(), pos.badEpochs, pos.bestLoss,
                         pos.bestEpoch, pos.bestEpoch));
             }
         }
