@@ -47,6 +47,7 @@ public final class OpCases {
         List<OpCase> t = new ArrayList<>();
         memory(t);
         gemm(t);
+        AttentionOpCases.add(t);
         axpby(t);
         elementwise(t);
         reductions(t);

@@ -180,6 +180,16 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void batchedGemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        RefTensor ra = own("a", a);
+        RefTensor rb = own("b", b);
+        own("c", c);
+        OpChecks.BatchedGemmDims d = OpChecks.batchedGemm(transA, transB, a, b, c);
+        write(c, ReferenceOps.batchedGemm(transA, transB, d.batch(), d.m(), d.n(), d.k(), alpha, ra.data,
+                a.shape().dim(2), rb.data, b.shape().dim(2), beta, data(c), false));
+    }
+
+    @Override
     public void axpby(double alpha, Tensor x, double beta, Tensor y) {
         RefTensor rx = own("x", x);
         RefTensor ry = same("y", y, "x", x);
@@ -246,6 +256,27 @@ public final class ReferenceBackend implements Backend {
         for (int i = 0; i < s.length; i++) {
             ro.set(i, s[i]);
         }
+    }
+
+    @Override
+    public void softmaxRows(Tensor x, Tensor y) {
+        RefTensor rx = own("x", x);
+        own("y", y);
+        int cols = OpChecks.softmaxRows(x, y);
+        int masked = OpChecks.firstFullyMaskedRow(x.shape().rows(), cols, i -> rx.data[i]);
+        if (masked >= 0) {
+            throw OpChecks.fullyMaskedRow(x, masked);
+        }
+        write(y, ReferenceOps.softmaxRows(rx.data, cols));
+    }
+
+    @Override
+    public void softmaxRowsBackward(Tensor y, Tensor dy, Tensor dx) {
+        RefTensor ry = own("y", y);
+        RefTensor rdy = own("dy", dy);
+        own("dx", dx);
+        int cols = OpChecks.softmaxRowsBackward(y, dy, dx);
+        write(dx, ReferenceOps.softmaxRowsBackward(ry.data, rdy.data, cols));
     }
 
     // ---- reductions ----
