@@ -8,6 +8,7 @@ import dev.gated.engine.conformance.BackendConformance;
 import dev.gated.engine.conformance.RnnCase;
 import dev.gated.engine.conformance.RnnHarness;
 import dev.gated.engine.rnn.CellType;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -130,8 +131,8 @@ class CpuBackendConformanceTest extends BackendConformance {
                         System.arraycopy(dx, 0, results[i], c.length + y.length, dx.length);
                         if (threads == 3) {
                             Tensor last = be.allocate(dtype, Shape.of(m, n));
-                            be.gemm(false, true, 1, be.upload(java.util.Arrays.copyOfRange(a, (batch - 1) * m * k,
-                                    batch * m * k), Shape.of(m, k), dtype), be.upload(java.util.Arrays.copyOfRange(b,
+                            be.gemm(false, true, 1, be.upload(Arrays.copyOfRange(a, (batch - 1) * m * k,
+                                    batch * m * k), Shape.of(m, k), dtype), be.upload(Arrays.copyOfRange(b,
                                     (batch - 1) * n * k, batch * n * k), Shape.of(n, k), dtype), 0, last);
                             perItem = be.download(last);
                         }
@@ -139,7 +140,7 @@ class CpuBackendConformanceTest extends BackendConformance {
                     i++;
                 }
                 assertArrayEquals(results[0], results[1], 0, dtype + " batchedGemm " + batch + " items, softmaxRows");
-                assertArrayEquals(perItem, java.util.Arrays.copyOfRange(results[1], (batch - 1) * m * n, batch * m * n),
+                assertArrayEquals(perItem, Arrays.copyOfRange(results[1], (batch - 1) * m * n, batch * m * n),
                         0, dtype + " batchedGemm's last item vs gemm");
             }
         }

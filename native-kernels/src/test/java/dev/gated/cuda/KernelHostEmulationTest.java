@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -254,7 +255,7 @@ class KernelHostEmulationTest {
             double[] x = random(r, n, -2, 2);
             double[] y = random(r, n, -2, 2);
             if (c[1] == 0) {
-                java.util.Arrays.fill(y, Double.NaN);
+                Arrays.fill(y, Double.NaN);
             }
             Tensor ty = up(y, dt, n);
             cpu.axpby(c[0], up(x, dt, n), c[1], ty);
@@ -282,7 +283,7 @@ class KernelHostEmulationTest {
         for (boolean acc : new boolean[] {false, true}) {
             double[] init = acc ? random(r, cols, -1, 1) : new double[cols];
             if (!acc) {
-                java.util.Arrays.fill(init, Double.NaN);
+                Arrays.fill(init, Double.NaN);
             }
             Tensor out = up(init, dt, cols);
             cpu.sumRows(up(x, dt, rows, cols), out, acc);
@@ -535,15 +536,15 @@ class KernelHostEmulationTest {
         p.expect("softmaxRows in place " + dt, dt, inPlace, yCpu, Mode.ULPS_2);
 
         double[] masked = x.clone();
-        java.util.Arrays.fill(masked, 4 * cols, 5 * cols, Double.NEGATIVE_INFINITY);
+        Arrays.fill(masked, 4 * cols, 5 * cols, Double.NEGATIVE_INFINITY);
         double[] unmasked = masked.clone();
-        java.util.Arrays.fill(unmasked, 4 * cols, 5 * cols, 0);
+        Arrays.fill(unmasked, 4 * cols, 5 * cols, 0);
         Tensor y2 = cpu.allocate(dt, Shape.of(rows, cols));
         cpu.softmaxRows(up(unmasked, dt, rows, cols), y2);
         double[] want = run(y2);
-        java.util.Arrays.fill(want, 4 * cols, 5 * cols, -1); // the row of -inf only is left as it was
+        Arrays.fill(want, 4 * cols, 5 * cols, -1); // the row of -inf only is left as it was
         double[] before = new double[rows * cols];
-        java.util.Arrays.fill(before, -1);
+        Arrays.fill(before, -1);
         String bm = p.buf(dt, masked);
         String bym = p.buf(dt, before);
         String flag2 = p.doubles(1);

@@ -1,6 +1,7 @@
 package dev.gated.engine.backend;
 
 import java.util.function.BiPredicate;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The argument checks of the {@link Backend} ops that do not depend on a backend's tensor class: missing arguments,
@@ -158,7 +159,7 @@ public final class OpChecks {
      * cannot normalise such a row, as every entry would get probability 0. Stops at a row's first other entry, so it
      * costs about one read per row on masked attention scores. {@code at(i)} reads element i of x.
      */
-    public static int firstFullyMaskedRow(int rows, int cols, java.util.function.IntToDoubleFunction at) {
+    public static int firstFullyMaskedRow(int rows, int cols, IntToDoubleFunction at) {
         for (int r = 0; r < rows; r++) {
             int j = 0;
             while (j < cols && at.applyAsDouble(r * cols + j) == Double.NEGATIVE_INFINITY) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.backend.Tensor;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.function.ThrowingConsumer;
 
@@ -68,12 +69,12 @@ final class AttentionOpCases {
             x.be.batchedGemm(false, true, 1, x.up(a, batch, m, k), x.up(b, batch, n, k), 0, c);
             double[] got = x.down(c);
             for (int i = 0; i < batch; i++) {
-                double[] ai = java.util.Arrays.copyOfRange(a, i * m * k, (i + 1) * m * k);
-                double[] bi = java.util.Arrays.copyOfRange(b, i * n * k, (i + 1) * n * k);
+                double[] ai = Arrays.copyOfRange(a, i * m * k, (i + 1) * m * k);
+                double[] bi = Arrays.copyOfRange(b, i * n * k, (i + 1) * n * k);
                 Tensor ci = x.nans(m, n);
                 x.be.gemm(false, true, 1, x.up(ai, m, k), x.up(bi, n, k), 0, ci);
                 double[] scale = ReferenceOps.gemmScale(false, true, m, n, k, 1, ai, k, bi, k, 0, null);
-                assertClose("c[" + i + "] vs gemm", x.down(ci), java.util.Arrays.copyOfRange(got, i * m * n,
+                assertClose("c[" + i + "] vs gemm", x.down(ci), Arrays.copyOfRange(got, i * m * n,
                         (i + 1) * m * n), scale, x.tol.gemm());
             }
         }));

@@ -19,6 +19,7 @@ import dev.gated.engine.rnn.RnnSpec;
 import dev.gated.engine.rnn.RnnTensors;
 import dev.gated.engine.rnn.RnnWorkspace;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -118,7 +119,7 @@ public final class BadInputCases {
                 x -> x.be.softmaxRows(x.zeros(3, 4), x.zeros(x.otherDType(), 3, 4))));
         t.add(bad("softmaxRows: a row of -inf only (row 1 of [3, 4])", List.of("x"), List.of("1", "[3, 4]"), x -> {
             double[] v = new double[12];
-            java.util.Arrays.fill(v, 4, 8, Double.NEGATIVE_INFINITY);
+            Arrays.fill(v, 4, 8, Double.NEGATIVE_INFINITY);
             v[9] = Double.NEGATIVE_INFINITY;
             x.be.softmaxRows(x.up(v, 3, 4), x.zeros(3, 4));
         }));

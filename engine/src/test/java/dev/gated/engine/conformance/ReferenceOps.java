@@ -8,6 +8,7 @@ import dev.gated.engine.backend.RmspropConfig;
 import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.backend.UnaryOp;
 
+import java.util.Arrays;
 /**
  * Plain float64 reference implementations of every non-RNN backend op: straight loops, no blocking, no
  * cleverness. Matrices are row-major arrays with explicit sizes.
@@ -66,9 +67,9 @@ public final class ReferenceOps {
                                        boolean abs) {
         double[] out = new double[batch * m * n];
         for (int i = 0; i < batch; i++) {
-            double[] ai = java.util.Arrays.copyOfRange(a, i * m * k, (i + 1) * m * k);
-            double[] bi = java.util.Arrays.copyOfRange(b, i * k * n, (i + 1) * k * n);
-            double[] ci = c == null ? null : java.util.Arrays.copyOfRange(c, i * m * n, (i + 1) * m * n);
+            double[] ai = Arrays.copyOfRange(a, i * m * k, (i + 1) * m * k);
+            double[] bi = Arrays.copyOfRange(b, i * k * n, (i + 1) * k * n);
+            double[] ci = c == null ? null : Arrays.copyOfRange(c, i * m * n, (i + 1) * m * n);
             double[] oi = abs ? gemmScale(transA, transB, m, n, k, alpha, ai, aCols, bi, bCols, beta, ci)
                     : gemm(transA, transB, m, n, k, alpha, ai, aCols, bi, bCols, beta, ci);
             System.arraycopy(oi, 0, out, i * m * n, m * n);
@@ -333,12 +334,12 @@ public final class ReferenceOps {
     public static void rmspropStep(double[] p, double[] grad, double[] squareAvg, double[] buf, double[] gAvg,
                                    RmspropConfig c, long step) {
         if (step == 1) {
-            java.util.Arrays.fill(squareAvg, 0);
+            Arrays.fill(squareAvg, 0);
             if (buf != null) {
-                java.util.Arrays.fill(buf, 0);
+                Arrays.fill(buf, 0);
             }
             if (gAvg != null) {
-                java.util.Arrays.fill(gAvg, 0);
+                Arrays.fill(gAvg, 0);
             }
         }
         for (int i = 0; i < p.length; i++) {
@@ -362,7 +363,7 @@ public final class ReferenceOps {
     /** torch.optim.Adagrad, one step, in place on p and sum (initial_accumulator_value before step 1). */
     public static void adagradStep(double[] p, double[] grad, double[] sum, AdagradConfig c, long step) {
         if (step == 1) {
-            java.util.Arrays.fill(sum, c.initialAccumulatorValue());
+            Arrays.fill(sum, c.initialAccumulatorValue());
         }
         double clr = c.lr() / (1 + (step - 1) * c.lrDecay());
         for (int i = 0; i < p.length; i++) {
