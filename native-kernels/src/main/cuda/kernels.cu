@@ -46,7 +46,7 @@ enum ReduceCode {
 // The reductions' fixed geometry (Kernels.java uses the same numbers).
 #define REDUCE_BLOCKS 256
 #define REDUCE_THREADS 256
-// Threads per block of the per-row softmax kernel (a power of two).
+// Threads per block of the per-row softmax kernels (a power of two).
 #define ROW_THREADS 256
 
 typedef long long i64;
@@ -333,6 +333,70 @@ __device__ __forceinline__ void softmax_xent_impl(const T* logits, const int* la
     }
 }
 
+// ---- row softmax (attention weights) ----
+
+// CpuSoftmax.softmaxRows: per row max (NaN-propagating, like Math.max), z = sum exp(x - max) in double,
+// y = exp(x - max) / z rounded once; an entry of -inf gets exactly 0. Blocks take rows in grid-stride order (the
+// loop bound is the same for every thread of a block, so the barriers inside are uniform). A row of -inf only
+// (max = -inf) is left unwritten and sets *masked = 1: every such block stores the same value, so no atomics are
+// needed; the host clears it before and reports the row after. Every read of a row happens before its first write
+// (the block reductions end in a barrier) and each thread writes only the elements it read, so y may be x.
+template <typename T>
+__device__ __forceinline__ void softmax_rows_impl(const T* x, T* y, double* masked, int rows, int cols) {
+    __shared__ double s[ROW_THREADS];
+    for (i64 r = blockIdx.x; r < rows; r += gridDim.x) {
+        const T* xr = x + r * cols;
+        T* yr = y + r * cols;
+        double m = -INFINITY;
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+            double v = (double)xr[j];
+            m = (m != m) ? m : (v != v) ? v : (v > m ? v : m);
+        }
+        double max = block_max(s, m);
+        if (max == -INFINITY) {
+            if (threadIdx.x == 0) {
+                *masked = 1.0;
+            }
+            continue;
+        }
+        double z = 0;
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+            z += exp((double)xr[j] - max);
+        }
+        s[threadIdx.x] = z;
+        block_sum(s);
+        z = s[0];
+        __syncthreads();  // s is reused by the next row's block_max
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+            yr[j] = (T)(exp((double)xr[j] - max) / z);
+        }
+    }
+}
+
+// CpuSoftmax.softmaxRowsBackward: dx = y * (dy - sum(dy * y)), the dot product in double, rounded once. Rows as in
+// softmax_rows_impl; dx may be dy or y (each thread reads its elements of the row before it writes them, and the
+// dot product is complete, behind a barrier, before any write).
+template <typename T>
+__device__ __forceinline__ void softmax_rows_backward_impl(const T* y, const T* dy, T* dx, int rows, int cols) {
+    __shared__ double s[ROW_THREADS];
+    for (i64 r = blockIdx.x; r < rows; r += gridDim.x) {
+        const T* yr = y + r * cols;
+        const T* gr = dy + r * cols;
+        T* dr = dx + r * cols;
+        double dot = 0;
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+            dot += (double)gr[j] * (double)yr[j];
+        }
+        s[threadIdx.x] = dot;
+        block_sum(s);
+        dot = s[0];
+        __syncthreads();  // s is reused by the next row
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+            dr[j] = (T)((double)yr[j] * ((double)gr[j] - dot));
+        }
+    }
+}
+
 // ---- dropout ----
 
 // y = keep ? x * scale : 0 with keep = CounterRng.keep(seed, offset + i, p); scale = 1 / (1 - p) in the
@@ -462,6 +526,13 @@ __device__ __forceinline__ void adagrad_impl(T* p, const T* grad, T* sum, int n,
     extern "C" __global__ void gated_softmax_xent_##S(const T* logits, const int* labels, T* dLogits,           \
                                                       double* loss, int cols, double invN) {                      \
         softmax_xent_impl<T>(logits, labels, dLogits, loss, cols, invN);                                          \
+    }                                                                                                             \
+    extern "C" __global__ void gated_softmax_rows_##S(const T* x, T* y, double* masked, int rows, int cols) {       \
+        softmax_rows_impl<T>(x, y, masked, rows, cols);                                                           \
+    }                                                                                                             \
+    extern "C" __global__ void gated_softmax_rows_backward_##S(const T* y, const T* dy, T* dx, int rows,         \
+                                                               int cols) {                                        \
+        softmax_rows_backward_impl<T>(y, dy, dx, rows, cols);                                                     \
     }                                                                                                             \
     extern "C" __global__ void gated_dropout_##S(const T* x, T* y, int n, double p, T scale,                     \
                                                  unsigned long long seed, unsigned long long offset) {            \

@@ -162,10 +162,7 @@ public final class CpuBackend implements Backend {
         int m = dims.m();
         int n = dims.n();
         int k = dims.k();
-        if (shareStorage(tc, ta) || shareStorage(tc, tb)) {
-            throw new IllegalArgumentException("c: must not share storage with " + (shareStorage(tc, ta) ? "a" : "b")
-                    + " (gemm does not work in place)");
-        }
+        notInPlace("gemm", ta, tb, tc);
         int lda = a.shape().dim(1);
         int ldb = b.shape().dim(1);
         if (ta.isFloat()) {
@@ -173,6 +170,24 @@ public final class CpuBackend implements Backend {
                     tc.f(), 0, n);
         } else {
             Gemm.dgemm(threads, transA, transB, m, n, k, alpha, ta.d(), 0, lda, tb.d(), 0, ldb, beta, tc.d(), 0, n);
+        }
+    }
+
+    @Override
+    public void batchedGemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        CpuTensor ta = own("a", a);
+        CpuTensor tb = own("b", b);
+        CpuTensor tc = own("c", c);
+        OpChecks.BatchedGemmDims d = OpChecks.batchedGemm(transA, transB, a, b, c);
+        notInPlace("batchedGemm", ta, tb, tc);
+        BatchedGemm.gemm(threads, transA, transB, d.batch(), d.m(), d.n(), d.k(), alpha, ta, a.shape().dim(2), tb,
+                b.shape().dim(2), beta, tc);
+    }
+
+    private static void notInPlace(String op, CpuTensor a, CpuTensor b, CpuTensor c) {
+        if (shareStorage(c, a) || shareStorage(c, b)) {
+            throw new IllegalArgumentException("c: must not share storage with " + (shareStorage(c, a) ? "a" : "b")
+                    + " (" + op + " does not work in place)");
         }
     }
 
@@ -260,6 +275,29 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    @Override
+    public void softmaxRows(Tensor x, Tensor y) {
+        CpuTensor tx = own("x", x);
+        CpuTensor ty = own("y", y);
+        int cols = OpChecks.softmaxRows(x, y);
+        CpuSoftmax.Rows rx = CpuSoftmax.rows(tx);
+        int masked = OpChecks.firstFullyMaskedRow(x.shape().rows(), cols, rx::get);
+        if (masked >= 0) {
+            throw OpChecks.fullyMaskedRow(x, masked);
+        }
+        CpuSoftmax.softmaxRows(threads, rx, CpuSoftmax.rows(ty), x.shape().rows(), cols);
+    }
+
+    @Override
+    public void softmaxRowsBackward(Tensor y, Tensor dy, Tensor dx) {
+        CpuTensor ty = own("y", y);
+        CpuTensor tdy = own("dy", dy);
+        CpuTensor tdx = own("dx", dx);
+        int cols = OpChecks.softmaxRowsBackward(y, dy, dx);
+        CpuSoftmax.softmaxRowsBackward(threads, CpuSoftmax.rows(ty), CpuSoftmax.rows(tdy), CpuSoftmax.rows(tdx),
+                y.shape().rows(), cols);
+    }
+
     // ---- reductions ----
 
     @Override
@@ -328,10 +366,7 @@ public final class CpuBackend implements Backend {
         CpuTensor tl = own("logits", logits);
         CpuTensor td = dLogits == null ? null : own("dLogits", dLogits);
         int classes = OpChecks.softmaxCrossEntropy(logits, labels, dLogits);
-        if (tl.isFloat()) {
-            return CpuOps.softmaxCrossEntropy(threads, tl.f(), classes, labels, td == null ? null : td.f());
-        }
-        return CpuOps.softmaxCrossEntropy(threads, tl.d(), classes, labels, td == null ? null : td.d());
+        return CpuSoftmax.softmaxCrossEntropy(threads, CpuSoftmax.rows(tl), classes, labels, CpuSoftmax.rows(td));
     }
 
     @Override

@@ -6,8 +6,8 @@ import dev.gated.engine.backend.UnaryOp;
 import java.util.Arrays;
 
 /**
- * The non-GEMM, non-RNN kernels of {@link CpuBackend} on plain arrays, float32 and float64. Arguments are
- * validated by the backend before they get here.
+ * The non-GEMM, non-RNN kernels of {@link CpuBackend} on plain arrays, float32 and float64, except the row
+ * softmaxes ({@link CpuSoftmax}). Arguments are validated by the backend before they get here.
  *
  * <p>Element-wise work is split into fixed chunks of {@link #CHUNK} elements (run in parallel when large), so it
  * is thread-count independent trivially. Reductions accumulate in double: each chunk of {@link #SUM_CHUNK}
@@ -372,7 +372,7 @@ final class CpuOps {
     }
 
     /** Runs body over row ranges of about CHUNK elements each (the split depends on rows and cols only). */
-    private static void forRows(CpuThreads th, int rows, int cols, Range body) {
+    static void forRows(CpuThreads th, int rows, int cols, Range body) {
         long n = (long) rows * cols;
         if (n < PARALLEL_MIN || th.threads() == 1 || rows < 2) {
             body.run(0, rows);
@@ -640,66 +640,6 @@ final class CpuOps {
             return s0;
         });
         return s / n;
-    }
-
-    /**
-     * Mean over rows of logsumexp(row) - row[label] (max subtracted first); dLogits (may be null, may be logits
-     * itself) = (softmax - onehot) / rows. Row losses are summed like a reduction over rows.
-     */
-    static double softmaxCrossEntropy(CpuThreads th, float[] logits, int cols, int[] labels, float[] dLogits) {
-        int rows = labels.length;
-        double[] loss = new double[rows];
-        double invN = 1.0 / rows;
-        forRows(th, rows, cols, (r0, r1) -> {
-            double[] e = new double[cols];
-            for (int r = r0; r < r1; r++) {
-                int o = r * cols;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < cols; j++) {
-                    max = Math.max(max, logits[o + j]);
-                }
-                double z = 0;
-                for (int j = 0; j < cols; j++) {
-                    e[j] = Math.exp(logits[o + j] - max);
-                    z += e[j];
-                }
-                loss[r] = Math.log(z) + max - logits[o + labels[r]];
-                if (dLogits != null) {
-                    for (int j = 0; j < cols; j++) {
-                        dLogits[o + j] = (float) ((e[j] / z - (j == labels[r] ? 1 : 0)) * invN);
-                    }
-                }
-            }
-        });
-        return sum(th, loss) / rows;
-    }
-
-    static double softmaxCrossEntropy(CpuThreads th, double[] logits, int cols, int[] labels, double[] dLogits) {
-        int rows = labels.length;
-        double[] loss = new double[rows];
-        double invN = 1.0 / rows;
-        forRows(th, rows, cols, (r0, r1) -> {
-            double[] e = new double[cols];
-            for (int r = r0; r < r1; r++) {
-                int o = r * cols;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < cols; j++) {
-                    max = Math.max(max, logits[o + j]);
-                }
-                double z = 0;
-                for (int j = 0; j < cols; j++) {
-                    e[j] = Math.exp(logits[o + j] - max);
-                    z += e[j];
-                }
-                loss[r] = Math.log(z) + max - logits[o + labels[r]];
-                if (dLogits != null) {
-                    for (int j = 0; j < cols; j++) {
-                        dLogits[o + j] = (e[j] / z - (j == labels[r] ? 1 : 0)) * invN;
-                    }
-                }
-            }
-        });
-        return sum(th, loss) / rows;
     }
 
     // ---- dropout ----

@@ -8,6 +8,7 @@ import dev.gated.engine.conformance.BackendConformance;
 import dev.gated.engine.conformance.RnnCase;
 import dev.gated.engine.conformance.RnnHarness;
 import dev.gated.engine.rnn.CellType;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -81,6 +82,67 @@ class CpuBackendConformanceTest extends BackendConformance {
             }
             assertArrayEquals(results[0], results[1], 0, dtype + " gemm");
             assertArrayEquals(sums[0], sums[1], 0, dtype + " sum, sumOfSquares, sumRows");
+        }
+    }
+    /**
+     * batchedGemm both ways it runs (many small items in parallel, one item per task; few large items, each split
+     * over the threads by Gemm) and the row softmaxes on enough rows to be split: bit-identical with 1 and 3 threads,
+     * and each batchedGemm item bit-identical to gemm on that item.
+     */
+    @Test
+    void attentionOpsAreBitIdenticalWithOneAndThreeThreads() {
+        int[][] sizes = {{64, 7, 9, 5}, {3, 130, 140, 120}}; // {batch, m, n, k}: small items, then items > PARALLEL_MNK
+        for (DType dtype : DType.values()) {
+            for (int[] s : sizes) {
+                int batch = s[0];
+                int m = s[1];
+                int n = s[2];
+                int k = s[3];
+                SplittableRandom r = new SplittableRandom(11);
+                double[] a = r.doubles((long) batch * m * k, -1, 1).toArray();
+                double[] b = r.doubles((long) batch * n * k, -1, 1).toArray();
+                double[] x = r.doubles(700 * 131, -30, 30).toArray();
+                double[] dy = r.doubles(700 * 131, -1, 1).toArray();
+                for (int e = 0; e < x.length; e += 3) {
+                    if (e % 131 != 0) {
+                        x[e] = Double.NEGATIVE_INFINITY;
+                    }
+                }
+                double[][] results = new double[2][];
+                double[] perItem = null;
+                int i = 0;
+                for (int threads : new int[] {1, 3}) {
+                    try (CpuBackend be = new CpuBackend(threads)) {
+                        Tensor ta = be.upload(a, Shape.of(batch, m, k), dtype);
+                        Tensor tb = be.upload(b, Shape.of(batch, n, k), dtype);
+                        Tensor tc = be.allocate(dtype, Shape.of(batch, m, n));
+                        be.batchedGemm(false, true, 1, ta, tb, 0, tc);
+                        Tensor tx = be.upload(x, Shape.of(700, 131), dtype);
+                        Tensor ty = be.allocate(dtype, Shape.of(700, 131));
+                        be.softmaxRows(tx, ty);
+                        Tensor tdx = be.allocate(dtype, Shape.of(700, 131));
+                        be.softmaxRowsBackward(ty, be.upload(dy, Shape.of(700, 131), dtype), tdx);
+                        double[] c = be.download(tc);
+                        double[] y = be.download(ty);
+                        double[] dx = be.download(tdx);
+                        results[i] = new double[c.length + y.length + dx.length];
+                        System.arraycopy(c, 0, results[i], 0, c.length);
+                        System.arraycopy(y, 0, results[i], c.length, y.length);
+                        System.arraycopy(dx, 0, results[i], c.length + y.length, dx.length);
+                        if (threads == 3) {
+                            Tensor last = be.allocate(dtype, Shape.of(m, n));
+                            be.gemm(false, true, 1, be.upload(Arrays.copyOfRange(a, (batch - 1) * m * k,
+                                    batch * m * k), Shape.of(m, k), dtype), be.upload(Arrays.copyOfRange(b,
+                                    (batch - 1) * n * k, batch * n * k), Shape.of(n, k), dtype), 0, last);
+                            perItem = be.download(last);
+                        }
+                    }
+                    i++;
+                }
+                assertArrayEquals(results[0], results[1], 0, dtype + " batchedGemm " + batch + " items, softmaxRows");
+                assertArrayEquals(perItem, Arrays.copyOfRange(results[1], (batch - 1) * m * n, batch * m * n),
+                        0, dtype + " batchedGemm's last item vs gemm");
+            }
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.gated.cuda;
 
-import static dev.gated.cuda.CudaErrors.cublas;
 import static dev.gated.cuda.CudaErrors.driver;
 
 import dev.gated.engine.backend.AdagradConfig;
@@ -33,8 +32,6 @@ import java.util.Set;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
-import jcuda.jcublas.JCublas2;
-import jcuda.jcublas.cublasOperation;
 
 /**
  * The GPU backend: cuBLAS for GEMM, cuDNN's v8 RNN API ({@link CudnnRnnPlan}), Gated's CUDA kernels for the rest,
@@ -50,6 +47,8 @@ public final class CudaBackend implements Backend {
     private final Set<CudaTensor.Storage> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<CudnnRnnPlan> plans = new ArrayList<>();
     private final Scratch scratch;
+    private final CudaGemm gemms;
+    private final CudaSoftmax softmax;
     private boolean closed;
 
     /** Opens device {@code gated.cuda.device} (default 0) at the given precision. */
@@ -66,6 +65,8 @@ public final class CudaBackend implements Backend {
         this.ctx = ctx;
         this.kernels = ctx == null ? null : ctx.kernels();
         this.scratch = new Scratch(ctx);
+        this.gemms = new CudaGemm(ctx, kernels);
+        this.softmax = new CudaSoftmax(this, ctx, kernels, scratch);
     }
 
     /** GATED_CUDA_DEVICE (or -Dgated.cuda.device) if set, else 0. */
@@ -262,41 +263,28 @@ public final class CudaBackend implements Backend {
         CudaTensor tb = own("b", b);
         CudaTensor tc = own("c", c);
         OpChecks.GemmDims dims = OpChecks.gemm(transA, transB, a, b, c);
-        int m = dims.m();
-        int n = dims.n();
-        int k = dims.k();
-        if (tc.sharesStorage(ta) || tc.sharesStorage(tb)) {
-            throw new IllegalArgumentException("c: must not share storage with " + (tc.sharesStorage(ta) ? "a" : "b")
-                    + " (gemm does not work in place)");
-        }
+        notInPlace("gemm", ta, tb, tc);
         enter();
-        if (m == 0 || n == 0) {
-            return;
-        }
-        DType dt = a.dtype();
-        if (k == 0) {
-            // An empty product: c = beta * c (beta = 0 ignores c's old contents, NaN included).
-            if (beta == 0) {
-                kernels.fill(dt, tc.pointer(), 0, m * n);
-            } else {
-                kernels.axpby(dt, beta, tc.pointer(), 0, tc.pointer(), m * n);
-            }
-            return;
-        }
-        // cuBLAS is column-major; a row-major matrix is its transpose there. So compute c^T = op(b)^T op(a)^T:
-        // cuBLAS's first operand is b (op = transB, leading dimension b's row length), the second a, ldc = n.
-        int opB = transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
-        int opA = transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
-        int ldb = b.shape().dim(1);
-        int lda = a.shape().dim(1);
-        if (dt == DType.FLOAT32) {
-            cublas(JCublas2.cublasSgemm(ctx.cublas(), opB, opA, n, m, k, Pointer.to(new float[] {(float) alpha}),
-                    tb.pointer(), ldb, ta.pointer(), lda, Pointer.to(new float[] {(float) beta}), tc.pointer(), n),
-                    "cublasSgemm");
-        } else {
-            cublas(JCublas2.cublasDgemm(ctx.cublas(), opB, opA, n, m, k, Pointer.to(new double[] {alpha}),
-                    tb.pointer(), ldb, ta.pointer(), lda, Pointer.to(new double[] {beta}), tc.pointer(), n),
-                    "cublasDgemm");
+        gemms.gemm(a.dtype(), transA, transB, dims.m(), dims.n(), dims.k(), alpha, ta.pointer(), a.shape().dim(1),
+                tb.pointer(), b.shape().dim(1), beta, tc.pointer());
+    }
+
+    @Override
+    public void batchedGemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        CudaTensor ta = own("a", a);
+        CudaTensor tb = own("b", b);
+        CudaTensor tc = own("c", c);
+        OpChecks.BatchedGemmDims d = OpChecks.batchedGemm(transA, transB, a, b, c);
+        notInPlace("batchedGemm", ta, tb, tc);
+        enter();
+        gemms.batched(a.dtype(), transA, transB, d.batch(), d.m(), d.n(), d.k(), alpha, ta.pointer(), a.shape().dim(2),
+                tb.pointer(), b.shape().dim(2), beta, tc.pointer());
+    }
+
+    private static void notInPlace(String op, CudaTensor a, CudaTensor b, CudaTensor c) {
+        if (c.sharesStorage(a) || c.sharesStorage(b)) {
+            throw new IllegalArgumentException("c: must not share storage with " + (c.sharesStorage(a) ? "a" : "b")
+                    + " (" + op + " does not work in place)");
         }
     }
 
@@ -363,6 +351,25 @@ public final class CudaBackend implements Backend {
         int cols = to.numel();
         int rows = cols == 0 ? 0 : tx.numel() / cols;
         kernels.sumRows(tx.dtype(), tx.pointer(), to.pointer(), rows, cols, accumulate);
+    }
+
+    @Override
+    public void softmaxRows(Tensor x, Tensor y) {
+        CudaTensor tx = own("x", x);
+        CudaTensor ty = own("y", y);
+        int cols = OpChecks.softmaxRows(x, y);
+        enter();
+        softmax.softmaxRows(tx, ty, x.shape().rows(), cols);
+    }
+
+    @Override
+    public void softmaxRowsBackward(Tensor y, Tensor dy, Tensor dx) {
+        CudaTensor ty = own("y", y);
+        CudaTensor tdy = own("dy", dy);
+        CudaTensor tdx = own("dx", dx);
+        int cols = OpChecks.softmaxRowsBackward(y, dy, dx);
+        enter();
+        softmax.softmaxRowsBackward(ty, tdy, tdx, y.shape().rows(), cols);
     }
 
     // ---- reductions ----
@@ -442,20 +449,8 @@ public final class CudaBackend implements Backend {
         CudaTensor tl = own("logits", logits);
         CudaTensor td = dLogits == null ? null : own("dLogits", dLogits);
         int classes = OpChecks.softmaxCrossEntropy(logits, labels, dLogits);
-        int rows = logits.shape().rows();
         enter();
-        CUdeviceptr idx = scratch.ints(labels);
-        CUdeviceptr loss = scratch.rowLosses(rows);
-        kernels.softmaxCrossEntropy(tl.dtype(), tl.pointer(), idx, td == null ? null : td.pointer(), loss, rows, classes,
-                1.0 / rows);
-        // The row losses (double) are summed by the same deterministic reduction as sum().
-        CUdeviceptr partials = scratch.partials();
-        CUdeviceptr out = scratch.result();
-        kernels.reduce(DType.FLOAT64, KernelOps.Reduce.SUM, loss, null, null, rows, 0, partials, out);
-        double[] result = new double[1];
-        ctx.synchronize();
-        driver(JCudaDriver.cuMemcpyDtoH(Pointer.to(result), out, Double.BYTES), "cuMemcpyDtoH(loss)");
-        return result[0] / rows;
+        return softmax.crossEntropy(tl, labels, td, logits.shape().rows(), classes);
     }
 
     @Override

@@ -34,13 +34,13 @@ final class Kernels implements AutoCloseable {
     /** The reductions' fixed geometry: REDUCE_BLOCKS and REDUCE_THREADS in kernels.cu. */
     static final int REDUCE_BLOCKS = 256;
     static final int REDUCE_THREADS = 256;
-    /** Threads per row of the softmax cross-entropy kernel: ROW_THREADS in kernels.cu. */
+    /** Threads per row of the row-softmax kernels (cross-entropy, softmaxRows and its backward): ROW_THREADS in kernels.cu. */
     static final int ROW_THREADS = 256;
 
     /** Every kernel of the module, without the _f32/_f64 suffix where it has one. */
     static final List<String> TYPED = List.of("fill", "axpby", "unary", "unary_backward", "binary", "add_row_vector",
-            "sum_rows", "reduce_partials", "gather_rows", "scatter_add_rows", "softmax_xent", "dropout", "sgd", "adam",
-            "rmsprop", "adagrad");
+            "sum_rows", "reduce_partials", "gather_rows", "scatter_add_rows", "softmax_xent", "softmax_rows",
+            "softmax_rows_backward", "dropout", "sgd", "adam", "rmsprop", "adagrad");
     static final List<String> UNTYPED = List.of("reduce_final");
 
     /** One kernel argument: its PTX parameter type (.u64 for pointers) and a pointer to its host value. */
@@ -247,6 +247,25 @@ final class Kernels implements AutoCloseable {
         if (rows > 0) {
             launch(fn("softmax_xent", dt), rows, ROW_THREADS, p(logits), p(labels), p(dLogits),
                     p(loss), i(cols), d(invN));
+        }
+    }
+
+    /**
+     * Blocks of ROW_THREADS taking rows in grid-stride order (at most MAX_BLOCKS blocks). A row of -inf only is left
+     * unwritten and sets {@code masked} (one double) to 1; the caller clears it first.
+     */
+    void softmaxRows(DType dt, CUdeviceptr x, CUdeviceptr y, CUdeviceptr masked, int rows, int cols) {
+        if (rows > 0 && cols > 0) {
+            launch(fn("softmax_rows", dt), Math.min(rows, MAX_BLOCKS), ROW_THREADS, p(x), p(y), p(masked), i(rows),
+                    i(cols));
+        }
+    }
+
+    /** Like {@link #softmaxRows}: blocks of ROW_THREADS over rows. */
+    void softmaxRowsBackward(DType dt, CUdeviceptr y, CUdeviceptr dy, CUdeviceptr dx, int rows, int cols) {
+        if (rows > 0 && cols > 0) {
+            launch(fn("softmax_rows_backward", dt), Math.min(rows, MAX_BLOCKS), ROW_THREADS, p(y), p(dy), p(dx),
+                    i(rows), i(cols));
         }
     }
 

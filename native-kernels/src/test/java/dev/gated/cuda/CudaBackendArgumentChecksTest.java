@@ -87,6 +87,26 @@ class CudaBackendArgumentChecksTest {
             Tensor a = mk.f(2, 2);
             be.gemm(false, false, 1, a, mk.f(2, 2), 0, a.reshape(2, 2));
         }});
+        t.add(new Object[] {"batchedGemm a is not 3-D", (Call) (be, mk) ->
+                be.batchedGemm(false, false, 1, mk.f(2, 3), mk.f(1, 3, 2), 0, mk.f(1, 2, 2))});
+        t.add(new Object[] {"batchedGemm batch sizes differ", (Call) (be, mk) ->
+                be.batchedGemm(false, false, 1, mk.f(2, 2, 3), mk.f(3, 3, 4), 0, mk.f(2, 2, 4))});
+        t.add(new Object[] {"batchedGemm inner dimensions differ", (Call) (be, mk) ->
+                be.batchedGemm(false, true, 1, mk.f(2, 2, 3), mk.f(2, 4, 5), 0, mk.f(2, 2, 4))});
+        t.add(new Object[] {"batchedGemm c has the wrong shape", (Call) (be, mk) ->
+                be.batchedGemm(true, false, 1, mk.f(2, 3, 2), mk.f(2, 3, 4), 0, mk.f(2, 4, 2))});
+        t.add(new Object[] {"batchedGemm dtypes differ", (Call) (be, mk) ->
+                be.batchedGemm(false, false, 1, mk.f(2, 2, 2), mk.f(2, 2, 2), 0, mk.t(DType.FLOAT64, 2, 2, 2))});
+        t.add(new Object[] {"batchedGemm c aliases b", (Call) (be, mk) -> {
+            Tensor b = mk.f(2, 2, 2);
+            be.batchedGemm(false, false, 1, mk.f(2, 2, 2), b, 0, b.reshape(2, 2, 2));
+        }});
+        t.add(new Object[] {"softmaxRows y shape", (Call) (be, mk) -> be.softmaxRows(mk.f(2, 3), mk.f(3, 2))});
+        t.add(new Object[] {"softmaxRows scalar x", (Call) (be, mk) -> be.softmaxRows(mk.f(), mk.f())});
+        t.add(new Object[] {"softmaxRowsBackward dy dtype", (Call) (be, mk) ->
+                be.softmaxRowsBackward(mk.f(2, 3), mk.t(DType.FLOAT64, 2, 3), mk.f(2, 3))});
+        t.add(new Object[] {"softmaxRowsBackward dx shape", (Call) (be, mk) ->
+                be.softmaxRowsBackward(mk.f(2, 3), mk.f(2, 3), mk.f(2, 4))});
         t.add(new Object[] {"axpby shapes differ", (Call) (be, mk) -> be.axpby(1, mk.f(3), 1, mk.f(4))});
         t.add(new Object[] {"axpby dtypes differ", (Call) (be, mk) -> be.axpby(1, mk.f(3), 1, mk.t(DType.FLOAT64, 3))});
         t.add(new Object[] {"unary op missing", (Call) (be, mk) -> be.unary(null, mk.f(3), mk.f(3))});

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * order and scalar rounding Kernels uses (mirrored by hand here; KernelSignatureTest checks Kernels' types against
  * the PTX), and compares with CpuBackend: bit for bit where the CPU and the kernel do the same IEEE operations in the
  * same order (everything but exp/log/tanh/sigmoid, whose libm may differ in the last bits, and the reductions, whose
- * summation order differs by design). The reductions, the softmax (also in place), dropout, Adam and RMSprop run
+ * summation order differs by design). The reductions, the softmaxes (also in place), dropout, Adam and RMSprop run
  * with several blocks of several OS threads each, __syncthreads a barrier; the rest one thread per block. This checks the
  * kernels' formulas, op codes, argument conventions and block-level logic without a GPU; it cannot check the GPU's
  * own math library or memory model (the GPU suites in integration-tests do).
@@ -254,7 +255,7 @@ class KernelHostEmulationTest {
             double[] x = random(r, n, -2, 2);
             double[] y = random(r, n, -2, 2);
             if (c[1] == 0) {
-                java.util.Arrays.fill(y, Double.NaN);
+                Arrays.fill(y, Double.NaN);
             }
             Tensor ty = up(y, dt, n);
             cpu.axpby(c[0], up(x, dt, n), c[1], ty);
@@ -282,7 +283,7 @@ class KernelHostEmulationTest {
         for (boolean acc : new boolean[] {false, true}) {
             double[] init = acc ? random(r, cols, -1, 1) : new double[cols];
             if (!acc) {
-                java.util.Arrays.fill(init, Double.NaN);
+                Arrays.fill(init, Double.NaN);
             }
             Tensor out = up(init, dt, cols);
             cpu.sumRows(up(x, dt, rows, cols), out, acc);
@@ -506,6 +507,68 @@ class KernelHostEmulationTest {
         p.expect("softmax gradient in place " + dt, dt, inPlace, run(d), Mode.ULPS_2);
     }
 
+    /**
+     * softmaxRows and its backward on 7 rows of 11 (some entries -inf) with 3 blocks, so blocks take several rows in
+     * grid-stride order; in place; and a row of -inf only, which must stay unwritten and raise the flag.
+     */
+    private void softmaxRowsCases(Program p, DType dt, Random r) {
+        int rows = 7;
+        int cols = 11;
+        int blocks = 3;
+        double[] x = random(r, rows * cols, -5, 5);
+        for (int i = 1; i < x.length; i += 4) {
+            x[i] = Double.NEGATIVE_INFINITY;
+        }
+        x[2 * cols + 5] = 80;
+        Tensor y = cpu.allocate(dt, Shape.of(rows, cols));
+        cpu.softmaxRows(up(x, dt, rows, cols), y);
+        double[] yCpu = run(y);
+        String bx = p.buf(dt, x);
+        String by = p.buf(dt, new double[rows * cols]);
+        String flag = p.doubles(1);
+        p.launchThreads(blocks, EMU_THREADS, "gated_softmax_rows_" + sfx(dt) + "(" + bx + ", " + by + ", " + flag + ", "
+                + rows + ", " + cols + ")");
+        p.expect("softmaxRows " + dt, dt, by, yCpu, Mode.ULPS_2);
+        p.expect("softmaxRows flag " + dt, DType.FLOAT64, flag, new double[] {0}, Mode.EXACT);
+        String inPlace = p.buf(dt, x);
+        p.launchThreads(blocks, EMU_THREADS, "gated_softmax_rows_" + sfx(dt) + "(" + inPlace + ", " + inPlace + ", "
+                + p.doubles(1) + ", " + rows + ", " + cols + ")");
+        p.expect("softmaxRows in place " + dt, dt, inPlace, yCpu, Mode.ULPS_2);
+
+        double[] masked = x.clone();
+        Arrays.fill(masked, 4 * cols, 5 * cols, Double.NEGATIVE_INFINITY);
+        double[] unmasked = masked.clone();
+        Arrays.fill(unmasked, 4 * cols, 5 * cols, 0);
+        Tensor y2 = cpu.allocate(dt, Shape.of(rows, cols));
+        cpu.softmaxRows(up(unmasked, dt, rows, cols), y2);
+        double[] want = run(y2);
+        Arrays.fill(want, 4 * cols, 5 * cols, -1); // the row of -inf only is left as it was
+        double[] before = new double[rows * cols];
+        Arrays.fill(before, -1);
+        String bm = p.buf(dt, masked);
+        String bym = p.buf(dt, before);
+        String flag2 = p.doubles(1);
+        p.launchThreads(blocks, EMU_THREADS, "gated_softmax_rows_" + sfx(dt) + "(" + bm + ", " + bym + ", " + flag2
+                + ", " + rows + ", " + cols + ")");
+        p.expect("softmaxRows with a row of -inf only " + dt, dt, bym, want, Mode.ULPS_2);
+        p.expect("softmaxRows flag raised " + dt, DType.FLOAT64, flag2, new double[] {1}, Mode.EXACT);
+
+        double[] dy = random(r, rows * cols, -1, 1);
+        Tensor dx = cpu.allocate(dt, Shape.of(rows, cols));
+        cpu.softmaxRowsBackward(y, up(dy, dt, rows, cols), dx);
+        double[] dxCpu = run(dx);
+        String yk = p.buf(dt, yCpu);
+        String bdy = p.buf(dt, dy);
+        String bdx = p.buf(dt, new double[rows * cols]);
+        p.launchThreads(blocks, EMU_THREADS, "gated_softmax_rows_backward_" + sfx(dt) + "(" + yk + ", " + bdy + ", "
+                + bdx + ", " + rows + ", " + cols + ")");
+        p.expect("softmaxRowsBackward " + dt, dt, bdx, dxCpu, Mode.REL_1E12);
+        String g = p.buf(dt, dy);
+        p.launchThreads(blocks, EMU_THREADS, "gated_softmax_rows_backward_" + sfx(dt) + "(" + yk + ", " + g + ", " + g
+                + ", " + rows + ", " + cols + ")");
+        p.expect("softmaxRowsBackward in place " + dt, dt, g, dxCpu, Mode.REL_1E12);
+    }
+
     @Test
     void kernelsMatchTheCpuBackend(@TempDir Path tmp) throws IOException {
         assumeTrue(NativeTools.hasCommand("g++"), "g++ is not installed here: cannot run the kernels on the host");
@@ -524,6 +587,7 @@ class KernelHostEmulationTest {
             optimizerCases(p, dt, r);
             reductionCases(p, dt, r);
             softmaxCases(p, dt, r);
+            softmaxRowsCases(p, dt, r);
         }
         Files.writeString(tmp.resolve("emulate.cpp"), p.source(), StandardCharsets.UTF_8);
         Path shim = Path.of("src", "test", "cuda-host").toAbsolutePath();

@@ -58,6 +58,10 @@ class KernelSignatureTest {
             k.gatherRows(dt, null, null, null, 10, 7);
             k.scatterAddRows(dt, null, null, null, 10, 7);
             k.softmaxCrossEntropy(dt, null, null, null, null, 33, 7, 1.0 / 33);
+            k.softmaxRows(dt, null, null, null, 33, 7);
+            k.softmaxRows(dt, null, null, null, 1 << 20, 3);
+            k.softmaxRowsBackward(dt, null, null, null, 33, 7);
+            k.softmaxRowsBackward(dt, null, null, null, 1 << 20, 3);
             k.dropout(dt, null, null, n, 0.5, 2, 1, 2);
             k.sgd(dt, null, null, null, n, 0.1, 0, 0.9, 1, true, false);
             k.adam(dt, null, null, null, null, n, 0.1, 0.9, 0.999, 1e-8, 0, true, 1, 0.1, 0.001);
@@ -99,6 +103,8 @@ class KernelSignatureTest {
         k.gatherRows(DType.FLOAT32, null, null, null, 0, 5);
         k.scatterAddRows(DType.FLOAT32, null, null, null, 3, 0);
         k.softmaxCrossEntropy(DType.FLOAT32, null, null, null, null, 0, 5, 1);
+        k.softmaxRows(DType.FLOAT32, null, null, null, 0, 5);
+        k.softmaxRowsBackward(DType.FLOAT64, null, null, null, 4, 0);
         k.sumRows(DType.FLOAT32, null, null, 4, 0, false);
         assertEquals(List.of(), launches, "a grid of 0 blocks is invalid: no work, no launch");
     }

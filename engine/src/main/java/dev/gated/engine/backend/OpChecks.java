@@ -1,6 +1,7 @@
 package dev.gated.engine.backend;
 
 import java.util.function.BiPredicate;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The argument checks of the {@link Backend} ops that do not depend on a backend's tensor class: missing arguments,
@@ -15,6 +16,10 @@ public final class OpChecks {
 
     /** The sizes of c = op(a) op(b): op(a) is m x k, op(b) is k x n, c is m x n. */
     public record GemmDims(int m, int n, int k) {
+    }
+
+    /** The sizes of c[i] = op(a[i]) op(b[i]) for i in [0, batch): each op(a[i]) is m x k, op(b[i]) k x n. */
+    public record BatchedGemmDims(int batch, int m, int n, int k) {
     }
 
     public static <T> T required(String name, T o) {
@@ -76,6 +81,37 @@ public final class OpChecks {
         return new GemmDims(m, n, k);
     }
 
+    /**
+     * a, b, c are 3-D [batch, rows, cols] of one dtype with the same leading axis, op(a[i])'s columns are op(b[i])'s
+     * rows and c is [batch, m, n]; returns batch, m, n, k.
+     */
+    public static BatchedGemmDims batchedGemm(boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
+        Checks.rank("a", a, 3);
+        Checks.rank("b", b, 3);
+        Checks.rank("c", c, 3);
+        Checks.dtype("b", b, a.dtype());
+        Checks.dtype("c", c, a.dtype());
+        Shape as = a.shape();
+        Shape bs = b.shape();
+        int batch = as.dim(0);
+        if (bs.dim(0) != batch) {
+            throw new IllegalArgumentException("b: expected a leading (batch) axis of " + batch + " (a is " + as
+                    + "), got " + bs.dim(0) + " in shape " + bs);
+        }
+        int m = transA ? as.dim(2) : as.dim(1);
+        int k = transA ? as.dim(1) : as.dim(2);
+        int kb = transB ? bs.dim(2) : bs.dim(1);
+        int n = transB ? bs.dim(1) : bs.dim(2);
+        if (k != kb) {
+            throw new IllegalArgumentException("b: op(a[i]) is " + Shape.of(m, k) + " (a " + as
+                    + (transA ? " transposed per item" : "") + ") so op(b[i]) needs " + k + " rows, got op(b[i]) "
+                    + Shape.of(kb, n) + " (b " + bs + (transB ? " transposed per item" : "") + "): inner dimensions "
+                    + k + " and " + kb + " differ");
+        }
+        Checks.shape("c", c, Shape.of(batch, m, n));
+        return new BatchedGemmDims(batch, m, n, k);
+    }
+
     public static void axpby(Tensor x, Tensor y) {
         Checks.sameShape("y", y, "x", x);
     }
@@ -103,6 +139,44 @@ public final class OpChecks {
 
     public static void sumRows(Tensor x, Tensor out) {
         rowVector("out", out, x);
+    }
+
+    /** y is like x (it may be x itself), which has rank >= 1; returns the row length (x's last axis). */
+    public static int softmaxRows(Tensor x, Tensor y) {
+        Checks.sameShape("y", y, "x", x);
+        return lastAxis("x", x);
+    }
+
+    /** dy and dx are like y (dx may be dy or y itself), which has rank >= 1; returns the row length. */
+    public static int softmaxRowsBackward(Tensor y, Tensor dy, Tensor dx) {
+        Checks.sameShape("dy", dy, "y", y);
+        Checks.sameShape("dx", dx, "y", y);
+        return lastAxis("y", y);
+    }
+
+    /**
+     * The first row of x's 2-D view [rows, cols] whose entries are all -inf (or that has no entries), or -1: softmax
+     * cannot normalise such a row, as every entry would get probability 0. Stops at a row's first other entry, so it
+     * costs about one read per row on masked attention scores. {@code at(i)} reads element i of x.
+     */
+    public static int firstFullyMaskedRow(int rows, int cols, IntToDoubleFunction at) {
+        for (int r = 0; r < rows; r++) {
+            int j = 0;
+            while (j < cols && at.applyAsDouble(r * cols + j) == Double.NEGATIVE_INFINITY) {
+                j++;
+            }
+            if (j == cols) {
+                return r;
+            }
+        }
+        return -1;
+    }
+
+    /** The error for {@link #firstFullyMaskedRow}'s row, the same on every backend. */
+    public static IllegalArgumentException fullyMaskedRow(Tensor x, int row) {
+        return new IllegalArgumentException("x: expected at least one entry above -inf in every row (a masked entry "
+                + "gets probability 0, so a row of -inf only cannot be normalised), got row " + row + " of x "
+                + x.shape() + " with every entry -inf");
     }
 
     /** {@code vec} has x's dtype and as many elements as x's last axis. */

@@ -19,6 +19,7 @@ import dev.gated.engine.rnn.RnnSpec;
 import dev.gated.engine.rnn.RnnTensors;
 import dev.gated.engine.rnn.RnnWorkspace;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -94,6 +95,40 @@ public final class BadInputCases {
                 x -> x.be.gemm(false, false, 1, x.zeros(3, 7, 1), x.zeros(7, 5), 0, x.zeros(3, 5))));
         t.add(bad("gemm: dtypes differ", List.of("a", "b", "c"), List.of("float32", "float64"),
                 x -> x.be.gemm(false, false, 1, x.zeros(3, 7), x.zeros(x.otherDType(), 7, 5), 0, x.zeros(3, 5))));
+        t.add(bad("batchedGemm: a is not 3-D", List.of("a"), List.of("[3, 7]"),
+                x -> x.be.batchedGemm(false, false, 1, x.zeros(3, 7), x.zeros(2, 7, 5), 0, x.zeros(2, 3, 5))));
+        t.add(bad("batchedGemm: c is not 3-D", List.of("c"), List.of("[6, 5]"),
+                x -> x.be.batchedGemm(false, false, 1, x.zeros(2, 3, 7), x.zeros(2, 7, 5), 0, x.zeros(6, 5))));
+        t.add(bad("batchedGemm: batch sizes differ (a [2, 3, 7], b [4, 7, 5])", List.of("a", "b"),
+                List.of("2", "4"),
+                x -> x.be.batchedGemm(false, false, 1, x.zeros(2, 3, 7), x.zeros(4, 7, 5), 0, x.zeros(2, 3, 5))));
+        t.add(bad("batchedGemm: inner dimensions differ (op(a[i]) [3, 7], op(b[i]) [9, 5])", List.of("a", "b"),
+                List.of("7", "9"),
+                x -> x.be.batchedGemm(false, false, 1, x.zeros(2, 3, 7), x.zeros(2, 9, 5), 0, x.zeros(2, 3, 5))));
+        t.add(bad("batchedGemm: inner dimensions differ after transposition (op(a[i]) [7, 3], op(b[i]) [5, 9])",
+                List.of("a", "b"), List.of("3", "5"),
+                x -> x.be.batchedGemm(true, true, 1, x.zeros(2, 3, 7), x.zeros(2, 9, 5), 0, x.zeros(2, 7, 9))));
+        t.add(bad("batchedGemm: c has the wrong shape", List.of("c"), List.of("[2, 3, 5]", "[2, 5, 3]"),
+                x -> x.be.batchedGemm(false, false, 1, x.zeros(2, 3, 7), x.zeros(2, 7, 5), 0, x.zeros(2, 5, 3))));
+        t.add(new BadInput("batchedGemm: dtypes differ", List.of("a", "b", "c"), BadInputCases::dtypes,
+                x -> x.be.batchedGemm(false, false, 1, x.zeros(2, 3, 7), x.zeros(2, 7, 5), 0,
+                        x.zeros(x.otherDType(), 2, 3, 5))));
+        t.add(bad("softmaxRows: y has another shape", List.of("x", "y"), List.of("[3, 4]", "[4, 3]"),
+                x -> x.be.softmaxRows(x.zeros(3, 4), x.zeros(4, 3))));
+        t.add(new BadInput("softmaxRows: dtypes differ", List.of("x", "y"), BadInputCases::dtypes,
+                x -> x.be.softmaxRows(x.zeros(3, 4), x.zeros(x.otherDType(), 3, 4))));
+        t.add(bad("softmaxRows: a row of -inf only (row 1 of [3, 4])", List.of("x"), List.of("1", "[3, 4]"), x -> {
+            double[] v = new double[12];
+            Arrays.fill(v, 4, 8, Double.NEGATIVE_INFINITY);
+            v[9] = Double.NEGATIVE_INFINITY;
+            x.be.softmaxRows(x.up(v, 3, 4), x.zeros(3, 4));
+        }));
+        t.add(bad("softmaxRowsBackward: dy has another shape", List.of("y", "dy"), List.of("[3, 4]", "[3, 5]"),
+                x -> x.be.softmaxRowsBackward(x.zeros(3, 4), x.zeros(3, 5), x.zeros(3, 4))));
+        t.add(bad("softmaxRowsBackward: dx has another shape", List.of("y", "dx"), List.of("[3, 4]", "[12]"),
+                x -> x.be.softmaxRowsBackward(x.zeros(3, 4), x.zeros(3, 4), x.zeros(12))));
+        t.add(new BadInput("softmaxRowsBackward: dtypes differ", List.of("y", "dy", "dx"), BadInputCases::dtypes,
+                x -> x.be.softmaxRowsBackward(x.zeros(3, 4), x.zeros(x.otherDType(), 3, 4), x.zeros(3, 4))));
         t.add(bad("axpby: dtypes differ", List.of("x", "y"), List.of("float32", "float64"),
                 x -> x.be.axpby(1, x.zeros(4), 1, x.zeros(x.otherDType(), 4))));
         t.add(bad("axpby: shapes differ", List.of("x", "y"), List.of("[4, 5]", "[5, 4]"),

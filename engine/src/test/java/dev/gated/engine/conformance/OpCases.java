@@ -5,16 +5,10 @@ import static dev.gated.engine.conformance.Ctx.assertExact;
 import static dev.gated.engine.conformance.Ctx.assertGradient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gated.engine.backend.AdagradConfig;
-import dev.gated.engine.backend.AdamConfig;
 import dev.gated.engine.backend.BinaryOp;
-import dev.gated.engine.backend.CounterRng;
-import dev.gated.engine.backend.RmspropConfig;
-import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.backend.Tensor;
 import dev.gated.engine.backend.UnaryOp;
@@ -47,13 +41,14 @@ public final class OpCases {
         List<OpCase> t = new ArrayList<>();
         memory(t);
         gemm(t);
+        AttentionOpCases.add(t);
         axpby(t);
         elementwise(t);
         reductions(t);
         indexing(t);
         losses(t);
-        dropout(t);
-        optimizers(t);
+        DropoutOpCases.add(t);
+        OptimizerOpCases.add(t);
         return t;
     }
 
@@ -467,193 +462,5 @@ public final class OpCases {
             double expect = ReferenceOps.softmaxCrossEntropy(logits, 3, labels);
             assertClose("loss", expect, loss, expect, x.tol.reduction());
         }));
-    }
-
-    // ---- dropout ----
-
-    private static void dropout(List<OpCase> t) {
-        t.add(c("dropout: the mask is exactly CounterRng.keep(seed, offset + i, p), kept values scaled by 1/(1-p)", x -> {
-            double p = 0.3;
-            long seed = 0x5EEDL;
-            long offset = 12345;
-            double[] v = x.randSigned(3 * 7 * 11, 0.1, 2);
-            Tensor y = x.nans(3, 7, 11);
-            x.be.dropout(x.up(v, 3, 7, 11), y, p, seed, offset);
-            double[] got = x.down(y);
-            for (int i = 0; i < v.length; i++) {
-                boolean keep = CounterRng.keep(seed, offset + i, p);
-                assertEquals(keep, got[i] != 0, "element " + i + ": kept");
-            }
-            assertClose("y", ReferenceOps.dropout(v, p, seed, offset), got, x.tol.elementwise());
-        }));
-        t.add(c("dropout: same seed and offset give the same result; another offset or seed another mask", x -> {
-            double p = 0.5;
-            double[] v = x.randSigned(257, 0.1, 2);
-            Tensor tx = x.up(v, 257);
-            Tensor a = x.zeros(257);
-            Tensor b = x.zeros(257);
-            Tensor c = x.zeros(257);
-            Tensor d = x.zeros(257);
-            x.be.dropout(tx, a, p, 7, 1000);
-            x.be.dropout(tx, b, p, 7, 1000);
-            x.be.dropout(tx, c, p, 7, 1000 + 257);
-            x.be.dropout(tx, d, p, 8, 1000);
-            assertExact("second call", x.down(a), x.down(b));
-            assertNotEquals(mask(x.down(a)), mask(x.down(c)), "the mask at offset + numel must differ");
-            assertNotEquals(mask(x.down(a)), mask(x.down(d)), "the mask of another seed must differ");
-        }));
-        t.add(c("dropout: applied to dy with the same seed and offset it reproduces the mask", x -> {
-            double p = 0.2;
-            double[] v = x.randSigned(101, 0.1, 2);
-            double[] dy = x.randSigned(101, 0.1, 2);
-            Tensor y = x.zeros(101);
-            Tensor dx = x.nans(101);
-            x.be.dropout(x.up(v, 101), y, p, 99, 5);
-            x.be.dropout(x.up(dy, 101), dx, p, 99, 5);
-            assertEquals(mask(x.down(y)), mask(x.down(dx)), "mask of dx vs mask of y");
-            assertClose("dx", ReferenceOps.dropout(dy, p, 99, 5), x.down(dx), x.tol.elementwise());
-        }));
-        t.add(c("dropout: kept fraction near 1-p on a big tensor", x -> {
-            int n = 200_000;
-            for (double p : new double[] {0.1, 0.5, 0.75}) {
-                Tensor y = x.zeros(n);
-                x.be.dropout(x.up(Ctx.fill(n, 1), n), y, p, 42, 0);
-                double[] got = x.down(y);
-                int kept = 0;
-                for (double g : got) {
-                    kept += g != 0 ? 1 : 0;
-                }
-                double frac = kept / (double) n;
-                assertEquals(1 - p, frac, 0.006, "kept fraction for p=" + p);
-                assertClose("kept values 1/(1-p)", ReferenceOps.dropout(Ctx.fill(n, 1), p, 42, 0), got,
-                        x.tol.elementwise());
-            }
-        }));
-        t.add(c("dropout: p = 0 is the identity", x -> {
-            double[] v = x.rand(19, -1, 1);
-            Tensor y = x.nans(19);
-            x.be.dropout(x.up(v, 19), y, 0, 3, 0);
-            assertExact("y", v, x.down(y));
-        }));
-    }
-
-    private static List<Boolean> mask(double[] v) {
-        List<Boolean> m = new ArrayList<>(v.length);
-        for (double e : v) {
-            m.add(e != 0);
-        }
-        return m;
-    }
-
-    // ---- optimizers ----
-
-    private static void optimizers(List<OpCase> t) {
-        SgdConfig[] sgd = {
-            SgdConfig.plain(0.1),
-            new SgdConfig(0.05, 0, 0, 0.01, false),
-            new SgdConfig(0.05, 0.9, 0, 0, false),
-            new SgdConfig(0.05, 0.9, 0.1, 0.01, false),
-            new SgdConfig(0.05, 0.9, 0, 0, true),
-            new SgdConfig(0.05, 0.8, 0, 0.02, true),
-        };
-        for (SgdConfig cfg : sgd) {
-            t.add(c("sgdStep " + cfg + ", 4 steps", x -> {
-                int n = 23;
-                double[] p = x.rand(n, -1, 1);
-                double[] buf = cfg.momentum() == 0 ? null : new double[n];
-                Tensor tp = x.up(p, n);
-                // The buffer's contents before step 1 must not matter: fill it with garbage.
-                Tensor tb = cfg.momentum() == 0 ? null : x.up(x.rand(n, -5, 5), n);
-                for (int step = 1; step <= 4; step++) {
-                    double[] g = x.rand(n, -1, 1);
-                    x.be.sgdStep(tp, x.up(g, n), tb, cfg, step);
-                    ReferenceOps.sgdStep(p, g, buf, cfg, step);
-                    assertClose("param after step " + step, p, x.down(tp), x.tol.optimizer());
-                    if (buf != null) {
-                        assertClose("momentum buffer after step " + step, buf, x.down(tb), x.tol.optimizer());
-                    }
-                }
-            }));
-        }
-        AdamConfig[] adam = {
-            AdamConfig.defaults(0.01),
-            new AdamConfig(0.02, 0.8, 0.99, 1e-6, 0.01, false),
-            new AdamConfig(0.02, 0.9, 0.999, 1e-8, 0.05, true),
-        };
-        for (AdamConfig cfg : adam) {
-            t.add(c("adamStep " + (cfg.decoupled() ? "AdamW " : "Adam ") + cfg + ", 5 steps", x -> {
-                int n = 19;
-                double[] p = x.rand(n, -1, 1);
-                double[] m = new double[n];
-                double[] v = new double[n];
-                Tensor tp = x.up(p, n);
-                Tensor tm = x.zeros(n);
-                Tensor tv = x.zeros(n);
-                for (int step = 1; step <= 5; step++) {
-                    double[] g = x.rand(n, -1, 1);
-                    x.be.adamStep(tp, x.up(g, n), tm, tv, cfg, step);
-                    ReferenceOps.adamStep(p, g, m, v, cfg, step);
-                    assertClose("param after step " + step, p, x.down(tp), x.tol.optimizer());
-                    assertClose("m after step " + step, m, x.down(tm), x.tol.optimizer());
-                    assertClose("v after step " + step, v, x.down(tv), x.tol.optimizer());
-                }
-            }));
-        }
-        RmspropConfig[] rmsprop = {
-            RmspropConfig.defaults(0.01),
-            new RmspropConfig(0.02, 0.9, 1e-6, 0.01, 0, false),
-            new RmspropConfig(0.02, 0.95, 1e-8, 0, 0.9, false),
-            new RmspropConfig(0.01, 0.9, 1e-8, 0, 0, true),
-            new RmspropConfig(0.01, 0.8, 1e-7, 0.05, 0.5, true),
-        };
-        for (RmspropConfig cfg : rmsprop) {
-            t.add(c("rmspropStep " + cfg + ", 5 steps", x -> {
-                int n = 21;
-                double[] p = x.rand(n, -1, 1);
-                double[] sq = new double[n];
-                double[] buf = cfg.momentum() == 0 ? null : new double[n];
-                double[] avg = cfg.centered() ? new double[n] : null;
-                Tensor tp = x.up(p, n);
-                // PyTorch starts the state at 0; the op must ignore the contents before step 1: fill with garbage.
-                Tensor ts = x.up(x.rand(n, 0, 5), n);
-                Tensor tb = buf == null ? null : x.up(x.rand(n, -5, 5), n);
-                Tensor ta = avg == null ? null : x.up(x.rand(n, -5, 5), n);
-                for (int step = 1; step <= 5; step++) {
-                    double[] g = x.rand(n, -1, 1);
-                    x.be.rmspropStep(tp, x.up(g, n), ts, tb, ta, cfg, step);
-                    ReferenceOps.rmspropStep(p, g, sq, buf, avg, cfg, step);
-                    assertClose("param after step " + step, p, x.down(tp), x.tol.optimizer());
-                    assertClose("square_avg after step " + step, sq, x.down(ts), x.tol.optimizer());
-                    if (buf != null) {
-                        assertClose("momentum_buffer after step " + step, buf, x.down(tb), x.tol.optimizer());
-                    }
-                    if (avg != null) {
-                        assertClose("grad_avg after step " + step, avg, x.down(ta), x.tol.optimizer());
-                    }
-                }
-            }));
-        }
-        AdagradConfig[] adagrad = {
-            AdagradConfig.defaults(0.1),
-            new AdagradConfig(0.1, 0.05, 0, 1e-10, 0.1),
-            new AdagradConfig(0.05, 0.01, 0.02, 1e-8, 0),
-        };
-        for (AdagradConfig cfg : adagrad) {
-            t.add(c("adagradStep " + cfg + ", 5 steps", x -> {
-                int n = 17;
-                double[] p = x.rand(n, -1, 1);
-                double[] sum = new double[n];
-                Tensor tp = x.up(p, n);
-                // The op starts the sum at initialAccumulatorValue whatever the buffer holds before step 1.
-                Tensor ts = x.up(x.rand(n, 0, 5), n);
-                for (int step = 1; step <= 5; step++) {
-                    double[] g = x.rand(n, -1, 1);
-                    x.be.adagradStep(tp, x.up(g, n), ts, cfg, step);
-                    ReferenceOps.adagradStep(p, g, sum, cfg, step);
-                    assertClose("param after step " + step, p, x.down(tp), x.tol.optimizer());
-                    assertClose("sum after step " + step, sum, x.down(ts), x.tol.optimizer());
-                }
-            }));
-        }
     }
 }

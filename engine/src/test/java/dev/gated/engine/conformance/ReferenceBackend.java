@@ -15,14 +15,10 @@ import dev.gated.engine.backend.UnaryOp;
 import dev.gated.engine.rnn.RnnChecks;
 import dev.gated.engine.rnn.RnnGradients;
 import dev.gated.engine.rnn.RnnMode;
-import dev.gated.engine.rnn.RnnParam;
 import dev.gated.engine.rnn.RnnPlan;
 import dev.gated.engine.rnn.RnnSpec;
 import dev.gated.engine.rnn.RnnTensors;
 import dev.gated.engine.rnn.RnnWorkspace;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,52 +30,6 @@ import java.util.Map;
  */
 public final class ReferenceBackend implements Backend {
 
-    final class RefTensor implements Tensor {
-        final double[] data;
-        final Shape shape;
-        final DType dtype;
-
-        RefTensor(double[] data, Shape shape, DType dtype) {
-            this.data = data;
-            this.shape = shape;
-            this.dtype = dtype;
-        }
-
-        @Override
-        public Shape shape() {
-            return shape;
-        }
-
-        @Override
-        public DType dtype() {
-            return dtype;
-        }
-
-        @Override
-        public Backend backend() {
-            return ReferenceBackend.this;
-        }
-
-        @Override
-        public Tensor reshape(Shape newShape) {
-            Checks.numel("reshape of " + shape + " to " + newShape, newShape.numel(), shape.numel());
-            return new RefTensor(data, newShape, dtype);
-        }
-
-        @Override
-        public void close() {
-        }
-
-        void set(int i, double v) {
-            data[i] = dtype == DType.FLOAT32 ? (double) (float) v : v;
-        }
-
-        @Override
-        public String toString() {
-            return "RefTensor" + shape + " " + dtype;
-        }
-    }
-
     @Override
     public String name() {
         return "reference";
@@ -90,7 +40,7 @@ public final class ReferenceBackend implements Backend {
         return "plain float64 loops (test-only)";
     }
 
-    private RefTensor own(String name, Tensor t) {
+    RefTensor own(String name, Tensor t) {
         Checks.owned(name, t, this);
         return (RefTensor) t;
     }
@@ -109,13 +59,13 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public Tensor allocate(DType dtype, Shape shape) {
-        return new RefTensor(new double[shape.numel()], shape, dtype);
+        return new RefTensor(this, new double[shape.numel()], shape, dtype);
     }
 
     @Override
     public Tensor upload(double[] data, Shape shape, DType dtype) {
         Checks.numel("data (for shape " + shape + ")", data.length, shape.numel());
-        RefTensor t = new RefTensor(new double[data.length], shape, dtype);
+        RefTensor t = new RefTensor(this, new double[data.length], shape, dtype);
         for (int i = 0; i < data.length; i++) {
             t.set(i, data[i]);
         }
@@ -125,7 +75,7 @@ public final class ReferenceBackend implements Backend {
     @Override
     public Tensor upload(float[] data, Shape shape, DType dtype) {
         Checks.numel("data (for shape " + shape + ")", data.length, shape.numel());
-        RefTensor t = new RefTensor(new double[data.length], shape, dtype);
+        RefTensor t = new RefTensor(this, new double[data.length], shape, dtype);
         for (int i = 0; i < data.length; i++) {
             t.set(i, data[i]);
         }
@@ -181,34 +131,12 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void batchedGemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
-        // Temporary plain loops (replaced by the ops branch).
         RefTensor ra = own("a", a);
         RefTensor rb = own("b", b);
-        RefTensor rc = own("c", c);
-        int batch = c.shape().dim(0);
-        int m = c.shape().dim(1);
-        int n = c.shape().dim(2);
-        int k = transA ? a.shape().dim(1) : a.shape().dim(2);
-        int aRows = a.shape().dim(1);
-        int aCols = a.shape().dim(2);
-        int bRows = b.shape().dim(1);
-        int bCols = b.shape().dim(2);
-        for (int i = 0; i < batch; i++) {
-            for (int r = 0; r < m; r++) {
-                for (int col = 0; col < n; col++) {
-                    double sum = 0;
-                    for (int p = 0; p < k; p++) {
-                        double x = transA ? ra.data[i * aRows * aCols + p * aCols + r]
-                                : ra.data[i * aRows * aCols + r * aCols + p];
-                        double y = transB ? rb.data[i * bRows * bCols + col * bCols + p]
-                                : rb.data[i * bRows * bCols + p * bCols + col];
-                        sum += x * y;
-                    }
-                    int at = i * m * n + r * n + col;
-                    rc.set(at, alpha * sum + (beta == 0 ? 0 : beta * rc.data[at]));
-                }
-            }
-        }
+        own("c", c);
+        OpChecks.BatchedGemmDims d = OpChecks.batchedGemm(transA, transB, a, b, c);
+        write(c, ReferenceOps.batchedGemm(transA, transB, d.batch(), d.m(), d.n(), d.k(), alpha, ra.data,
+                a.shape().dim(2), rb.data, b.shape().dim(2), beta, data(c), false));
     }
 
     @Override
@@ -282,43 +210,23 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void softmaxRows(Tensor x, Tensor y) {
-        // Temporary plain loops (replaced by the ops branch).
         RefTensor rx = own("x", x);
-        RefTensor ry = same("y", y, "x", x);
-        int cols = x.shape().dim(x.shape().rank() - 1);
-        for (int from = 0; from < rx.data.length; from += cols) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, rx.data[from + j]);
-            }
-            double[] e = new double[cols];
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                e[j] = rx.data[from + j] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(rx.data[from + j] - max);
-                sum += e[j];
-            }
-            for (int j = 0; j < cols; j++) {
-                ry.set(from + j, e[j] / sum);
-            }
+        own("y", y);
+        int cols = OpChecks.softmaxRows(x, y);
+        int masked = OpChecks.firstFullyMaskedRow(x.shape().rows(), cols, i -> rx.data[i]);
+        if (masked >= 0) {
+            throw OpChecks.fullyMaskedRow(x, masked);
         }
+        write(y, ReferenceOps.softmaxRows(rx.data, cols));
     }
 
     @Override
     public void softmaxRowsBackward(Tensor y, Tensor dy, Tensor dx) {
-        // Temporary plain loops (replaced by the ops branch).
         RefTensor ry = own("y", y);
-        RefTensor rdy = same("dy", dy, "y", y);
-        RefTensor rdx = same("dx", dx, "y", y);
-        int cols = y.shape().dim(y.shape().rank() - 1);
-        for (int from = 0; from < ry.data.length; from += cols) {
-            double dot = 0;
-            for (int j = 0; j < cols; j++) {
-                dot += rdy.data[from + j] * ry.data[from + j];
-            }
-            for (int j = 0; j < cols; j++) {
-                rdx.set(from + j, ry.data[from + j] * (rdy.data[from + j] - dot));
-            }
-        }
+        RefTensor rdy = own("dy", dy);
+        own("dx", dx);
+        int cols = OpChecks.softmaxRowsBackward(y, dy, dx);
+        write(dx, ReferenceOps.softmaxRowsBackward(ry.data, rdy.data, cols));
     }
 
     // ---- reductions ----
@@ -495,128 +403,20 @@ public final class ReferenceBackend implements Backend {
 
     // ---- RNN ----
 
-    /** Flat layout: one padding element, then the canonical parameters from last to first. */
-    final class RefPlan implements RnnPlan {
-        final RnnSpec spec;
-        final Map<String, Integer> offsets = new HashMap<>();
-        final int size;
-
-        RefPlan(RnnSpec spec) {
-            this.spec = spec;
-            List<RnnParam> params = spec.parameters();
-            int off = 1;
-            for (int i = params.size() - 1; i >= 0; i--) {
-                offsets.put(params.get(i).name(), off);
-                off += params.get(i).shape().numel();
-            }
-            size = off;
-        }
-
-        ReferenceBackend outer() {
-            return ReferenceBackend.this;
-        }
-
-        @Override
-        public RnnSpec spec() {
-            return spec;
-        }
-
-        @Override
-        public int weightSpaceSize() {
-            return size;
-        }
-
-        private RefTensor space(String name, Tensor w) {
-            RefTensor r = own(name, w);
-            if (w.shape().rank() != 1 || w.numel() != size) {
-                throw new IllegalArgumentException(name + ": expected the plan's flat weight buffer of shape [" + size
-                        + "], got " + w.shape());
-            }
-            Checks.dtype(name, w, spec.dtype());
-            return r;
-        }
-
-        @Override
-        public void writeParameter(Tensor weightSpace, String name, Tensor value) {
-            RefTensor w = space("weightSpace", weightSpace);
-            RnnChecks.parameter(spec, name, value);
-            RefTensor v = own(name, value);
-            System.arraycopy(v.data, 0, w.data, offsets.get(name), v.data.length);
-        }
-
-        @Override
-        public void readParameter(Tensor weightSpace, String name, Tensor out) {
-            RefTensor w = space("weightSpace", weightSpace);
-            RnnChecks.parameter(spec, name, out);
-            RefTensor o = own(name, out);
-            System.arraycopy(w.data, offsets.get(name), o.data, 0, o.data.length);
-        }
-
-        Map<String, double[]> canonical(RefTensor w) {
-            Map<String, double[]> p = new LinkedHashMap<>();
-            for (RnnParam param : spec.parameters()) {
-                int off = offsets.get(param.name());
-                double[] v = new double[param.shape().numel()];
-                System.arraycopy(w.data, off, v, 0, v.length);
-                p.put(param.name(), v);
-            }
-            return p;
-        }
-
-        @Override
-        public RnnWorkspace workspace(int maxSeqLength, int batchSize) {
-            Checks.positive("maxSeqLength", maxSeqLength);
-            Checks.positive("batchSize", batchSize);
-            return new RefWorkspace(this, maxSeqLength, batchSize);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    static final class RefWorkspace implements RnnWorkspace {
-        final RefPlan plan;
-        final int maxSeqLength;
-        final int batchSize;
-        boolean trained;
-        Map<String, double[]> dParams;
-
-        RefWorkspace(RefPlan plan, int maxSeqLength, int batchSize) {
-            this.plan = plan;
-            this.maxSeqLength = maxSeqLength;
-            this.batchSize = batchSize;
-        }
-
-        @Override
-        public int maxSeqLength() {
-            return maxSeqLength;
-        }
-
-        @Override
-        public int batchSize() {
-            return batchSize;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Override
     public RnnPlan rnnPlan(RnnSpec spec) {
-        return new RefPlan(spec);
+        return new ReferenceRnnPlan(this, spec);
     }
 
-    private RefPlan plan(RnnPlan plan) {
-        if (!(plan instanceof RefPlan p) || p.outer() != this) {
+    private ReferenceRnnPlan plan(RnnPlan plan) {
+        if (!(plan instanceof ReferenceRnnPlan p) || p.backend() != this) {
             throw new IllegalArgumentException("plan: expected a plan made by this backend, got " + plan);
         }
         return p;
     }
 
-    private static RefWorkspace workspace(RefPlan plan, RnnWorkspace ws) {
-        if (!(ws instanceof RefWorkspace w) || w.plan != plan) {
+    private static ReferenceRnnPlan.Workspace workspace(ReferenceRnnPlan plan, RnnWorkspace ws) {
+        if (!(ws instanceof ReferenceRnnPlan.Workspace w) || w.plan != plan) {
             throw new IllegalArgumentException("workspace: expected one made by this plan, got " + ws);
         }
         return w;
@@ -648,9 +448,9 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void rnnForward(RnnPlan plan, RnnWorkspace ws, RnnMode mode, int[] seqLengths, RnnTensors io,
                            Tensor weights) {
-        RefPlan p = plan(plan);
+        ReferenceRnnPlan p = plan(plan);
         RnnChecks.Geometry g = RnnChecks.forward(p, ws, seqLengths, io, weights);
-        RefWorkspace w = workspace(p, ws);
+        ReferenceRnnPlan.Workspace w = workspace(p, ws);
         owned(io);
         ReferenceRnn.Output o = ReferenceRnn.forward(p.spec, p.canonical(own("weights", weights)), data(io.x()),
                 g.seqLength(), seqLengths, data(io.hx()), data(io.cx()));
@@ -664,9 +464,9 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void rnnBackwardData(RnnPlan plan, RnnWorkspace ws, int[] seqLengths, RnnTensors io, RnnGradients grads,
                                 Tensor weights) {
-        RefPlan p = plan(plan);
+        ReferenceRnnPlan p = plan(plan);
         RnnChecks.Geometry g = RnnChecks.backwardData(p, ws, seqLengths, io, grads, weights);
-        RefWorkspace w = workspace(p, ws);
+        ReferenceRnnPlan.Workspace w = workspace(p, ws);
         if (!w.trained) {
             throw new IllegalStateException("workspace: backward-data needs a training-mode forward first");
         }
@@ -681,9 +481,9 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void rnnBackwardWeights(RnnPlan plan, RnnWorkspace ws, int[] seqLengths, RnnTensors io, Tensor dWeights) {
-        RefPlan p = plan(plan);
+        ReferenceRnnPlan p = plan(plan);
         RnnChecks.backwardWeights(p, ws, seqLengths, io, dWeights);
-        RefWorkspace w = workspace(p, ws);
+        ReferenceRnnPlan.Workspace w = workspace(p, ws);
         if (w.dParams == null) {
             throw new IllegalStateException("workspace: backward-weights needs backward-data first");
         }

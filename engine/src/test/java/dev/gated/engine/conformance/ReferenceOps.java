@@ -8,6 +8,7 @@ import dev.gated.engine.backend.RmspropConfig;
 import dev.gated.engine.backend.SgdConfig;
 import dev.gated.engine.backend.UnaryOp;
 
+import java.util.Arrays;
 /**
  * Plain float64 reference implementations of every non-RNN backend op: straight loops, no blocking, no
  * cleverness. Matrices are row-major arrays with explicit sizes.
@@ -54,6 +55,78 @@ public final class ReferenceOps {
             }
         }
         return out;
+    }
+
+    /**
+     * c[i] = alpha * op(a[i]) op(b[i]) + beta * c[i] for i in [0, batch), each item stored row-major like
+     * {@link #gemm} ({@code aRows x aCols}, {@code bRows x bCols}); beta = 0 ignores c (NaN included). With
+     * {@code abs} it returns {@link #gemmScale}'s bound instead.
+     */
+    public static double[] batchedGemm(boolean transA, boolean transB, int batch, int m, int n, int k, double alpha,
+                                       double[] a, int aCols, double[] b, int bCols, double beta, double[] c,
+                                       boolean abs) {
+        double[] out = new double[batch * m * n];
+        for (int i = 0; i < batch; i++) {
+            double[] ai = Arrays.copyOfRange(a, i * m * k, (i + 1) * m * k);
+            double[] bi = Arrays.copyOfRange(b, i * k * n, (i + 1) * k * n);
+            double[] ci = c == null ? null : Arrays.copyOfRange(c, i * m * n, (i + 1) * m * n);
+            double[] oi = abs ? gemmScale(transA, transB, m, n, k, alpha, ai, aCols, bi, bCols, beta, ci)
+                    : gemm(transA, transB, m, n, k, alpha, ai, aCols, bi, bCols, beta, ci);
+            System.arraycopy(oi, 0, out, i * m * n, m * n);
+        }
+        return out;
+    }
+
+    /**
+     * softmax of every row of x [rows, cols], max subtracted first; -inf entries get 0. A row of -inf only has
+     * no softmax (the backends reject it): here it comes out NaN.
+     */
+    public static double[] softmaxRows(double[] x, int cols) {
+        double[] y = new double[x.length];
+        for (int o = 0; o < x.length; o += cols) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, x[o + j]);
+            }
+            double z = 0;
+            for (int j = 0; j < cols; j++) {
+                z += Math.exp(x[o + j] - max);
+            }
+            for (int j = 0; j < cols; j++) {
+                y[o + j] = Math.exp(x[o + j] - max) / z;
+            }
+        }
+        return y;
+    }
+
+    /** dx[r, :] = y[r, :] * (dy[r, :] - sum_j dy[r, j] y[r, j]) over rows of length cols. */
+    public static double[] softmaxRowsBackward(double[] y, double[] dy, int cols) {
+        double[] dx = new double[y.length];
+        for (int o = 0; o < y.length; o += cols) {
+            double dot = 0;
+            for (int j = 0; j < cols; j++) {
+                dot += dy[o + j] * y[o + j];
+            }
+            for (int j = 0; j < cols; j++) {
+                dx[o + j] = y[o + j] * (dy[o + j] - dot);
+            }
+        }
+        return dx;
+    }
+
+    /** |y| * (|dy| + sum_j |dy y|): the scale against which softmaxRowsBackward's rounding error is bounded. */
+    public static double[] softmaxRowsBackwardScale(double[] y, double[] dy, int cols) {
+        double[] s = new double[y.length];
+        for (int o = 0; o < y.length; o += cols) {
+            double dot = 0;
+            for (int j = 0; j < cols; j++) {
+                dot += Math.abs(dy[o + j] * y[o + j]);
+            }
+            for (int j = 0; j < cols; j++) {
+                s[o + j] = Math.abs(y[o + j]) * (Math.abs(dy[o + j]) + dot);
+            }
+        }
+        return s;
     }
 
     public static double unary(UnaryOp op, double v) {
@@ -261,12 +334,12 @@ public final class ReferenceOps {
     public static void rmspropStep(double[] p, double[] grad, double[] squareAvg, double[] buf, double[] gAvg,
                                    RmspropConfig c, long step) {
         if (step == 1) {
-            java.util.Arrays.fill(squareAvg, 0);
+            Arrays.fill(squareAvg, 0);
             if (buf != null) {
-                java.util.Arrays.fill(buf, 0);
+                Arrays.fill(buf, 0);
             }
             if (gAvg != null) {
-                java.util.Arrays.fill(gAvg, 0);
+                Arrays.fill(gAvg, 0);
             }
         }
         for (int i = 0; i < p.length; i++) {
@@ -290,7 +363,7 @@ public final class ReferenceOps {
     /** torch.optim.Adagrad, one step, in place on p and sum (initial_accumulator_value before step 1). */
     public static void adagradStep(double[] p, double[] grad, double[] sum, AdagradConfig c, long step) {
         if (step == 1) {
-            java.util.Arrays.fill(sum, c.initialAccumulatorValue());
+            Arrays.fill(sum, c.initialAccumulatorValue());
         }
         double clr = c.lr() / (1 + (step - 1) * c.lrDecay());
         for (int i = 0; i < p.length; i++) {

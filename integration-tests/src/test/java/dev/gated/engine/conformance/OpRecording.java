@@ -129,6 +129,12 @@ public final class OpRecording {
         }
 
         @Override
+        public void batchedGemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta,
+                                Tensor c) {
+            be.batchedGemm(transA, transB, alpha, a, b, beta, c);
+        }
+
+        @Override
         public void axpby(double alpha, Tensor x, double beta, Tensor y) {
             be.axpby(alpha, x, beta, y);
         }
@@ -156,6 +162,16 @@ public final class OpRecording {
         @Override
         public void sumRows(Tensor x, Tensor out, boolean accumulate) {
             be.sumRows(x, out, accumulate);
+        }
+
+        @Override
+        public void softmaxRows(Tensor x, Tensor y) {
+            be.softmaxRows(x, y);
+        }
+
+        @Override
+        public void softmaxRowsBackward(Tensor y, Tensor dy, Tensor dx) {
+            be.softmaxRowsBackward(y, dy, dx);
         }
 
         @Override
