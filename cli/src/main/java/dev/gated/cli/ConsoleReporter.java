@@ -215,7 +215,7 @@ public final class ConsoleReporter implements TrainingListener {
     public void onReport(String title, List<String> lines) {
         println(title + ":");
         for (String line : lines) {
-            println("  " + line);
+            println(("  " + line).stripTrailing()); // e.g. an empty translation after "beam: "
         }
         reported = true;
     }

@@ -120,7 +120,8 @@ class ConsoleReporterTest {
                 "                                BLEU    chrF",
                 "greedy                         12.50   30.10",
                 "beam 3, alpha 0.6              13.25   31.00",
-                "copy the source (baseline)      1.20   20.40"));
+                "copy the source (baseline)      1.20   20.40",
+                "  beam:      "));
         Map<String, Double> summary = new LinkedHashMap<>();
         summary.put("best_val_loss", 4.5);
         summary.put("test_bleu_greedy", 12.5);
@@ -135,6 +136,7 @@ class ConsoleReporterTest {
                 "  greedy                         12.50   30.10",
                 "  beam 3, alpha 0.6              13.25   31.00",
                 "  copy the source (baseline)      1.20   20.40",
+                "    beam:",
                 "finished: 4 steps in 2.5s (runs/mt)",
                 "  best_val_loss      4.5",
                 "  test_bleu_greedy   12.5",
