@@ -215,7 +215,7 @@ public final class ConsoleReporter implements TrainingListener {
     public void onReport(String title, List<String> lines) {
         println(title + ":");
         for (String line : lines) {
-            println("  " + line);
+            println(("  " + line).stripTrailing()); // e.g. an empty translation after "beam: "
         }
         reported = true;
     }
@@ -228,7 +228,7 @@ public final class ConsoleReporter implements TrainingListener {
             // The baselines' figures are in the report table above (and all of them in summary.json).
             Map<String, Double> shown = new java.util.LinkedHashMap<>();
             end.summary().forEach((k, v) -> {
-                if (!reported || Baselines.NAMES.stream().noneMatch(b -> k.contains("_" + b + "_"))) {
+                if (!reported || !baseline(k)) {
                     shown.put(k, v);
                 }
             });
@@ -244,6 +244,17 @@ public final class ConsoleReporter implements TrainingListener {
             }
         }
     }
+
+    /**
+     * A summary key of a naive baseline: a forecasting baseline's ({@code test_last_value_mae}) or translation's
+     * copy-the-source baseline ({@code test_bleu_copy_source}).
+     */
+    static boolean baseline(String key) {
+        return key.endsWith("_" + COPY_SOURCE) || Baselines.NAMES.stream().anyMatch(b -> key.contains("_" + b + "_"));
+    }
+
+    /** The translation report's baseline: the source sentence copied as its translation. */
+    private static final String COPY_SOURCE = "copy_source";
 
     /** Ends a live bar line, so what follows starts on a line of its own. */
     private void println(String line) {

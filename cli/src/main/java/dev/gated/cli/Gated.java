@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "gated", mixinStandardHelpOptions = true, versionProvider = Gated.Version.class,
         description = "Train LSTM and GRU networks: on an NVIDIA GPU through cuDNN, or in pure Java on the CPU.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, BacktestCommand.class,
-                GenerateCommand.class, TuneCommand.class,
+                GenerateCommand.class, TranslateCommand.class, TuneCommand.class,
                 DemoCommand.class, InfoCommand.class, InspectCommand.class, ExportCommand.class, DoctorCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Environment: GATED_CPU_THREADS (threads of the CPU backend), "

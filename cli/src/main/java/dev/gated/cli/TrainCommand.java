@@ -1,8 +1,10 @@
 package dev.gated.cli;
 
+import dev.gated.cli.report.AttentionPlots;
 import dev.gated.cli.report.ForecastCharts;
 import dev.gated.cli.report.HealthPlots;
 import dev.gated.cli.report.Plots;
+import dev.gated.engine.config.TaskKind;
 import dev.gated.engine.train.MetricsLog;
 import dev.gated.engine.train.RunFolder;
 import dev.gated.engine.train.TrainingJob;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Gated.Version.class,
         description = {"Train the model a job file describes. Results go to output.dir/output.name (default "
                 + "runs/<job file name>): job.yaml (resolved settings), metrics.jsonl/.csv, checkpoints/, "
-                + "model.safetensors (PyTorch names), predictions.csv, summary.json and PNG plots.", ""},
+                + "model.safetensors (PyTorch names), predictions.csv, summary.json and PNG plots (a translation run: "
+                + "translations.tsv, attention.json and attention-N.png heat maps).", ""},
         footer = {"", "Examples:", "  gated train examples/forecast/co2-concentration.yaml",
                 "  gated train job.yaml --set training.epochs=5 --set model.hidden=32",
                 "  gated train job.yaml --resume       # continue after an interruption (bit-exact on the CPU)",
@@ -123,7 +126,10 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    /** The run's PNG plots: training curves, and predicted vs. actual or the confusion matrix. */
+    /**
+     * The run's PNG plots: training curves, and predicted vs. actual, the confusion matrix or (translation) the
+     * attention heat maps of the test sentences in attention.json.
+     */
     static List<Path> plots(TrainingJob.Result r) throws IOException {
         List<Path> files = new ArrayList<>();
         if (!r.config().output().plots() || r.epochRows().isEmpty()) {
@@ -135,6 +141,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (r.confusion().isPresent()) {
             files.add(Plots.confusionMatrix(r.confusion().get(), r.classes(), r.runDir().resolve("confusion.png")));
+        }
+        if (r.config().task().kind() == TaskKind.TRANSLATE) {
+            files.addAll(AttentionPlots.fromJson(r.runDir().resolve(AttentionPlots.ATTENTION_JSON), r.runDir()));
         }
         List<Map<String, Double>> health = MetricsLog.read(r.runDir().resolve(RunFolder.HEALTH_JSONL));
         if (!health.isEmpty()) {

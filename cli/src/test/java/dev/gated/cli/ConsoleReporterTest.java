@@ -114,6 +114,43 @@ class ConsoleReporterTest {
     }
 
     @Test
+    void aTranslationSummaryLeavesTheCopySourceBaselineToItsTable() {
+        ConsoleReporter r = reporter(Mode.QUIET);
+        r.onReport("test split: 6 sentences", List.of(
+                "                                BLEU    chrF",
+                "greedy                         12.50   30.10",
+                "beam 3, alpha 0.6              13.25   31.00",
+                "copy the source (baseline)      1.20   20.40",
+                "  beam:      "));
+        Map<String, Double> summary = new LinkedHashMap<>();
+        summary.put("best_val_loss", 4.5);
+        summary.put("test_bleu_greedy", 12.5);
+        summary.put("test_bleu_beam", 13.25);
+        summary.put("test_bleu_copy_source", 1.2);
+        summary.put("test_chrf_copy_source", 20.4);
+        summary.put("test_beam_seconds", 0.25);
+        r.onEnd(new End(cwd.resolve("runs/mt"), 4, 2.5, summary, List.of(cwd.resolve("runs/mt/attention-1.png"))));
+        assertEquals(String.join("\n",
+                "test split: 6 sentences:",
+                "                                  BLEU    chrF",
+                "  greedy                         12.50   30.10",
+                "  beam 3, alpha 0.6              13.25   31.00",
+                "  copy the source (baseline)      1.20   20.40",
+                "    beam:",
+                "finished: 4 steps in 2.5s (runs/mt)",
+                "  best_val_loss      4.5",
+                "  test_bleu_greedy   12.5",
+                "  test_bleu_beam     13.25",
+                "  test_beam_seconds  0.25",
+                "files:",
+                "  runs/mt/attention-1.png",
+                ""), output());
+        assertTrue(ConsoleReporter.baseline("test_chrf_copy_source"));
+        assertTrue(ConsoleReporter.baseline("test_last_value_mae"));
+        assertFalse(ConsoleReporter.baseline("test_bleu_beam"));
+    }
+
+    @Test
     void quietModePrintsOnlyWarningsAndTheSummary() {
         runTwoEpochs(reporter(Mode.QUIET));
         assertEquals("warning: learning rate reduced to 0.001\n" + SUMMARY,

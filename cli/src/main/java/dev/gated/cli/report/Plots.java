@@ -21,9 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.HeatMapChartBuilder;
-import org.knowm.xchart.HeatMapSeries;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -31,7 +28,8 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * PNG plots of a run: training curves, a forecast against the actual series, and a confusion matrix.
+ * PNG plots of a run: training curves, a forecast against the actual series, and a confusion matrix (heat maps
+ * are drawn by {@link Heatmaps}, as the attention plots of {@link AttentionPlots} are).
  *
  * <p>Drawn with XChart on an off-screen image, so they work without a display ({@code java.awt.headless} is set to
  * {@code true} unless the property was already set). Each method checks its input before touching the file
@@ -295,32 +293,19 @@ public final class Plots {
         for (int i = 0; i < n; i++) {
             names.add(classNames == null ? String.valueOf(i) : String.valueOf(classNames.get(i)));
         }
-        List<String> rowNames = new ArrayList<>(names);
-        java.util.Collections.reverse(rowNames); // XChart puts y index 0 at the bottom; the first class goes on top
-        List<Number[]> heat = new ArrayList<>();
+        double[][] values = new double[n][n];
         long max = 0;
         for (int actual = 0; actual < n; actual++) {
             for (int predicted = 0; predicted < n; predicted++) {
-                heat.add(new Number[] {predicted, n - 1 - actual, counts[actual][predicted]});
+                values[actual][predicted] = counts[actual][predicted];
                 max = Math.max(max, counts[actual][predicted]);
             }
         }
         int[] size = confusionSize(n);
-        HeatMapChart c = new HeatMapChartBuilder().width(size[0]).height(size[1]).title("confusion matrix")
-                .xAxisTitle("predicted").yAxisTitle("actual").build();
-        styleCommon(c.getStyler());
-        c.getStyler().setShowValue(n <= 20);
-        c.getStyler().setHeatMapValueDecimalPattern("#");
-        c.getStyler().setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, n <= 10 ? 14 : 10));
-        c.getStyler().setValueFontColor(Color.BLACK);
-        c.getStyler().setRangeColors(new Color[] {new Color(0xF7, 0xFB, 0xFF), new Color(0x6B, 0xAE, 0xD6),
-                new Color(0x21, 0x71, 0xB5)});
-        c.getStyler().setDrawBorder(true);
-        c.getStyler().setXAxisLabelRotation(n > 6 ? 45 : 0);
-        HeatMapSeries s = c.addSeries("count", names, rowNames, heat);
-        s.setMin(0);
-        s.setMax(Math.max(1, max));
-        return writePng(BitmapEncoder.getBufferedImage(c), png);
+        Heatmaps.Style style = new Heatmaps.Style(size[0], size[1], n <= 20 ? "#" : null, n <= 10 ? 14 : 10,
+                n > 6 ? 45 : 0);
+        return writePng(Heatmaps.draw("confusion matrix", "predicted", "actual", names, names, values, 0,
+                Math.max(1, max), style), png);
     }
 
     /** Width and height of {@link #confusionMatrix} for {@code n} classes. */
