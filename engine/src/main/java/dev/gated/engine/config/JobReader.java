@@ -62,6 +62,7 @@ final class JobReader {
             s.reportUnknownKeys();
         }
         WordsReader.checkJob(ctx, model, training, d, m, tr);
+        TranslationReader.checkJob(ctx, model, training, t, m, tr);
         if (fc != null && d != null && t != null) {
             fc = checkForecast(map, data, forecast, d, t.kind(), fc);
         }

@@ -1,5 +1,10 @@
 package dev.gated.engine.config;
 
+import dev.gated.engine.model.Dropout;
+import dev.gated.engine.model.Init;
+import dev.gated.engine.model.LrSchedule;
+import java.util.List;
+
 import dev.gated.engine.model.seq2seq.AttentionKind;
 import java.util.Optional;
 
@@ -57,5 +62,44 @@ final class TranslationReader {
         Optional<Double> p = s.optionalNumber("teacher_forcing", x -> x >= 0 && x <= 1, UNIT
                 + " (the probability that the decoder reads the reference token) or a mapping {start: p, end: q}");
         return p.map(v -> new double[] {v, v}).orElse(null);
+    }
+
+    /**
+     * Reports the model and training settings a translation job would not apply (yet), by value, so that a
+     * recorded job.yaml (which spells out every default) still loads.
+     */
+    static void checkJob(ReadContext ctx, SectionReader model, SectionReader training, TaskConfig t, ModelConfig m,
+                         TrainingConfig tr) {
+        if (t == null || t.kind() != TaskKind.TRANSLATE) {
+            return;
+        }
+        if (m != null) {
+            refuse(ctx, model, "model", "dropout", !m.dropout().equals(Dropout.NONE));
+            refuse(ctx, model, "model", "residual", m.stacking().residual());
+            refuse(ctx, model, "model", "layer_norm", m.stacking().layerNorm());
+            refuse(ctx, model, "model", "init", !m.init().equals(Init.DEFAULT));
+        }
+        if (tr != null) {
+            refuse(ctx, training, "training", "l1", tr.l1() != 0);
+            refuse(ctx, training, "training", "l2", tr.l2() != 0);
+            refuse(ctx, training, "training", "input_noise", tr.inputNoise() != 0);
+            refuse(ctx, training, "training", "clip_grad_value", tr.clipGradValue().isPresent());
+            refuse(ctx, training, "training", "curriculum", tr.curriculum().isPresent());
+            refuse(ctx, training, "training", "on_nonfinite",
+                    tr.health().onNonFinite() != HealthConfig.OnNonFinite.STOP);
+            refuse(ctx, training, "training", "lr_schedule", tr.lrSchedule() instanceof LrSchedule.ReduceOnPlateau);
+        }
+    }
+
+    private static void refuse(ReadContext ctx, SectionReader section, String name, String key, boolean set) {
+        if (!set) {
+            return;
+        }
+        Node.Field f = section.present() ? section.field(key) : null;
+        ctx.add(new Problem(f != null ? f.keyAt() : section.at(), name + "." + key, "a translation job does not "
+                + "apply " + name + "." + key + (key.equals("lr_schedule") ? " reduce_on_plateau" : "") + " yet "
+                + "(its encoder-decoder has no dropout, residual, layer norm or init options, and its loop clips by "
+                + "global norm, stops on a non-finite loss, and has no penalties, input noise, curriculum or "
+                + "plateau schedule); remove it"));
     }
 }
