@@ -1,6 +1,5 @@
 package dev.gated.engine.config;
 
-import dev.gated.engine.model.Dropout;
 import dev.gated.engine.model.Init;
 import dev.gated.engine.model.LrSchedule;
 import java.util.List;
@@ -74,7 +73,7 @@ final class TranslationReader {
             return;
         }
         if (m != null) {
-            refuse(ctx, model, "model", "dropout", !m.dropout().equals(Dropout.NONE));
+            refuse(ctx, model, "model", "dropout", m.dropout().between() > 0);
             refuse(ctx, model, "model", "residual", m.stacking().residual());
             refuse(ctx, model, "model", "layer_norm", m.stacking().layerNorm());
             refuse(ctx, model, "model", "init", !m.init().equals(Init.DEFAULT));
@@ -98,7 +97,7 @@ final class TranslationReader {
         Node.Field f = section.present() ? section.field(key) : null;
         ctx.add(new Problem(f != null ? f.keyAt() : section.at(), name + "." + key, "a translation job does not "
                 + "apply " + name + "." + key + (key.equals("lr_schedule") ? " reduce_on_plateau" : "") + " yet "
-                + "(its encoder-decoder has no dropout, residual, layer norm or init options, and its loop clips by "
+                + "(its encoder-decoder has no dropout between layers, residual, layer norm or init options, and its loop clips by "
                 + "global norm, stops on a non-finite loss, and has no penalties, input noise, curriculum or "
                 + "plateau schedule); remove it"));
     }

@@ -139,7 +139,7 @@ final class TranslationJob {
         TranslationConfig t = config.translation().orElseThrow();
         Seq2SeqSpec spec = new Seq2SeqSpec(m.cell(), record.sourceVocabulary().size(),
                 record.targetVocabulary().size(), dim, m.hidden(), m.layers(), m.bidirectional(), t.attention(),
-                dtype, freeze);
+                dtype, freeze, m.dropout());
         return new Seq2SeqModel(backend, spec, config.training().seed());
     }
 

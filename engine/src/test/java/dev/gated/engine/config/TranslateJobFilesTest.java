@@ -315,7 +315,7 @@ class TranslateJobFilesTest {
                 Arguments.of("unknown metric", BASE + "training:\n  early_stopping: {metric: val_bleu, patience: 2}\n",
                         List.of("training.early_stopping.metric: task translate has no metric 'val_bleu'")),
                 Arguments.of("dropout on translate", BASE.replace("  embedding: {dim: 8}\n",
-                                "  embedding: {dim: 8}\n  dropout: {output: 0.2}\n"),
+                                "  embedding: {dim: 8}\n  dropout: {between: 0.2}\n"),
                         List.of("job.yaml:10:3:", "model.dropout: a translation job does not apply model.dropout")),
                 Arguments.of("l2 on translate", BASE + "training:\n  l2: 0.01\n",
                         List.of("job.yaml:11:3:", "training.l2: a translation job does not apply training.l2 yet")),

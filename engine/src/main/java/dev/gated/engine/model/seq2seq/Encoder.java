@@ -26,6 +26,8 @@ final class Encoder {
         final int[] source;
         final int[] lengths;
         Tensor x;
+        /** The seed of the input dropout applied to x, or null without. */
+        Long dropoutSeed;
         Tensor y;
         Tensor hy;
         Tensor cy;
@@ -44,8 +46,11 @@ final class Encoder {
         }
     }
 
-    /** Encodes {@code source} (time-major [S·B] ids, 0 past each length). */
-    Pass forward(Scope scope, int[] source, int[] lengths, int batch, int steps, RnnMode mode) {
+    /**
+     * Encodes {@code source} (time-major [S·B] ids, 0 past each length); with a {@code dropoutSeed} (training) the
+     * embedded inputs get {@code model.dropout.input}.
+     */
+    Pass forward(Scope scope, int[] source, int[] lengths, int batch, int steps, RnnMode mode, Long dropoutSeed) {
         Backend be = m.backend();
         Seq2SeqSpec spec = m.spec();
         int h = spec.hidden();
@@ -57,6 +62,12 @@ final class Encoder {
         p.x = scope.zeros(steps, batch, spec.embeddingDim());
         be.gatherRows(m.param(m.gSourceEmbedding), validIds(source, lengths, batch),
                 p.x.reshape(steps * batch, spec.embeddingDim()));
+        if (dropoutSeed != null && spec.dropout().input() > 0) {
+            Tensor dropped = scope.zeros(steps, batch, spec.embeddingDim());
+            be.dropout(p.x, dropped, spec.dropout().input(), dropoutSeed, 0);
+            p.x = dropped;
+            p.dropoutSeed = dropoutSeed;
+        }
         p.y = scope.zeros(steps, batch, h);
         p.hy = scope.zeros(layers * dirs, batch, hd);
         p.cy = lstm ? scope.zeros(layers * dirs, batch, hd) : null;
@@ -104,6 +115,11 @@ final class Encoder {
                 m.param(m.gEncoder));
         be.rnnBackwardWeights(m.encoderPlan(), p.ws, p.lengths, io, m.grad(m.gEncoder));
         if (m.trainable(m.gSourceEmbedding)) {
+            if (p.dropoutSeed != null) {
+                Tensor undropped = scope.zeros(s, b, spec.embeddingDim());
+                be.dropout(dx, undropped, spec.dropout().input(), p.dropoutSeed, 0);
+                dx = undropped;
+            }
             m.embeddingBackward(scope, dx.reshape(s * b, spec.embeddingDim()), p.source, p.lengths, b,
                     m.grad(m.gSourceEmbedding));
         }

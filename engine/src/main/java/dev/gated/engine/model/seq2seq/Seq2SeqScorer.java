@@ -58,7 +58,7 @@ public final class Seq2SeqScorer implements StepScorer<Seq2SeqScorer.State>, Aut
             }
         }
         try {
-            enc = new Encoder(model).forward(scope, tokens, lengths, b, s, RnnMode.INFERENCE);
+            enc = new Encoder(model).forward(scope, tokens, lengths, b, s, RnnMode.INFERENCE, null);
         } catch (RuntimeException e) {
             scope.close();
             throw e;

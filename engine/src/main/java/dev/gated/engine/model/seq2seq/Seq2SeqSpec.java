@@ -1,6 +1,7 @@
 package dev.gated.engine.model.seq2seq;
 
 import dev.gated.engine.backend.DType;
+import dev.gated.engine.model.Dropout;
 import dev.gated.engine.rnn.CellType;
 import java.util.Objects;
 
@@ -13,11 +14,20 @@ import java.util.Objects;
  * @param targetVocab  target vocabulary size
  * @param embeddingDim both embeddings' width
  * @param freezeSource keep the source embedding as loaded (pre-trained vectors with {@code freeze: true})
+ * @param dropout      training only: {@code input} zeroes elements of both embeddings' outputs, {@code output}
+ *                     elements of the attentional states the generator reads (the places OpenNMT puts it outside
+ *                     the RNNs); {@code between} must be 0
  */
 public record Seq2SeqSpec(CellType cell, int sourceVocab, int targetVocab, int embeddingDim, int hidden, int layers,
-                          boolean bidirectional, AttentionKind attention, DType dtype, boolean freezeSource) {
+                          boolean bidirectional, AttentionKind attention, DType dtype, boolean freezeSource,
+                          Dropout dropout) {
     public Seq2SeqSpec {
         Objects.requireNonNull(cell, "cell");
+        Objects.requireNonNull(dropout, "dropout");
+        if (dropout.between() > 0) {
+            throw new IllegalArgumentException("model.dropout.between: the encoder and decoder each run as one "
+                    + "backend RNN call, with no step between their layers; use dropout.input or dropout.output");
+        }
         Objects.requireNonNull(attention, "attention");
         Objects.requireNonNull(dtype, "dtype");
         if (sourceVocab < 1 || targetVocab < 5 || embeddingDim < 1 || hidden < 1 || layers < 1) {
@@ -29,6 +39,13 @@ public record Seq2SeqSpec(CellType cell, int sourceVocab, int targetVocab, int e
             throw new IllegalArgumentException("model.hidden: a bidirectional encoder splits the hidden size "
                     + "between its two directions, so it must be even; got " + hidden);
         }
+    }
+
+    /** Without dropout. */
+    public Seq2SeqSpec(CellType cell, int sourceVocab, int targetVocab, int embeddingDim, int hidden, int layers,
+                       boolean bidirectional, AttentionKind attention, DType dtype, boolean freezeSource) {
+        this(cell, sourceVocab, targetVocab, embeddingDim, hidden, layers, bidirectional, attention, dtype,
+                freezeSource, Dropout.NONE);
     }
 
     /** Units per direction of the encoder. */

@@ -1,6 +1,7 @@
 package dev.gated.engine.model.seq2seq;
 
 import dev.gated.engine.backend.Backend;
+import dev.gated.engine.backend.CounterRng;
 import dev.gated.engine.backend.Tensor;
 import dev.gated.engine.data.parallel.PairBatch;
 import dev.gated.engine.rnn.RnnGradients;
@@ -52,6 +53,9 @@ final class TrainingPass {
     private int[] validRows;
     private Tensor compact;
     private Tensor dLogits;
+    /** Dropout seeds of this pass (training only): decoder embeddings, generator inputs; null without. */
+    private Long embeddingSeed;
+    private Long outputSeed;
 
     TrainingPass(Seq2SeqModel model, Scope scope, PairBatch batch) {
         this.m = model;
@@ -77,7 +81,16 @@ final class TrainingPass {
     double forward(double teacherForcing, long samplingSeed, boolean withGradient) {
         AttentionKind kind = spec.attention();
         int t1 = batch.targetSteps();
-        enc = new Encoder(m).forward(scope, batch.source(), batch.sourceLengths(), b, s, RnnMode.TRAINING);
+        Long encoderSeed = null;
+        if (withGradient && spec.dropout().input() > 0) {
+            encoderSeed = CounterRng.mix(samplingSeed ^ 0xE0C0DE1L);
+            embeddingSeed = CounterRng.mix(samplingSeed ^ 0xDEC0DE2L);
+        }
+        if (withGradient && spec.dropout().output() > 0) {
+            outputSeed = CounterRng.mix(samplingSeed ^ 0x0DD0DE3L);
+        }
+        enc = new Encoder(m).forward(scope, batch.source(), batch.sourceLengths(), b, s, RnnMode.TRAINING,
+                encoderSeed);
         outputs = scope.zeros(t1 * b, h);
         Tensor prevOut = kind == AttentionKind.LUONG ? scope.zeros(b, h) : null;
         Tensor hx = enc.h0;
@@ -92,6 +105,11 @@ final class TrainingPass {
             st.cx = cx;
             Tensor emb = scope.zeros(b, spec.embeddingDim());
             be.gatherRows(m.param(m.gTargetEmbedding), tokens, emb);
+            if (embeddingSeed != null) {
+                Tensor dropped = scope.zeros(b, spec.embeddingDim());
+                be.dropout(emb, dropped, spec.dropout().input(), embeddingSeed, (long) t * b * spec.embeddingDim());
+                emb = dropped;
+            }
             if (kind == AttentionKind.BAHDANAU) {
                 st.q = scope.zeros(b, h);
                 be.gatherRows(hx.reshape(spec.layers() * b, h), topRows, st.q);
@@ -177,6 +195,11 @@ final class TrainingPass {
         validRows = Arrays.copyOf(rows, n);
         compact = scope.zeros(n, h);
         be.gatherRows(outputs, validRows, compact);
+        if (outputSeed != null) {
+            Tensor dropped = scope.zeros(n, h);
+            be.dropout(compact, dropped, spec.dropout().output(), outputSeed, 0);
+            compact = dropped;
+        }
         Tensor logits = scope.zeros(n, spec.targetVocab());
         m.generate(compact, logits);
         dLogits = withGradient ? scope.zeros(n, spec.targetVocab()) : null;
@@ -193,6 +216,11 @@ final class TrainingPass {
         Linear.backward(be, compact, m.param(m.gGeneratorWeight), dLogits, m.grad(m.gGeneratorWeight), dCompact,
                 false);
         be.sumRows(dLogits, m.grad(m.gGeneratorBias), true);
+        if (outputSeed != null) {
+            Tensor undropped = scope.zeros(dCompact.shape().dims());
+            be.dropout(dCompact, undropped, spec.dropout().output(), outputSeed, 0);
+            dCompact = undropped;
+        }
         Tensor dOutputs = scope.zeros(t1 * b, h);
         be.scatterAddRows(dCompact, validRows, dOutputs);
         Tensor dEnc = scope.zeros(b * s, h);
@@ -246,6 +274,11 @@ final class TrainingPass {
             int[] valid = new int[b];
             for (int i = 0; i < b; i++) {
                 valid[i] = t < batch.targetLengths()[i] ? 1 : 0;
+            }
+            if (embeddingSeed != null) {
+                Tensor undropped = scope.zeros(b, spec.embeddingDim());
+                be.dropout(dEmb, undropped, spec.dropout().input(), embeddingSeed, (long) t * b * spec.embeddingDim());
+                dEmb = undropped;
             }
             m.embeddingBackward(scope, dEmb, st.tokens, valid, b, m.grad(m.gTargetEmbedding));
             dh = dhx;

@@ -7,6 +7,7 @@ import dev.gated.engine.backend.DType;
 import dev.gated.engine.conformance.ReferenceBackend;
 import dev.gated.engine.data.parallel.EncodedPair;
 import dev.gated.engine.data.parallel.PairBatch;
+import dev.gated.engine.model.Dropout;
 import dev.gated.engine.rnn.CellType;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -40,23 +41,27 @@ class Seq2SeqGradientTest {
 
     static List<Arguments> cases() {
         return List.of(
-                Arguments.of(CellType.LSTM, AttentionKind.LUONG, true, 1.0),
-                Arguments.of(CellType.GRU, AttentionKind.LUONG, false, 1.0),
-                Arguments.of(CellType.LSTM, AttentionKind.BAHDANAU, true, 1.0),
-                Arguments.of(CellType.GRU, AttentionKind.BAHDANAU, true, 1.0),
-                Arguments.of(CellType.LSTM, AttentionKind.NONE, true, 1.0),
-                Arguments.of(CellType.GRU, AttentionKind.NONE, false, 1.0),
+                Arguments.of(CellType.LSTM, AttentionKind.LUONG, true, 1.0, 0.0),
+                Arguments.of(CellType.GRU, AttentionKind.LUONG, false, 1.0, 0.0),
+                Arguments.of(CellType.LSTM, AttentionKind.BAHDANAU, true, 1.0, 0.0),
+                Arguments.of(CellType.GRU, AttentionKind.BAHDANAU, true, 1.0, 0.0),
+                Arguments.of(CellType.LSTM, AttentionKind.NONE, true, 1.0, 0.0),
+                Arguments.of(CellType.GRU, AttentionKind.NONE, false, 1.0, 0.0),
                 // Scheduled sampling: with a fixed seed the same steps read the model's argmax, which small
                 // perturbations do not change, so the loss is differentiable there too.
-                Arguments.of(CellType.LSTM, AttentionKind.LUONG, true, 0.5),
-                Arguments.of(CellType.GRU, AttentionKind.BAHDANAU, false, 0.5));
+                Arguments.of(CellType.LSTM, AttentionKind.LUONG, true, 0.5, 0.0),
+                Arguments.of(CellType.GRU, AttentionKind.BAHDANAU, false, 0.5, 0.0),
+                // Dropout: the masks are a function of (seed, offset), the same in every pass of one seed.
+                Arguments.of(CellType.LSTM, AttentionKind.LUONG, true, 0.7, 0.3),
+                Arguments.of(CellType.GRU, AttentionKind.BAHDANAU, true, 1.0, 0.3));
     }
 
-    @ParameterizedTest(name = "{0} {1} bidirectional={2} teacher forcing {3}")
+    @ParameterizedTest(name = "{0} {1} bidirectional={2} teacher forcing {3} dropout {4}")
     @MethodSource("cases")
     void gradientsMatchFiniteDifferences(CellType cell, AttentionKind attention, boolean bidirectional,
-                                         double teacherForcing) {
-        Seq2SeqSpec spec = new Seq2SeqSpec(cell, 7, 8, 3, 4, 2, bidirectional, attention, DType.FLOAT64, false);
+                                         double teacherForcing, double dropout) {
+        Seq2SeqSpec spec = new Seq2SeqSpec(cell, 7, 8, 3, 4, 2, bidirectional, attention, DType.FLOAT64, false,
+                new Dropout(dropout, dropout));
         PairBatch batch = batch();
         long seed = 11;
         try (Seq2SeqModel model = new Seq2SeqModel(backend, spec, 5)) {
