@@ -181,5 +181,4 @@ final class Encoder {
         }
         return ids;
     }
-
 }
