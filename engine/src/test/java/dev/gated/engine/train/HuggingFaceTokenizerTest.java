@@ -193,6 +193,8 @@ class HuggingFaceTokenizerTest {
                 tgt.id("sentó"), tgt.id("."), WordVocabulary.EOS_ID, tgt.id("perro")};
         assertEquals("el gatos se sentó.", r.decodeTarget(ids));
         assertEquals("el gatos se sentó.", r.decodeTarget(ids, corpus.tokenizer()));
+        // References are compared in the same form: tokenized, then detokenized by the file's decoder.
+        assertEquals("el perro se sentó.", new TranslationReport(null, r, null).normalise("El PERRO se sentó ."));
 
         Preprocessing p = Preprocessing.translation(r);
         Preprocessing back = Preprocessing.fromJson(p.toJson(), "preprocessing.json");
