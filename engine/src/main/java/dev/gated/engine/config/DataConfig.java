@@ -112,6 +112,13 @@ public record DataConfig(DataKind kind, Path path, List<String> inputColumns, Li
                 split, maxLength, nanPolicy, standardize, Optional.empty(), List.of(), List.of());
     }
 
+    /** This section with the Hugging Face tokenizer file of {@code words} or {@code parallel} resolved. */
+    DataConfig withTokenizerResolved(Path baseDir) {
+        return new DataConfig(kind, path, inputColumns, targetColumns, dateColumn, sequenceColumn, labelColumn,
+                window, horizon, stride, split, maxLength, nanPolicy, standardize, idColumn, knownColumns, calendar,
+                words.map(w -> w.resolved(baseDir)), parallel.map(p -> p.resolved(baseDir)));
+    }
+
     /** This section with {@code path} instead. */
     public DataConfig withPath(Path newPath) {
         return new DataConfig(kind, newPath, inputColumns, targetColumns, dateColumn, sequenceColumn, labelColumn,

@@ -54,12 +54,13 @@ public record JobConfig(DataConfig data, ModelConfig model, TaskConfig task, Tra
     }
 
     /**
-     * This config with {@code data.path}, {@code model.init_from} and {@code model.embedding.pretrained} resolved against {@code baseDir} (the job
+     * This config with {@code data.path}, {@code data.tokenizer.huggingface}, {@code model.init_from} and {@code model.embedding.pretrained} resolved against {@code baseDir} (the job
      * file's folder) and made absolute, as a run folder records them: the run then no longer depends on where the
      * job file was.
      */
     public JobConfig withPathsResolved(java.nio.file.Path baseDir) {
-        DataConfig data2 = data.withPath(baseDir.resolve(data.path()).toAbsolutePath().normalize());
+        DataConfig data2 = data.withPath(baseDir.resolve(data.path()).toAbsolutePath().normalize())
+                .withTokenizerResolved(baseDir);
         ModelConfig m = model;
         ModelConfig model2 = new ModelConfig(m.cell(), m.layers(), m.hidden(), m.bidirectional(), m.head(),
                 m.initFrom().map(f -> baseDir.resolve(f).toAbsolutePath().normalize()), m.init(), m.dropout(), m.stacking(),

@@ -406,6 +406,10 @@ public final class JobFiles {
     private static void writeTokenizer(ObjectNode data, dev.gated.engine.data.words.TokenizerOptions tokenizer) {
         ObjectNode t = data.putObject("tokenizer");
         t.put("lowercase", tokenizer.lowercase());
+        if (tokenizer.huggingface().isPresent()) {
+            t.put("huggingface", tokenizer.huggingface().get().file().toString());
+            return;
+        }
         t.put("punctuation", JobReader.key(tokenizer.punctuation()));
         t.put("numbers", JobReader.key(tokenizer.numbers()));
         t.put("nfkc", tokenizer.nfkc());

@@ -17,7 +17,8 @@ import java.util.Objects;
  * <tr><td>{@code source_column}</td><td>the column holding the sentences to translate</td><td>required</td></tr>
  * <tr><td>{@code target_column}</td><td>the column holding their translations</td><td>required</td></tr>
  * <tr><td>{@code tokenizer}</td><td>mapping, as for {@code words} ({@link WordsConfig}): {@code lowercase},
- *     {@code punctuation}, {@code numbers}, {@code nfkc}; one tokenizer for both sides</td>
+ *     {@code punctuation}, {@code numbers}, {@code nfkc}, or {@code {huggingface: FILE}} (a Hugging Face
+ *     {@code tokenizer.json}, optionally with {@code lowercase}); one tokenizer for both sides</td>
  *     <td>{@link TokenizerOptions#defaults()}</td></tr>
  * <tr><td>{@code vocabulary}</td><td>mapping: {@code min_count} (integer &ge; 1), {@code max_size} (integer
  *     &ge; 4, the four special tokens included), applied to each side separately</td>
@@ -26,6 +27,12 @@ import java.util.Objects;
  */
 public record ParallelConfig(String sourceColumn, String targetColumn, TokenizerOptions tokenizer, int minCount,
                              int maxSize) {
+    /** This section with the Hugging Face tokenizer file (if any) resolved against {@code baseDir}. */
+    ParallelConfig resolved(java.nio.file.Path baseDir) {
+        return new ParallelConfig(sourceColumn, targetColumn, WordsReader.resolved(tokenizer, baseDir), minCount,
+                maxSize);
+    }
+
     public static final int DEFAULT_MIN_COUNT = WordsConfig.DEFAULT_MIN_COUNT;
     public static final int DEFAULT_MAX_SIZE = WordsConfig.DEFAULT_MAX_SIZE;
     /** {@code data.split} of a parallel job when the file gives none: {@code [0.8, 0.1, 0.1]}. */

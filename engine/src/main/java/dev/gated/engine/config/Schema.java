@@ -38,7 +38,7 @@ final class Schema {
                 "health", "on_nonfinite", "rollback_lr_factor", "max_rollbacks",
                 "bucketing", "curriculum"));
         // Mappings inside a section, named section.key.
-        m.put("data.tokenizer", List.of("lowercase", "punctuation", "numbers", "nfkc"));
+        m.put("data.tokenizer", List.of("lowercase", "punctuation", "numbers", "nfkc", "huggingface"));
         m.put("data.vocabulary", List.of("min_count", "max_size"));
         m.put("model.embedding", List.of("dim", "pretrained", "format", "freeze"));
         m.put("model.init", List.of("weights", "recurrent", "forget_bias", "head"));

@@ -1,6 +1,9 @@
 package dev.gated.engine.config;
 
+import dev.gated.engine.data.words.TextTokenizer;
 import dev.gated.engine.data.words.TokenizerOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import dev.gated.engine.data.words.Truncation;
 import java.util.List;
 import java.util.Optional;
@@ -55,8 +58,15 @@ final class WordsReader {
         return new VocabularyLimits(minCount, maxSize);
     }
 
-    /** {@code data.tokenizer}; null after a problem. */
+    /**
+     * {@code data.tokenizer}; null after a problem. With {@code huggingface: FILE} only {@code lowercase} may go
+     * with it (default false); when the job's files are checked ({@link ReadContext#baseDir()}) the file must
+     * exist and load as a tokenizer.json.
+     */
     TokenizerOptions tokenizer(SectionReader t) {
+        if (t.present() && t.field("huggingface") != null) {
+            return huggingFace(t);
+        }
         TokenizerOptions d = TokenizerOptions.defaults();
         boolean lowercase = t.bool("lowercase", d.lowercase());
         String punctuation = t.choice("punctuation", List.of("split", "strip", "keep"), key(d.punctuation()));
@@ -68,6 +78,49 @@ final class WordsReader {
         }
         return new TokenizerOptions(lowercase, TokenizerOptions.Punctuation.parse(punctuation),
                 TokenizerOptions.Numbers.parse(numbers), nfkc);
+    }
+
+    private TokenizerOptions huggingFace(SectionReader t) {
+        int before = ctx.problemCount();
+        Optional<Path> file = t.path("huggingface", true);
+        boolean lowercase = t.bool("lowercase", false);
+        for (String key : List.of("punctuation", "numbers", "nfkc")) {
+            Node.Field f = t.field(key);
+            if (f != null) {
+                ctx.add(new Problem(f.keyAt(), "data.tokenizer." + key, "'" + key + "' is an option of the engine's "
+                        + "own tokenizer; with data.tokenizer.huggingface the tokenizer.json decides how text is cut "
+                        + "(only 'lowercase' may go with it): remove '" + key + "'"));
+            }
+        }
+        t.reportUnknownKeys();
+        if (ctx.problemCount() > before || file.isEmpty()) {
+            return null;
+        }
+        TokenizerOptions options = TokenizerOptions.huggingFace(file.get(), lowercase);
+        if (ctx.baseDir() != null) {
+            Node.Field f = t.field("huggingface");
+            Path resolved = ctx.baseDir().resolve(file.get()).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(resolved)) {
+                ctx.add(new Problem(f.value().at(), "data.tokenizer.huggingface", "expected a Hugging Face "
+                        + "tokenizer.json, found " + (Files.exists(resolved) ? "a directory" : "no such file") + ": "
+                        + resolved + (file.get().isAbsolute() ? ""
+                        : " (relative paths are resolved against the job file's folder)")));
+                return null;
+            }
+            try {
+                TextTokenizer.of(resolved(options, ctx.baseDir()));
+            } catch (IllegalArgumentException e) {
+                ctx.add(new Problem(f.value().at(), "data.tokenizer.huggingface", e.getMessage()));
+                return null;
+            }
+        }
+        return options;
+    }
+
+    /** {@code tokenizer} with its Hugging Face file (if any) resolved against {@code baseDir} and made absolute. */
+    static TokenizerOptions resolved(TokenizerOptions tokenizer, Path baseDir) {
+        return tokenizer.huggingface().map(h -> tokenizer.withHuggingFace(new TokenizerOptions.HuggingFace(
+                baseDir.resolve(h.file()).toAbsolutePath().normalize(), h.sha256()))).orElse(tokenizer);
     }
 
     static String key(Enum<?> e) {

@@ -2,7 +2,7 @@ package dev.gated.engine.train;
 
 import dev.gated.engine.data.parallel.ParallelSplits;
 import dev.gated.engine.data.words.Coverage;
-import dev.gated.engine.data.words.WordTokenizer;
+import dev.gated.engine.data.words.TextTokenizer;
 import dev.gated.engine.data.words.WordVocabulary;
 import java.util.List;
 import java.util.Objects;
@@ -24,7 +24,7 @@ import java.util.Optional;
  * @param notes             lines for the job to print: training pairs left out for their length, validation and
  *                          test pairs cut to {@code max_length}, pairs with an empty side
  */
-public record TranslationCorpus(WordTokenizer tokenizer, WordVocabulary sourceVocabulary,
+public record TranslationCorpus(TextTokenizer tokenizer, WordVocabulary sourceVocabulary,
                                 WordVocabulary targetVocabulary, ParallelSplits splits, TranslationRecord record,
                                 Optional<float[]> pretrainedSource, Optional<Coverage> coverage, List<String> notes) {
     public TranslationCorpus {

@@ -11,7 +11,7 @@ import dev.gated.engine.data.timeseries.DataFormatException;
 import dev.gated.engine.data.words.Coverage;
 import dev.gated.engine.data.words.PretrainedEmbeddings;
 import dev.gated.engine.data.words.Truncation;
-import dev.gated.engine.data.words.WordTokenizer;
+import dev.gated.engine.data.words.TextTokenizer;
 import dev.gated.engine.data.words.WordVocabulary;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,7 +62,7 @@ public final class TranslationData {
         CsvParser.Table table = CsvParser.readDelimitedTable(path);
         int sourceCol = table.column(p.sourceColumn());
         int targetCol = table.column(p.targetColumn());
-        WordTokenizer tokenizer = new WordTokenizer(rec.map(TranslationRecord::tokenizer).orElse(p.tokenizer()));
+        TextTokenizer tokenizer = TextTokenizer.of(rec.map(TranslationRecord::tokenizer).orElse(p.tokenizer()));
         Optional<Integer> maxLength = rec.isPresent() ? rec.get().maxLength() : d.maxLength();
         int limit = maxLength.orElse(WordVocabulary.NO_LIMIT);
         List<CsvParser.Record> rows = table.rows();

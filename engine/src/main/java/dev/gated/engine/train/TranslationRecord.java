@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gated.engine.data.words.Coverage;
 import dev.gated.engine.data.words.TokenizerOptions;
 import dev.gated.engine.data.words.Truncation;
-import dev.gated.engine.data.words.WordTokenizer;
+import dev.gated.engine.data.words.TextTokenizer;
 import dev.gated.engine.data.words.WordVocabulary;
 import java.util.Objects;
 import java.util.Optional;
@@ -50,18 +50,30 @@ public record TranslationRecord(TokenizerOptions tokenizer, Optional<Integer> ma
      * reads it as one {@code <pad>} step).
      */
     public int[] encodeSource(String sentence) {
+        return encodeSource(sentence, TextTokenizer.of(tokenizer));
+    }
+
+    /** {@link #encodeSource(String)} with this record's tokenizer, already built. */
+    public int[] encodeSource(String sentence, TextTokenizer textTokenizer) {
         Objects.requireNonNull(sentence, "sentence");
-        return sourceVocabulary.encode(new WordTokenizer(tokenizer).tokenize(sentence),
+        return sourceVocabulary.encode(textTokenizer.tokenize(sentence),
                 maxLength.orElse(WordVocabulary.NO_LIMIT), false, false, Truncation.END).ids();
     }
 
     /**
-     * A translation as text: the target words of {@code ids} joined by single spaces, up to the first
-     * {@code <eos>}; {@code <pad>}, {@code <bos>} and {@code <eos>} are left out, {@code <unk>} is written (it
-     * says where the model had no word).
+     * A translation as text: the target words of {@code ids} up to the first {@code <eos>}, detokenized by the
+     * run's tokenizer ({@link TextTokenizer#detokenize}: joined by single spaces for the engine's own tokenizer,
+     * the file's decoder for a Hugging Face one); {@code <pad>}, {@code <bos>} and {@code <eos>} are left out,
+     * {@code <unk>} is written (it says where the model had no word; a Hugging Face tokenizer writes its own
+     * unknown token).
      */
     public String decodeTarget(int[] ids) {
-        StringBuilder sb = new StringBuilder();
+        return decodeTarget(ids, TextTokenizer.of(tokenizer));
+    }
+
+    /** {@link #decodeTarget(int[])} with this record's tokenizer, already built. */
+    public String decodeTarget(int[] ids, TextTokenizer textTokenizer) {
+        java.util.List<String> words = new java.util.ArrayList<>();
         for (int id : ids) {
             if (id == WordVocabulary.EOS_ID) {
                 break;
@@ -69,9 +81,9 @@ public record TranslationRecord(TokenizerOptions tokenizer, Optional<Integer> ma
             if (id == WordVocabulary.PAD_ID || id == WordVocabulary.BOS_ID) {
                 continue;
             }
-            sb.append(sb.length() == 0 ? "" : " ").append(targetVocabulary.word(id));
+            words.add(targetVocabulary.word(id));
         }
-        return sb.toString();
+        return textTokenizer.detokenize(words);
     }
 
     /** The {@code translation} object. */

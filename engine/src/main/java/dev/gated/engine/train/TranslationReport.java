@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gated.engine.config.TranslationConfig;
 import dev.gated.engine.data.parallel.EncodedPair;
 import dev.gated.engine.data.parallel.PairBatches;
-import dev.gated.engine.data.words.WordTokenizer;
+import dev.gated.engine.data.words.TextTokenizer;
 import dev.gated.engine.data.words.WordVocabulary;
 import dev.gated.engine.decode.Hypothesis;
 import dev.gated.engine.io.AtomicFiles;
@@ -40,13 +40,13 @@ final class TranslationReport {
     private final Seq2SeqModel model;
     private final TranslationRecord record;
     private final TranslationConfig config;
-    private final WordTokenizer tokenizer;
+    private final TextTokenizer tokenizer;
 
     TranslationReport(Seq2SeqModel model, TranslationRecord record, TranslationConfig config) {
         this.model = model;
         this.record = record;
         this.config = config;
-        this.tokenizer = new WordTokenizer(record.tokenizer());
+        this.tokenizer = TextTokenizer.of(record.tokenizer());
     }
 
     /** The figures go into {@code summary}; returns the files written. */
@@ -167,14 +167,14 @@ final class TranslationReport {
     private List<String> texts(List<Hypothesis> hyps) {
         List<String> out = new ArrayList<>(hyps.size());
         for (Hypothesis h : hyps) {
-            out.add(record.decodeTarget(h.tokens()));
+            out.add(record.decodeTarget(h.tokens(), tokenizer));
         }
         return out;
     }
 
-    /** A text as the model writes it: the run's tokens joined with spaces. */
+    /** A text as the model writes it: the run's tokens, detokenized as {@link TranslationRecord#decodeTarget}. */
     String normalise(String text) {
-        return String.join(" ", tokenizer.tokenize(text));
+        return tokenizer.detokenize(tokenizer.tokenize(text));
     }
 
     private static String row(String name, double bleu, double chrf) {

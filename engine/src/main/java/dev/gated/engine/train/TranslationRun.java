@@ -3,7 +3,7 @@ package dev.gated.engine.train;
 import dev.gated.engine.backend.Backend;
 import dev.gated.engine.backend.DType;
 import dev.gated.engine.config.TaskKind;
-import dev.gated.engine.data.words.WordTokenizer;
+import dev.gated.engine.data.words.TextTokenizer;
 import dev.gated.engine.data.words.WordVocabulary;
 import dev.gated.engine.decode.Hypothesis;
 import dev.gated.engine.model.seq2seq.AttentionKind;
@@ -33,13 +33,13 @@ public final class TranslationRun implements AutoCloseable {
     private final TranslationRecord record;
     private final Seq2SeqModel model;
     private final Translator translator;
-    private final WordTokenizer tokenizer;
+    private final TextTokenizer tokenizer;
 
     private TranslationRun(TranslationRecord record, Seq2SeqModel model, Decoding decoding) {
         this.record = record;
         this.model = model;
         this.translator = new Translator(model, decoding);
-        this.tokenizer = new WordTokenizer(record.tokenizer());
+        this.tokenizer = TextTokenizer.of(record.tokenizer());
     }
 
     /**
@@ -74,7 +74,7 @@ public final class TranslationRun implements AutoCloseable {
     public List<Translation> translate(List<String> sentences, boolean withAttention) {
         List<int[]> sources = new ArrayList<>();
         for (String s : sentences) {
-            sources.add(record.encodeSource(s));
+            sources.add(record.encodeSource(s, tokenizer));
         }
         List<Hypothesis> hyps = translator.translate(sources);
         List<Translation> out = new ArrayList<>();
@@ -100,7 +100,7 @@ public final class TranslationRun implements AutoCloseable {
                 // The last row is the step that would read eos; an unfinished hypothesis never took it.
                 weights = java.util.Arrays.copyOf(weights, weights.length - 1);
             }
-            out.add(new Translation(sentences.get(i), src, record.decodeTarget(h.tokens()), words, h.logProb(),
+            out.add(new Translation(sentences.get(i), src, record.decodeTarget(h.tokens(), tokenizer), words, h.logProb(),
                     h.finished(), weights));
         }
         return out;

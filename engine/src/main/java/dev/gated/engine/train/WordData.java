@@ -16,7 +16,7 @@ import dev.gated.engine.data.words.Encoded;
 import dev.gated.engine.data.words.LabeledTexts;
 import dev.gated.engine.data.words.PretrainedEmbeddings;
 import dev.gated.engine.data.words.TokenSequences;
-import dev.gated.engine.data.words.WordTokenizer;
+import dev.gated.engine.data.words.TextTokenizer;
 import dev.gated.engine.data.words.WordVocabulary;
 import dev.gated.engine.model.Dropout;
 import dev.gated.engine.model.Embedding;
@@ -71,7 +71,7 @@ final class WordData {
                         + ", found '" + texts.labels().get(i) + "'");
             }
         }
-        WordTokenizer tokenizer = new WordTokenizer(rec.map(WordsRecord::tokenizer).orElse(w.tokenizer()));
+        TextTokenizer tokenizer = TextTokenizer.of(rec.map(WordsRecord::tokenizer).orElse(w.tokenizer()));
         List<List<String>> tokens = new ArrayList<>(n);
         for (String t : texts.texts()) {
             tokens.add(tokenizer.tokenize(t));
@@ -170,7 +170,7 @@ final class WordData {
                 "the run's preprocessing has no words section"));
         WordsConfig w = config.data().words().orElseThrow();
         LabeledTexts texts = LabeledTexts.read(input, w.textColumn(), config.data().labelColumn(), true);
-        WordTokenizer tokenizer = new WordTokenizer(rec.tokenizer());
+        TextTokenizer tokenizer = TextTokenizer.of(rec.tokenizer());
         List<List<String>> tokens = new ArrayList<>();
         for (String t : texts.texts()) {
             tokens.add(tokenizer.tokenize(t));

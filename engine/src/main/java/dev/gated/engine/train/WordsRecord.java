@@ -60,6 +60,15 @@ public record WordsRecord(TokenizerOptions tokenizer, Optional<Integer> maxLengt
     static ObjectNode tokenizerJson(TokenizerOptions tokenizer) {
         ObjectNode t = JSON.createObjectNode();
         t.put("lowercase", tokenizer.lowercase());
+        if (tokenizer.huggingface().isPresent()) {
+            // The file by absolute path and SHA-256 (checked when the run is reopened), not its text: real
+            // tokenizer.json files run from under 1 MB to over 10 MB, and preprocessing.json stays readable.
+            TokenizerOptions.HuggingFace hf = tokenizer.huggingface().get();
+            ObjectNode h = t.putObject("huggingface");
+            h.put("file", hf.file().toAbsolutePath().normalize().toString());
+            hf.sha256().ifPresentOrElse(sha -> h.put("sha256", sha), () -> h.putNull("sha256"));
+            return t;
+        }
         t.put("punctuation", tokenizer.punctuation().name().toLowerCase(Locale.ROOT));
         t.put("numbers", tokenizer.numbers().name().toLowerCase(Locale.ROOT));
         t.put("nfkc", tokenizer.nfkc());
@@ -67,6 +76,14 @@ public record WordsRecord(TokenizerOptions tokenizer, Optional<Integer> maxLengt
     }
 
     static TokenizerOptions tokenizerFromJson(JsonNode t) {
+        JsonNode h = t.get("huggingface");
+        if (h != null && h.isObject()) {
+            JsonNode sha = h.path("sha256");
+            return TokenizerOptions.huggingFace(java.nio.file.Path.of(h.path("file").asText()),
+                    t.path("lowercase").asBoolean(false)).withHuggingFace(new TokenizerOptions.HuggingFace(
+                    java.nio.file.Path.of(h.path("file").asText()),
+                    sha.isTextual() ? Optional.of(sha.asText()) : Optional.empty()));
+        }
         return new TokenizerOptions(t.path("lowercase").asBoolean(true),
                 TokenizerOptions.Punctuation.parse(t.path("punctuation").asText("split")),
                 TokenizerOptions.Numbers.parse(t.path("numbers").asText("keep")), t.path("nfkc").asBoolean(true));

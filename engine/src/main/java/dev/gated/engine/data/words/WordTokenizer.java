@@ -29,7 +29,7 @@ import java.util.Objects;
  *
  * <p>Order of the steps: NFKC (if on), tokenization, number masking, lower-casing ({@link Locale#ROOT}).
  */
-public final class WordTokenizer {
+public final class WordTokenizer implements TextTokenizer {
     /** The token that replaces numbers with {@link TokenizerOptions.Numbers#MASK}. */
     public static final String NUMBER = "<num>";
 
@@ -39,11 +39,13 @@ public final class WordTokenizer {
         this.options = Objects.requireNonNull(options, "options");
     }
 
+    @Override
     public TokenizerOptions options() {
         return options;
     }
 
     /** The tokens of {@code text}, in order; an empty list for a text without words. */
+    @Override
     public List<String> tokenize(String text) {
         Objects.requireNonNull(text, "text");
         String s = options.nfkc() ? Normalizer.normalize(text, Normalizer.Form.NFKC) : text;
@@ -65,6 +67,12 @@ public final class WordTokenizer {
         }
         flush(token, out);
         return out;
+    }
+
+    /** The tokens joined with single spaces. */
+    @Override
+    public String detokenize(List<String> tokens) {
+        return String.join(" ", tokens);
     }
 
     private void flush(StringBuilder token, List<String> out) {
