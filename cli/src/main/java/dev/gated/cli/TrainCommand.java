@@ -143,7 +143,7 @@ final class TrainCommand implements Callable<Integer> {
             files.add(Plots.confusionMatrix(r.confusion().get(), r.classes(), r.runDir().resolve("confusion.png")));
         }
         if (r.config().task().kind() == TaskKind.TRANSLATE) {
-            files.addAll(AttentionPlots.fromJson(r.runDir().resolve(AttentionPlots.ATTENTION_JSON), r.runDir()));
+            files.addAll(AttentionPlots.fromJson(r.runDir().resolve(RunFolder.ATTENTION), r.runDir()));
         }
         List<Map<String, Double>> health = MetricsLog.read(r.runDir().resolve(RunFolder.HEALTH_JSONL));
         if (!health.isEmpty()) {

@@ -15,9 +15,6 @@ import java.util.Objects;
  * Drawn by {@link Heatmaps}, like the confusion matrix of {@link Plots}; written as {@link Plots} writes its images.
  */
 public final class AttentionPlots {
-    /** The file a translation run keeps its test sentences' attention weights in. */
-    public static final String ATTENTION_JSON = "attention.json";
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private AttentionPlots() {

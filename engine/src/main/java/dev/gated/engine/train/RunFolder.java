@@ -24,6 +24,10 @@ public final class RunFolder {
     /** Forecasting: the model and every baseline scored on the test split. */
     public static final String FORECAST = "forecast.json";
     public static final String SAMPLE = "sample.txt";
+    /** Translation: every test sentence with its reference and both translations. */
+    public static final String TRANSLATIONS = "translations.tsv";
+    /** Translation: the attention weights of the first test sentences (the CLI plots them). */
+    public static final String ATTENTION = "attention.json";
 
     /** What to do with a run folder that already exists. */
     public enum Resume {

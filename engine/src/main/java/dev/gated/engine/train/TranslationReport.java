@@ -33,8 +33,6 @@ import java.util.Map;
  * the model writes (lower-cased and split at punctuation by default), so the scores measure words, not casing.
  */
 final class TranslationReport {
-    static final String TRANSLATIONS = "translations.tsv";
-    static final String ATTENTION = "attention.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Seq2SeqModel model;
@@ -107,7 +105,7 @@ final class TranslationReport {
                     + String.format(Locale.ROOT, "%.2f vs %.2f", b.score(), c.score()) + "): train longer, or on "
                     + "more data");
         }
-        Path translations = runDir.resolve(TRANSLATIONS);
+        Path translations = runDir.resolve(RunFolder.TRANSLATIONS);
         StringBuilder sb = new StringBuilder("line\tsource\treference\tgreedy\tbeam\n");
         for (int i = 0; i < test.size(); i++) {
             EncodedPair p = test.get(i);
@@ -117,7 +115,7 @@ final class TranslationReport {
         AtomicFiles.write(translations, sb.toString().getBytes(StandardCharsets.UTF_8));
         files.add(translations);
         if (config.attentionPlots() > 0 && model.spec().attention() != dev.gated.engine.model.seq2seq.AttentionKind.NONE) {
-            Path attention = runDir.resolve(ATTENTION);
+            Path attention = runDir.resolve(RunFolder.ATTENTION);
             AtomicFiles.write(attention, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(
                     attentionJson(test, beamHyps, Math.min(config.attentionPlots(), test.size()))));
             files.add(attention);
