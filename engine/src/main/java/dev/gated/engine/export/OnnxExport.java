@@ -21,6 +21,13 @@ import java.util.Optional;
 public final class OnnxExport {
     /** The {@code format} metadata value. */
     public static final String FORMAT = "gated-onnx";
+    /** Graph input names. */
+    public static final String X = OnnxNetwork.X;
+    public static final String TOKENS = OnnxNetwork.TOKENS;
+    public static final String SEQUENCE_LENS = OnnxNetwork.SEQUENCE_LENS;
+    public static final String TARGET_SCALE = ForecastDecoding.TARGET_SCALE;
+    public static final String TARGET_BASE = ForecastDecoding.TARGET_BASE;
+    public static final String RECENT = ForecastDecoding.RECENT;
     /** Graph output names. */
     public static final String OUTPUT = "output";
     public static final String LOGITS = "logits";

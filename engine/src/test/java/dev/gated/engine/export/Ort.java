@@ -12,27 +12,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Runs a serialised ONNX model in ONNX Runtime (CPU) on plain Java arrays. Call {@link OrtAvailable#assume} first. */
-final class Ort {
+public final class Ort {
     private Ort() {
     }
 
     /** An input tensor: exactly one of floats, ints, longs. */
-    record Input(long[] shape, float[] floats, int[] ints, long[] longs) {
-        static Input floats(float[] v, long... shape) {
+    public record Input(long[] shape, float[] floats, int[] ints, long[] longs) {
+        public static Input floats(float[] v, long... shape) {
             return new Input(shape, v, null, null);
         }
 
-        static Input ints(int[] v, long... shape) {
+        public static Input ints(int[] v, long... shape) {
             return new Input(shape, null, v, null);
         }
 
-        static Input longs(long[] v, long... shape) {
+        public static Input longs(long[] v, long... shape) {
             return new Input(shape, null, null, v);
         }
     }
 
     /** Every float output of the model, flattened row-major, by name. */
-    static Map<String, float[]> run(byte[] model, Map<String, Input> inputs) {
+    public static Map<String, float[]> run(byte[] model, Map<String, Input> inputs) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {

@@ -6,11 +6,11 @@ import org.junit.jupiter.api.Assumptions;
  * Whether ONNX Runtime's Java API is on the class path (engine's tests have it; the GPU bundle leaves its large jar
  * out, see gpu/prepare.sh). Kept apart from {@link Ort} so that checking never loads an ONNX Runtime class.
  */
-final class OrtAvailable {
+public final class OrtAvailable {
     private OrtAvailable() {
     }
 
-    static void assume() {
+    public static void assume() {
         boolean present;
         try {
             Class.forName("ai.onnxruntime.OrtEnvironment", false, OrtAvailable.class.getClassLoader());
