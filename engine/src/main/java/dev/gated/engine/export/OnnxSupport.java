@@ -55,12 +55,20 @@ final class OnnxSupport {
 
     /** @throws UnsupportedExportException naming the first option the export cannot express */
     static void check(JobConfig config) {
-        JsonNode root;
+        check(tree(JobFiles.toYaml(config)));
+    }
+
+    /** A job's YAML as a tree (the recorded form that {@link #check(JsonNode)} reads). */
+    static JsonNode tree(String yaml) {
         try {
-            root = YAML.readTree(JobFiles.toYaml(config));
+            return YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot read back the recorded job: " + e.getMessage(), e);
         }
+    }
+
+    /** {@link #check(JobConfig)} on the recorded job's tree. */
+    static void check(JsonNode root) {
         String task = root.path("task").path("kind").asText();
         if (task.equals("translate")) {
             throw new UnsupportedExportException("task.kind: translate", "a translation model is an encoder, "
