@@ -46,8 +46,6 @@ final class OnnxNetwork {
     static Head build(OnnxGraph g, SequenceModel model, double[] featureMean, double[] featureStd) {
         RnnSpec spec = model.spec();
         Optional<Embedding> emb = model.embedding();
-        String lens = g.input(SEQUENCE_LENS, "each sequence's length (1..steps); steps past it are padding and ignored",
-                OnnxGraph.INT32, BATCH);
         String x;
         if (emb.isPresent()) {
             String tokens = g.input(TOKENS, "token ids, time-major, from the run's tokenizer and vocabulary",
@@ -64,6 +62,8 @@ final class OnnxNetwork {
                 x = g.op("Div", List.of(x, g.floats("feature_std", dims, FloatArrays.toFloat(featureStd))));
             }
         }
+        String lens = g.input(SEQUENCE_LENS, "each sequence's length (1..steps); steps past it are padding and ignored",
+                OnnxGraph.INT32, BATCH);
         String in = x;
         Stacking stacking = model.stacking();
         long[] vec = {spec.outputSize()};
