@@ -170,7 +170,7 @@ final class OnnxGraph {
         inputs.forEach(v -> g.message(11, v));
         outputs.forEach(v -> g.message(12, v));
         ProtoWriter m = new ProtoWriter().varint(1, IR_VERSION)
-                .string(2, "gated").string(3, producerVersion).string(6, doc).message(7, g)
+                .string(2, "gated").string(3, producerVersion).varint(5, 1).string(6, doc).message(7, g)
                 .message(8, new ProtoWriter().string(1, "").varint(2, OPSET));
         for (Map.Entry<String, String> e : new LinkedHashMap<>(metadata).entrySet()) {
             m.message(14, new ProtoWriter().string(1, e.getKey()).string(2, e.getValue()));
