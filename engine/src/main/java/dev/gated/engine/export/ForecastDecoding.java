@@ -29,7 +29,8 @@ final class ForecastDecoding {
         int d = l.difference();
         String scale = g.input(TARGET_SCALE, "per window and target, the scale s_j the window was encoded with",
                 OnnxGraph.FLOAT, OnnxNetwork.BATCH, j);
-        String base = g.input(TARGET_BASE, "per window and target, the base b_j (centre, or the origin's value for target: change)",
+        String base = g.input(TARGET_BASE,
+                "per window and target, the base b_j (centre, or the origin's value for target: change)",
                 OnnxGraph.FLOAT, OnnxNetwork.BATCH, j);
         String perTarget = g.longs("shape_b_1_j_1", 0, 1, j, 1);
         String out = g.op("Reshape", List.of(output, g.longs("shape_b_h_j_q", 0, hm, j, q)));

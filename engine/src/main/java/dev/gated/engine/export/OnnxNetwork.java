@@ -54,8 +54,10 @@ final class OnnxNetwork {
                     FloatArrays.toFloat(model.readParameter(SequenceModel.EMBEDDING_WEIGHT)));
             x = g.op("Gather", List.of(table, tokens), Attr.i("axis", 0));
         } else {
-            x = g.input(X, featureMean.length > 0 ? "input features, time-major, in the data's units (standardised in the graph)"
-                    : "input features, time-major, as the model reads them", OnnxGraph.FLOAT, STEPS, BATCH, spec.inputSize());
+            String doc = featureMean.length > 0
+                    ? "input features, time-major, in the data's units (standardised in the graph)"
+                    : "input features, time-major, as the model reads them";
+            x = g.input(X, doc, OnnxGraph.FLOAT, STEPS, BATCH, spec.inputSize());
             if (featureMean.length > 0) {
                 long[] dims = {spec.inputSize()};
                 x = g.op("Sub", List.of(x, g.floats("feature_mean", dims, FloatArrays.toFloat(featureMean))));
@@ -69,7 +71,8 @@ final class OnnxNetwork {
         long[] vec = {spec.outputSize()};
         String flatten = g.longs("shape_t_b_f", 0, 0, -1);
         for (int k = 0; k < spec.numLayers(); k++) {
-            OnnxRnnWeights w = OnnxRnnWeights.of(spec, k, name -> model.readParameter(SequenceModel.RNN_PREFIX + name));
+            OnnxRnnWeights w = OnnxRnnWeights.of(spec, k,
+                    name -> model.readParameter(SequenceModel.RNN_PREFIX + name));
             String layer = "l" + k;
             List<String> inputs = List.of(in, g.floats("W_" + layer, w.wShape(), w.w()),
                     g.floats("R_" + layer, w.rShape(), w.r()), g.floats("B_" + layer, w.bShape(), w.b()), lens);
@@ -96,7 +99,8 @@ final class OnnxNetwork {
         }
         int o = model.outputSize();
         float[] weight = FloatArrays.toFloat(model.readParameter(SequenceModel.HEAD_WEIGHT));
-        String bias = g.floats("head_bias", new long[] {o}, FloatArrays.toFloat(model.readParameter(SequenceModel.HEAD_BIAS)));
+        String bias = g.floats("head_bias", new long[] {o},
+                FloatArrays.toFloat(model.readParameter(SequenceModel.HEAD_BIAS)));
         if (model.objective().everyStep()) {
             // [T, B, F] x [F, O]: the head's weight transposed once here.
             String wt = g.floats("head_weight_t", new long[] {spec.outputSize(), o}, transpose(weight, o,

@@ -56,7 +56,8 @@ class OnnxParityTest {
         OrtAvailable.assume();
     }
 
-    @ParameterizedTest(name = "{0} layers={1} bidirectional={2} residual={3} layerNorm={4} between={5} {6} embedding={7}")
+    @ParameterizedTest(name = "{0} layers={1} bidirectional={2} residual={3} layerNorm={4} between={5} {6} "
+            + "embedding={7}")
     @CsvSource({
         "LSTM, 1, false, false, false, 0,   REGRESSION,     false",
         "GRU,  1, false, false, false, 0,   REGRESSION,     false",
