@@ -26,40 +26,50 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Writes a checkpoint's model as a PyTorch-loadable safetensors file. */
+/** Writes a checkpoint's model as a PyTorch-loadable safetensors file or as an ONNX model. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = Gated.Version.class,
-        description = {"Export a run's trained model for PyTorch: only the model's tensors, named and shaped exactly "
+        description = {"Export a run's trained model.",
+                "safetensors: for PyTorch, only the model's tensors, named and shaped exactly "
                 + "as the state_dict of a PyTorch module with an nn.LSTM or nn.GRU called 'rnn' and an nn.Linear "
                 + "called 'head', in state_dict order, as float32; the optimizer state is left out.",
+                "onnx: an ONNX model (opset 17, the standard LSTM/GRU operators) that ONNX Runtime runs with the "
+                + "outputs of 'gated predict': input standardisation, the network, the head, a classifier's "
+                + "probabilities and a forecast's decoding to the data's units are graph nodes; its inputs and "
+                + "outputs are printed and described in docs/EXPORT.md. A model the graph cannot express (a "
+                + "translation, a recursive forecast, an option the exporter does not know) is refused, naming "
+                + "the option.",
                 "",
                 "The file is written atomically; an existing file is replaced only with --overwrite.",
                 ""})
 final class ExportCommand implements Callable<Integer> {
     /** Output formats; the constants are spelt as typed on the command line. */
     enum Format {
-        safetensors
+        safetensors, onnx
     }
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "RUN", description = "A run folder (runs/NAME) or a checkpoint file.")
+    @Parameters(index = "0", paramLabel = "RUN", description = "A run folder (runs/NAME) or a checkpoint file "
+            + "(onnx: a run folder or the job file that trained it).")
     Path run;
 
     @Option(names = "--format", required = true, paramLabel = "FORMAT",
             description = "Output format: ${COMPLETION-CANDIDATES}.")
     Format format;
 
-    @Option(names = "--checkpoint", paramLabel = "best|last|FILE",
+    @Option(names = "--checkpoint", paramLabel = "best|last|model|FILE",
             description = {"Which checkpoint of the run folder: best, last (the newest usable one), or a checkpoint "
                     + "file (a bare name is also looked up in RUN/checkpoints/).",
-                    "Default: best if the run has one, else last."})
+                    "Default: best if the run has one, else last.",
+                    "onnx: the weights 'gated predict' would use: best, last, model (model.safetensors) or a file; "
+                    + "default model.safetensors if present, else the newest checkpoint."})
     String checkpoint;
 
     @Option(names = "--output", paramLabel = "FILE",
-            description = "Where to write (default: export/model.safetensors in the run folder; for a checkpoint "
-                    + "file, in the run folder its checkpoints/ folder belongs to).")
+            description = "Where to write (default: export/model.safetensors or export/model.onnx in the run folder; "
+                    + "for a checkpoint file, in the run folder its checkpoints/ folder belongs to).")
     Path output;
 
     @Option(names = "--overwrite", description = "Replace the output file if it exists.")
@@ -69,6 +79,9 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (format == Format.onnx) {
+            return OnnxExportCommand.export(run, checkpoint, output, overwrite, out);
+        }
         CheckpointStore.Loaded source = select(err);
         Path target = output != null ? output : runFolder().resolve("export").resolve("model.safetensors");
         Checkpoint c = source.checkpoint();
@@ -94,7 +107,7 @@ final class ExportCommand implements Callable<Integer> {
             tensors.put(e.getKey(), t);
         }
 
-        checkTarget(target, source.file());
+        checkTarget(target, source.file(), overwrite);
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", ModelFiles.FORMAT);
         metadata.put("exported_from", source.file().getFileName().toString());
@@ -205,7 +218,8 @@ final class ExportCommand implements Callable<Integer> {
                 + (latest.skipped().isEmpty() ? "" : " (every one found is corrupt; see the warnings above)")));
     }
 
-    private void checkTarget(Path target, Path source) {
+    /** Refuses a folder, the source itself, or an existing file without --overwrite. */
+    static void checkTarget(Path target, Path source, boolean overwrite) {
         if (Files.isDirectory(target)) {
             throw new IllegalArgumentException("the output " + target + " is a folder; --output takes a file name");
         }

@@ -262,15 +262,82 @@ class ExportCommandTest {
     }
 
     @Test
-    void formatIsRequiredAndOnlySafetensors(@TempDir Path dir) throws IOException {
+    void formatIsRequiredAndKnown(@TempDir Path dir) throws IOException {
         Path runDir = runWithBestAndLast(dir, GRU, 1);
-        Result onnx = run("export", runDir.toString(), "--format", "onnx");
-        assertEquals(Gated.USAGE, onnx.code());
-        assertTrue(onnx.err().contains("safetensors"), onnx.err());
-        assertTrue(onnx.err().contains("onnx"), onnx.err());
+        Result tflite = run("export", runDir.toString(), "--format", "tflite");
+        assertEquals(Gated.USAGE, tflite.code());
+        assertTrue(tflite.err().contains("safetensors, onnx"), tflite.err());
         Result missing = run("export", runDir.toString());
         assertEquals(Gated.USAGE, missing.code());
         assertTrue(missing.err().contains("--format"), missing.err());
+        // ONNX needs what the run recorded (job.yaml, preprocessing.json), not only checkpoints.
+        Result onnx = run("export", runDir.toString(), "--format", "onnx");
+        assertEquals(Gated.USAGE, onnx.code());
+        assertTrue(onnx.err().contains("job.yaml"), onnx.err());
+        Result file = run("export", runDir.resolve("checkpoints").resolve(CheckpointStore.BEST_FILE).toString(),
+                "--format", "onnx");
+        assertEquals(Gated.USAGE, file.code());
+        assertTrue(file.err().contains("needs the run folder"), file.err());
+    }
+
+    /** A tiny classifier trained for real: exported, the graph's inputs and outputs printed; --overwrite honoured. */
+    @Test
+    void exportsATrainedRunToOnnx(@TempDir Path dir) throws IOException {
+        Path job = trainedJob(dir, "waveforms", """
+                model: {cell: lstm, hidden: 4, layers: 2, bidirectional: true, layer_norm: true}
+                task: {kind: classify}
+                """);
+        Path runDir = dir.resolve("runs/waveforms");
+        Result r = run("export", runDir.toString(), "--format", "onnx", "--checkpoint", "model");
+        assertEquals(0, r.code(), r.err());
+        Path out = runDir.resolve("export/model.onnx");
+        byte[] bytes = Files.readAllBytes(out);
+        // A ModelProto starts with ir_version (field 1, varint 8) and names its producer.
+        assertEquals(0x08, bytes[0]);
+        assertEquals(8, bytes[1]);
+        assertTrue(new String(bytes, StandardCharsets.ISO_8859_1).contains("gated-onnx"));
+        for (String s : new String[] {"input  x: float32 [steps, batch, 2]", "input  sequence_lens: int32 [batch]",
+                "output logits: float32 [batch, 3]", "output probabilities: float32 [batch, 3]",
+                "ort.InferenceSession", "{\"x\": x, \"sequence_lens\": sequence_lens}"}) {
+            assertTrue(r.out().contains(s), s + " missing from\n" + r.out());
+        }
+        Result again = run("export", job.toString(), "--format", "onnx");
+        assertEquals(Gated.USAGE, again.code());
+        assertTrue(again.err().contains("--overwrite"), again.err());
+        assertEquals(0, run("export", job.toString(), "--format", "onnx", "--overwrite").code());
+    }
+
+    @Test
+    void aModelOnnxCannotExpressIsRefusedNamingTheOption(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("series.csv"), "t,y\n" + java.util.stream.IntStream.range(0, 60)
+                .mapToObj(i -> i + "," + Math.sin(i / 3.0) + "\n").collect(java.util.stream.Collectors.joining()));
+        Path job = dir.resolve("recursive.yaml");
+        Files.writeString(job, """
+                data: {kind: csv, path: series.csv, target_columns: [y], window: 6, horizon: 2}
+                task: {kind: forecast}
+                forecast: {strategy: recursive}
+                model: {hidden: 3}
+                training: {steps: 2, batch_size: 8}
+                output: {dir: %s, name: recursive}
+                """.formatted(dir.resolve("runs")));
+        assertEquals(0, run("train", job.toString(), "--device", "cpu").code());
+        Result r = run("export", job.toString(), "--format", "onnx");
+        assertEquals(Gated.USAGE, r.code());
+        assertTrue(r.err().contains("cannot export to ONNX: forecast.strategy: recursive"), r.err());
+        assertFalse(Files.exists(dir.resolve("runs/recursive/export/model.onnx")));
+    }
+
+    /** Trains {@code name} on the classify example's data for a few steps (CPU) and returns its job file. */
+    private static Path trainedJob(Path dir, String name, String sections) throws IOException {
+        Path data = Path.of("..", "examples", "classify", "waveforms.csv").toAbsolutePath().normalize();
+        Path job = dir.resolve(name + ".yaml");
+        Files.writeString(job, "data: {kind: sequences, path: " + data + ", sequence_column: sequence, "
+                + "input_columns: [x1, x2], label_column: label}\n" + sections
+                + "training: {steps: 3, batch_size: 16, seed: 1}\noutput: {dir: " + dir.resolve("runs") + ", name: "
+                + name + "}\n");
+        Result t = run("train", job.toString(), "--device", "cpu");
+        assertEquals(0, t.code(), t.err());
+        return job;
     }
 
     @Test
@@ -278,7 +345,8 @@ class ExportCommandTest {
         Result r = run("export", "--help");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("Usage: gated export"), r.out());
-        for (String s : new String[] {"--format", "--checkpoint", "--output", "--overwrite", "RUN", "safetensors"}) {
+        for (String s : new String[] {"--format", "--checkpoint", "--output", "--overwrite", "RUN", "safetensors",
+                "onnx", "best|last|model|FILE"}) {
             assertTrue(r.out().contains(s), s + " missing from\n" + r.out());
         }
     }
