@@ -36,6 +36,11 @@ done
 # skip with a reason where it is missing. Without it the bundle stays under the limit.
 rm -f .gpu/lib/onnxruntime-*.jar
 
+# Likewise test or optional dependencies that no GPU-host test loads: Testcontainers and docker-java (the container
+# tests run in CI, not on the GPU host) and DJL's Hugging Face tokenizers (~19 MB of natives, used only with
+# data.tokenizer: {huggingface: ...}; no GPU class reads such a job).
+rm -f .gpu/lib/testcontainers-*.jar .gpu/lib/docker-java-*.jar .gpu/lib/tokenizers-*.jar
+
 # what the host needs besides the bundle comes with the working tree: gpu/run-on-host.sh, benchmarks/gpu/*.py
 size=$(du -sb .gpu | cut -f1)
 printf 'prepare: .gpu is %s bytes (%.1f MiB; limit 64 MiB)\n' "$size" "$(echo "$size / 1048576" | bc -l)"
