@@ -4,11 +4,13 @@ import dev.gated.engine.checkpoint.Checkpoint;
 import dev.gated.engine.checkpoint.CheckpointStore;
 import dev.gated.engine.checkpoint.TrainingState;
 import dev.gated.engine.config.HealthConfig;
+import dev.gated.engine.config.TbpttConfig;
 import dev.gated.engine.data.Bucketing;
 import dev.gated.engine.data.Curriculum;
 import dev.gated.engine.data.Dataset;
 import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.health.HealthProbe;
+import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.model.EarlyStopping;
 import dev.gated.engine.model.LrSchedule;
 import dev.gated.engine.model.Optimizer;
@@ -48,6 +50,10 @@ import java.util.function.BooleanSupplier;
  * resumed from any checkpoint performs the same operations on the same values as an uninterrupted one; on the
  * CPU backend (deterministic for any thread count) it ends with bit-identical weights.
  *
+ * <p>With {@code training.tbptt} ({@link TbpttTraining}) an epoch's steps are the chunks of the training text's
+ * streams in order instead of shuffled batches, validation runs statefully, and checkpoints carry the streams'
+ * state, so a run resumed in the middle of the text continues it exactly.
+ *
  * <p>Health rows ({@link HealthProbe}) every {@code training.health.every_steps} steps only read the model. A
  * non-finite loss or gradient norm stops the run, skips the batch's update, or rolls back to the last good
  * checkpoint (held in memory; the run's start before the first one) with a lower learning rate: the factor and the
@@ -85,12 +91,15 @@ final class Trainer {
     /** This epoch's padding fractions, bucketed and as plain shuffled batches would have had (bucketing only). */
     private double epochPadding;
     private double epochPaddingPlain;
+    /** training.tbptt: the streams and their state, or null. */
+    private final TbpttTraining tbptt;
 
     /** The loop's settings, from the job's training section. */
     record Settings(int epochs, int batchSize, boolean shuffle, long seed, Optional<Double> clipGradNorm,
                     Optional<Long> checkpointEverySteps, String config, Optional<Double> clipGradValue,
                     double inputNoise, double baseLr, LrSchedule schedule, Optional<EarlyStopping> earlyStopping,
-                    HealthConfig health, Optional<Bucketing> bucketing, Optional<Curriculum> curriculum) {
+                    HealthConfig health, Optional<Bucketing> bucketing, Optional<Curriculum> curriculum,
+                    Optional<TbpttConfig> tbptt) {
         /** The metric that picks the best epoch. */
         String monitored(boolean validation) {
             return earlyStopping.map(EarlyStopping::metric).orElse(validation ? "val_loss" : "train_loss");
@@ -114,6 +123,8 @@ final class Trainer {
         int stoppedEpoch;
         /** Reduce-on-plateau's state, when that is the schedule. */
         LrSchedule.PlateauState plateau;
+        /** training.tbptt: the state restored from a checkpoint, not yet loaded into the streams (else null). */
+        Map<String, HostTensor> carried;
 
         /** on_nonfinite: batches skipped in the run and in this epoch, rollbacks, the learning-rate factor. */
         long skipped;
@@ -138,6 +149,7 @@ final class Trainer {
             epochSkipped = o.epochSkipped;
             rollbacks = o.rollbacks;
             lrFactor = o.lrFactor;
+            carried = o.carried;
         }
     }
 
@@ -150,7 +162,7 @@ final class Trainer {
         this.model = model;
         this.optimizer = optimizer;
         this.data = data;
-        this.evaluator = new Evaluator(data);
+        this.evaluator = new Evaluator(data, settings.tbptt(), settings.batchSize());
         this.settings = settings;
         this.store = store;
         this.metrics = metrics;
@@ -159,6 +171,8 @@ final class Trainer {
         this.penalties = penalties;
         this.health = health;
         this.probe = new HealthProbe(model, settings.health().sequences());
+        this.tbptt = settings.tbptt().map(c -> new TbpttTraining(model, data.train(), settings.batchSize(), c))
+                .orElse(null);
         checkSchedule(settings.schedule(), stepsPerEpoch() * settings.epochs(), settings.epochs(), stepsPerEpoch());
     }
 
@@ -176,7 +190,7 @@ final class Trainer {
     }
 
     long stepsPerEpoch() {
-        return (data.train().size() + settings.batchSize() - 1) / settings.batchSize();
+        return tbptt != null ? tbptt.stepsPerEpoch() : (data.train().size() + settings.batchSize() - 1) / settings.batchSize();
     }
 
     /** Runs from {@code pos} to the last epoch, or until a stop is requested (then a checkpoint is written). */
@@ -199,18 +213,18 @@ final class Trainer {
         epochs:
         while (pos.epoch < settings.epochs() && pos.stoppedEpoch == 0) {
             long epochStart = System.nanoTime();
-            List<int[]> batches = epochBatches(pos.epoch);
+            List<int[]> batches = tbptt == null ? epochBatches(pos.epoch) : List.of();
+            if (tbptt != null && pos.carried != null) {
+                tbptt.restore(pos.carried, "the checkpoint of step " + pos.step);
+                pos.carried = null;
+            }
             int maxLength = settings.curriculum().map(c -> c.maxLength(pos.epoch, fullLength()))
                     .orElse(Integer.MAX_VALUE);
             while (pos.batchInEpoch < perEpoch) {
-                SequenceBatch batch = train.batch(batches.get((int) pos.batchInEpoch));
-                if (maxLength < Integer.MAX_VALUE) {
-                    batch = Curriculum.truncate(batch, maxLength);
-                }
-                if (settings.inputNoise() > 0) {
-                    batch = InputNoise.apply(batch, settings.inputNoise(), settings.seed(), pos.step);
-                }
-                double loss = model.forwardBackward(batch, pos.step);
+                TbpttTraining.Pass pass = tbptt != null ? tbptt.step(pos.batchInEpoch, pos.step)
+                        : step(train.batch(batches.get((int) pos.batchInEpoch)), maxLength, pos.step);
+                SequenceBatch batch = pass.batch();
+                double loss = pass.loss();
                 penalties.addGradient();
                 boolean healthStep = hc.enabled() && (pos.step + 1) % hc.everySteps() == 0;
                 // Gate gradient norms before clipping, like grad_norm.
@@ -284,6 +298,17 @@ final class Trainer {
                     (System.nanoTime() - startNanos) / 1e9), maxLength);
         }
         return Outcome.FINISHED;
+    }
+
+    /** An ordinary step: the batch cut to the curriculum's length, with input noise, through forward-backward. */
+    private TbpttTraining.Pass step(SequenceBatch batch, int maxLength, long step) {
+        if (maxLength < Integer.MAX_VALUE) {
+            batch = Curriculum.truncate(batch, maxLength);
+        }
+        if (settings.inputNoise() > 0) {
+            batch = InputNoise.apply(batch, settings.inputNoise(), settings.seed(), step);
+        }
+        return new TbpttTraining.Pass(batch, model.forwardBackward(batch, step));
     }
 
     /** Back to the last good checkpoint with the learning rate multiplied by the factor; health rows trimmed. */
@@ -473,7 +498,11 @@ final class Trainer {
         }
         TrainingState state = new TrainingState(pos.step, pos.epoch, pos.batchInEpoch, new long[] {settings.seed()},
                 optimizer.settings().kind().key(), optimizer.steps(), optimizer.learningRate());
-        return new Checkpoint(ModelFiles.snapshot(model), optimizer.exportState(), state, settings.config(), m);
+        Map<String, HostTensor> optimizerState = new LinkedHashMap<>(optimizer.exportState());
+        if (tbptt != null) {
+            optimizerState.putAll(tbptt.state());
+        }
+        return new Checkpoint(ModelFiles.snapshot(model), optimizerState, state, settings.config(), m);
     }
 
     /** Restores the loop position, the weights and the optimizer from a checkpoint. */
@@ -501,6 +530,8 @@ final class Trainer {
         pos.epochSkipped = Long.parseLong(m.getOrDefault(EPOCH_SKIPPED, "0"));
         pos.rollbacks = Integer.parseInt(m.getOrDefault(ROLLBACKS, "0"));
         pos.lrFactor = Double.parseDouble(m.getOrDefault(LR_FACTOR, "1"));
+        Map<String, HostTensor> carried = TbpttTraining.carried(c.optimizerTensors());
+        pos.carried = carried.isEmpty() ? null : carried;
         return pos;
     }
 }
