@@ -29,31 +29,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * sequence computes, and the state survives export and restore.
  */
 class StatefulStreamsTest {
-    static final int V = 4;
-    static final int INPUT = 3;
-
-    /** A language-model batch [T, B]: random inputs, a class per step. */
-    static SequenceBatch lmBatch(int steps, int batch, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        int[] lengths = new int[batch];
-        Arrays.fill(lengths, steps);
-        float[] x = RandomBatches.inputs(rnd, steps, INPUT, lengths);
-        int[] labels = new int[steps * batch];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = rnd.nextInt(V);
-        }
-        return SequenceBatch.ofLabels(steps, batch, INPUT, V, x, lengths, labels);
-    }
-
-    /** Steps [from, to) of a full-length language-model batch. */
-    static SequenceBatch slice(SequenceBatch b, int from, int to) {
-        int n = b.batchSize();
-        int[] lengths = new int[n];
-        Arrays.fill(lengths, to - from);
-        return SequenceBatch.ofLabels(to - from, n, b.inputSize(), b.outputSize(),
-                Arrays.copyOfRange(b.x(), from * n * b.inputSize(), to * n * b.inputSize()), lengths,
-                Arrays.copyOfRange(b.labels(), from * n, to * n));
-    }
+    static final int V = LmBatches.V;
+    static final int INPUT = LmBatches.INPUT;
 
     static SequenceModel model(Backend backend, CellType cell, int layers, boolean stacked, Dropout dropout) {
         RnnSpec spec = new RnnSpec(cell, INPUT, 3, layers, false, DType.FLOAT64);
@@ -64,8 +41,8 @@ class StatefulStreamsTest {
     @ParameterizedTest(name = "{0}, {1} layers, stacked {2}")
     @CsvSource({"LSTM, 1, false", "GRU, 1, false", "LSTM, 2, false", "GRU, 2, true", "LSTM, 2, true"})
     void aChunksGradientIsThatOfItsLossWithTheCarriedStateConstant(CellType cell, int layers, boolean stacked) {
-        SequenceBatch first = lmBatch(4, 2, 1);
-        SequenceBatch chunk = lmBatch(3, 2, 2);
+        SequenceBatch first = LmBatches.random(4, 2, 1);
+        SequenceBatch chunk = LmBatches.random(3, 2, 2);
         try (ReferenceBackend ref = new ReferenceBackend();
              SequenceModel m = model(ref, cell, layers, stacked, Dropout.NONE);
              StatefulStreams s = new StatefulStreams(m, 2)) {
@@ -89,7 +66,7 @@ class StatefulStreamsTest {
     @ParameterizedTest(name = "{0}, {1} layers, stacked {2}")
     @CsvSource({"LSTM, 2, false", "GRU, 2, true", "GRU, 1, false"})
     void chunksWithACarriedStateComputeWhatOnePassComputes(CellType cell, int layers, boolean stacked) {
-        SequenceBatch whole = lmBatch(9, 3, 5);
+        SequenceBatch whole = LmBatches.random(9, 3, 5);
         try (ReferenceBackend ref = new ReferenceBackend();
              SequenceModel m = model(ref, cell, layers, stacked, Dropout.NONE);
              StatefulStreams s = new StatefulStreams(m, 3)) {
@@ -100,7 +77,7 @@ class StatefulStreamsTest {
             double lossSum = 0;
             int at = 0;
             for (int[] c : new int[][] {{0, 4}, {4, 5}, {5, 9}}) {
-                SequenceModel.Evaluation e = s.evaluate(slice(whole, c[0], c[1]));
+                SequenceModel.Evaluation e = s.evaluate(LmBatches.slice(whole, c[0], c[1]));
                 System.arraycopy(e.outputs(), 0, chunked, at, e.outputs().length);
                 at += e.outputs().length;
                 lossSum += e.loss() * e.rows();
@@ -110,15 +87,15 @@ class StatefulStreamsTest {
             assertEquals(all.loss(), lossSum / all.rows(), 1e-12);
             // advance() moves the state exactly as a scored pass does.
             s.reset();
-            s.advance(slice(whole, 0, 5));
-            SequenceModel.Evaluation tail = s.evaluate(slice(whole, 5, 9));
+            s.advance(LmBatches.slice(whole, 0, 5));
+            SequenceModel.Evaluation tail = s.evaluate(LmBatches.slice(whole, 5, 9));
             assertArrayEquals(Arrays.copyOfRange(all.outputs(), 5 * 3 * V, 9 * 3 * V), tail.outputs(), 1e-6f);
         }
     }
 
     @Test
     void aWholeSequenceChunkFromZerosIsAnOrdinaryTrainingPass() {
-        SequenceBatch batch = lmBatch(6, 2, 7);
+        SequenceBatch batch = LmBatches.random(6, 2, 7);
         try (ReferenceBackend ref = new ReferenceBackend();
              SequenceModel m = model(ref, CellType.LSTM, 2, true, new Dropout(0, 0.2, 0.3));
              StatefulStreams s = new StatefulStreams(m, 2)) {
@@ -135,13 +112,13 @@ class StatefulStreamsTest {
         try (ReferenceBackend ref = new ReferenceBackend();
              SequenceModel m = model(ref, CellType.LSTM, 2, false, Dropout.NONE);
              StatefulStreams s = new StatefulStreams(m, 2)) {
-            s.advance(lmBatch(5, 2, 8));
+            s.advance(LmBatches.random(5, 2, 8));
             Map<String, HostTensor> saved = s.export();
             assertEquals(java.util.List.of("h.0", "c.0"), java.util.List.copyOf(saved.keySet()));
-            float[] next = s.evaluate(lmBatch(2, 2, 9)).outputs();
+            float[] next = s.evaluate(LmBatches.random(2, 2, 9)).outputs();
             s.reset();
             s.restore(saved, "test");
-            assertArrayEquals(next, s.evaluate(lmBatch(2, 2, 9)).outputs());
+            assertArrayEquals(next, s.evaluate(LmBatches.random(2, 2, 9)).outputs());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> s.restore(Map.of("h.0", saved.get("h.0")), "ckpt.safetensors"));
             assertTrue(e.getMessage().contains("ckpt.safetensors: carried state 'c.0'"), e.getMessage());
@@ -159,8 +136,8 @@ class StatefulStreamsTest {
                     () -> new StatefulStreams(bi, 2));
             assertTrue(e.getMessage().contains("training.tbptt") && e.getMessage().contains("bidirectional"),
                     e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> s.evaluate(lmBatch(3, 3, 1)));
-            SequenceBatch b = lmBatch(3, 2, 1);
+            assertThrows(IllegalArgumentException.class, () -> s.evaluate(LmBatches.random(3, 3, 1)));
+            SequenceBatch b = LmBatches.random(3, 2, 1);
             SequenceBatch ragged = SequenceBatch.ofLabels(3, 2, INPUT, V, b.x(), new int[] {3, 2}, b.labels());
             assertThrows(IllegalArgumentException.class, () -> s.forwardBackward(ragged, 0));
         }
