@@ -21,12 +21,16 @@ final class TbpttJobs {
         return p;
     }
 
-    /** A job file {@code name}.yaml with the given model and training lines (each indented by the caller). */
+    /**
+     * A job file {@code name}.yaml with the given data, model and training lines (each indented by the caller); Adam
+     * at 0.01 unless the training lines name an optimizer.
+     */
     static Path job(Path dir, String name, Path text, String data, String model, String training)
             throws IOException {
         return Files.writeString(dir.resolve(name + ".yaml"), "data:\n  kind: text\n  path: " + text.toAbsolutePath()
                 + "\n" + data + "model:\n" + model + "task:\n  kind: language_model\ntraining:\n" + training
-                + "  seed: 3\n  device: cpu\n  optimizer: adam\n  learning_rate: 0.01\n  clip_grad_norm: 1.0\n"
+                + "  seed: 3\n  device: cpu\n  clip_grad_norm: 1.0\n"
+                + (training.contains("optimizer:") ? "" : "  optimizer: adam\n  learning_rate: 0.01\n")
                 + "output:\n  dir: " + dir.resolve("runs").toAbsolutePath() + "\n  plots: false\n");
     }
 }
