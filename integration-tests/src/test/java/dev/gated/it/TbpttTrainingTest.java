@@ -14,6 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gated.cpu.CpuBackend;
 import dev.gated.engine.backend.DType;
 import dev.gated.engine.checkpoint.CheckpointFiles;
+import dev.gated.engine.config.JobConfig;
+import dev.gated.engine.config.JobFiles;
+import dev.gated.engine.config.TbpttConfig;
+import dev.gated.engine.data.text.CharCorpus;
 import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.model.Dropout;
@@ -25,6 +29,7 @@ import dev.gated.engine.model.Stacking;
 import dev.gated.engine.model.StatefulStreams;
 import dev.gated.engine.rnn.CellType;
 import dev.gated.engine.rnn.RnnSpec;
+import dev.gated.engine.train.JobData;
 import dev.gated.engine.train.RunFolder;
 import dev.gated.engine.train.TrainingJob;
 import dev.gated.engine.train.TrainingListener;
@@ -34,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -123,5 +129,19 @@ class TbpttTrainingTest {
         assertTrue(state.containsKey("tbptt.h.0"), state.keySet()::toString);
         assertTrue(Arrays.stream(state.get("tbptt.h.0").toDoubleArray()).anyMatch(v -> v != 0), "a carried state");
         assertTrue(a.summary().get("test_loss") < Math.log(60), "the model learnt something: " + a.summary());
+    }
+
+    @Test
+    void theBibleExampleReadsItsGzippedTextAndHas626StepsPerEpoch() {
+        Path job = TbpttJobs.NOVEL.resolveSibling("kjv-tbptt.yaml");
+        JobConfig c = JobFiles.load(job).withPathsResolved(job.toAbsolutePath().getParent());
+        assertEquals(Optional.of(new TbpttConfig(100, 100)), c.training().tbptt());
+        JobData data = JobData.load(c, job.toAbsolutePath().getParent());
+        CharCorpus train = (CharCorpus) data.train();
+        assertTrue(train.textLength() > 4_000_000, "the training text has " + train.textLength() + " characters");
+        // Every character of the text but the few seen only after the training part.
+        assertTrue(data.preprocessing().vocabulary().size() > 90, data.preprocessing().vocabulary()::toString);
+        long perStream = (train.textLength() - 1) / c.training().batchSize();
+        assertEquals(626, (perStream + 99) / 100);
     }
 }

@@ -194,6 +194,8 @@ final class Trainer {
             pos.plateau = r.initial(settings.baseLr());
         }
         HealthConfig hc = settings.health();
+        // Before the start checkpoint below, so that a rollback to it gets the resumed streams' state back.
+        loadCarried(pos);
         if (hc.onNonFinite() == HealthConfig.OnNonFinite.ROLLBACK && lastGood == null) {
             lastGood = checkpoint(pos, Map.of());
         }
@@ -201,10 +203,7 @@ final class Trainer {
         while (pos.epoch < settings.epochs() && pos.stoppedEpoch == 0) {
             long epochStart = System.nanoTime();
             List<int[]> batches = tbptt == null ? epochBatches(pos.epoch) : List.of();
-            if (tbptt != null && pos.carried != null) {
-                tbptt.restore(pos.carried, "the checkpoint of step " + pos.step);
-                pos.carried = null;
-            }
+            loadCarried(pos); // after a rollback
             int maxLength = settings.curriculum().map(c -> c.maxLength(pos.epoch, fullLength()))
                     .orElse(Integer.MAX_VALUE);
             while (pos.batchInEpoch < perEpoch) {
@@ -285,6 +284,14 @@ final class Trainer {
                     (System.nanoTime() - startNanos) / 1e9), maxLength);
         }
         return Outcome.FINISHED;
+    }
+
+    /** training.tbptt: the state a checkpoint restored into {@code pos}, into the streams. */
+    private void loadCarried(Position pos) {
+        if (tbptt != null && pos.carried != null) {
+            tbptt.restore(pos.carried, "the checkpoint of step " + pos.step);
+            pos.carried = null;
+        }
     }
 
     /** An ordinary step: the batch cut to the curriculum's length, with input noise, through forward-backward. */
