@@ -32,6 +32,11 @@ final class TbpttTraining implements AutoCloseable {
         this.streams = new StatefulStreams(model, chunks.streams());
     }
 
+    /** The training text's streams. */
+    int streams() {
+        return chunks.streams();
+    }
+
     long stepsPerEpoch() {
         return chunks.chunks();
     }

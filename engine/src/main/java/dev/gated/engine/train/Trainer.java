@@ -176,6 +176,11 @@ final class Trainer {
         }
     }
 
+    /** Sequences an epoch trains on: the training examples, or with tbptt the streams of the training text. */
+    int trainExamples() {
+        return tbptt != null ? tbptt.streams() : data.train().size();
+    }
+
     long stepsPerEpoch() {
         return tbptt != null ? tbptt.stepsPerEpoch() : (data.train().size() + settings.batchSize() - 1) / settings.batchSize();
     }

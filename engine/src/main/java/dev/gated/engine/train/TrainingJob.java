@@ -197,7 +197,7 @@ public final class TrainingJob {
             Trainer trainer = new Trainer(model, optimizer, data, settings, store, metrics, listener, stopRequested,
                     penalties, health);
             listener.onStart(new TrainingListener.Start(runDir, backend.name() + " (" + backend.description() + ")",
-                    selection.reason(), model.parameterCount(), data.train().size(), trainer.stepsPerEpoch(),
+                    selection.reason(), model.parameterCount(), trainer.trainExamples(), trainer.stepsPerEpoch(),
                     config.training().epochs(), pos.step, resumedFrom));
             long start = System.nanoTime();
             Trainer.Outcome outcome = trainer.run(pos);
