@@ -14,7 +14,9 @@ import java.util.Map;
  *                         {@code head.weight}, ...), in the order they are written; at least one; no name may start
  *                         with {@value CheckpointFiles#OPTIMIZER_PREFIX}
  * @param optimizerTensors the optimizer's state tensors (e.g. {@code exp_avg.rnn.weight_ih_l0}), named without the
- *                         {@value CheckpointFiles#OPTIMIZER_PREFIX} prefix the file adds; may be empty
+ *                         {@value CheckpointFiles#OPTIMIZER_PREFIX} prefix the file adds; may be empty; a
+ *                         {@code training.tbptt} run adds the carried recurrent state here ({@code tbptt.h.<k>},
+ *                         {@code tbptt.c.<k>}), which the optimizer ignores
  * @param state            step, epoch, data position, RNG and optimizer state
  * @param config           the resolved job configuration (YAML text); may be empty, not null
  * @param metrics          free-form metrics, e.g. {@code "val_loss" -> "0.0123"}; may be empty

@@ -323,6 +323,13 @@ public final class JobFiles {
         } else {
             training.putNull("curriculum");
         }
+        if (t.tbptt().isPresent()) {
+            ObjectNode tb = training.putObject("tbptt");
+            tb.put("forward", t.tbptt().get().forward());
+            tb.put("backward", t.tbptt().get().backward());
+        } else {
+            training.putNull("tbptt");
+        }
         if (t.earlyStopping().isPresent()) {
             EarlyStopping e = t.earlyStopping().get();
             ObjectNode es = training.putObject("early_stopping");

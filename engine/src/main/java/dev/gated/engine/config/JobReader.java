@@ -63,6 +63,7 @@ final class JobReader {
         }
         WordsReader.checkJob(ctx, model, training, d, m, tr);
         TranslationReader.checkJob(ctx, model, training, t, m, tr);
+        TbpttReader.checkJob(ctx, training, model, t, d, m, tr);
         if (fc != null && d != null && t != null) {
             fc = checkForecast(map, data, forecast, d, t.kind(), fc);
         }

@@ -36,7 +36,7 @@ final class Schema {
                 "clip_grad_value", "l1", "l2", "penalize_biases", "input_noise", "lr_schedule", "early_stopping",
                 "nesterov", "betas", "eps", "alpha", "centered", "lr_decay", "initial_accumulator_value",
                 "health", "on_nonfinite", "rollback_lr_factor", "max_rollbacks",
-                "bucketing", "curriculum"));
+                "bucketing", "curriculum", "tbptt"));
         // Mappings inside a section, named section.key.
         m.put("data.tokenizer", List.of("lowercase", "punctuation", "numbers", "nfkc", "huggingface"));
         m.put("data.vocabulary", List.of("min_count", "max_size"));
@@ -50,6 +50,7 @@ final class Schema {
         m.put("training.health", List.of("every_steps", "sequences"));
         m.put("training.bucketing", List.of("buckets"));
         m.put("training.curriculum", List.of("start_length", "epochs"));
+        m.put("training.tbptt", List.of("forward", "backward"));
         m.put("forecast.backtest", List.of("folds", "mode", "refit", "fold_size"));
         m.put("translation.teacher_forcing", List.of("start", "end"));
         m.put("output", List.of("dir", "name", "plots"));

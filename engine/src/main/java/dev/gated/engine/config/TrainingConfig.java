@@ -46,6 +46,8 @@ import java.util.Optional;
  *     sequences and npy data only</td><td>none</td></tr>
  * <tr><td>{@code curriculum}</td><td>mapping {@code start_length}, {@code epochs} (see {@link Curriculum})</td>
  *     <td>none</td></tr>
+ * <tr><td>{@code tbptt}</td><td>mapping {@code forward}: K1 &ge; 1, {@code backward}: K2 in [1, K1] (default K1)
+ *     (see {@link TbpttConfig}); language models on text only</td><td>none (windows of data.window)</td></tr>
  * </table>
  */
 public record TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
@@ -55,7 +57,7 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
                              double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping,
                              OptimizerOptions optimizerOptions, HealthConfig health,
                              Optional<Bucketing> bucketing, Optional<Curriculum> curriculum, Precision precision,
-                             Optional<Long> steps) {
+                             Optional<Long> steps, Optional<TbpttConfig> tbptt) {
     public static final OptimizerKind DEFAULT_OPTIMIZER = OptimizerKind.ADAM;
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final double DEFAULT_MOMENTUM = 0.0;
@@ -86,6 +88,20 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
         Objects.requireNonNull(curriculum, "curriculum");
         Objects.requireNonNull(precision, "precision");
         Objects.requireNonNull(steps, "steps");
+        Objects.requireNonNull(tbptt, "tbptt");
+    }
+
+    /** As the canonical constructor, without truncated BPTT. */
+    public TrainingConfig(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay,
+                          int batchSize, int epochs, boolean shuffle, long seed, Optional<Double> clipGradNorm,
+                          DeviceMode device, Optional<Long> checkpointEverySteps, int keepCheckpoints,
+                          Optional<Double> clipGradValue, double l1, double l2, boolean penalizeBiases,
+                          double inputNoise, LrSchedule lrSchedule, Optional<EarlyStopping> earlyStopping,
+                          OptimizerOptions optimizerOptions, HealthConfig health, Optional<Bucketing> bucketing,
+                          Optional<Curriculum> curriculum, Precision precision, Optional<Long> steps) {
+        this(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, shuffle, seed, clipGradNorm, device,
+                checkpointEverySteps, keepCheckpoints, clipGradValue, l1, l2, penalizeBiases, inputNoise, lrSchedule,
+                earlyStopping, optimizerOptions, health, bucketing, curriculum, precision, steps, Optional.empty());
     }
 
     /** As the canonical constructor, with the run's length in epochs only. */
@@ -113,7 +129,7 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
         return new TrainingConfig(optimizer, learningRate, momentum, weightDecay, batchSize, e, shuffle, seed,
                 clipGradNorm, device, checkpointEverySteps, keepCheckpoints, clipGradValue, l1, l2, penalizeBiases,
                 inputNoise, lrSchedule, earlyStopping, optimizerOptions, health, bucketing, curriculum, precision,
-                Optional.empty());
+                Optional.empty(), tbptt);
     }
 
     /** This config with {@code steps} set (and epochs left to {@link #withEpochsFor}). */
@@ -121,7 +137,7 @@ public record TrainingConfig(OptimizerKind optimizer, double learningRate, doubl
         return new TrainingConfig(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, shuffle, seed,
                 clipGradNorm, device, checkpointEverySteps, keepCheckpoints, clipGradValue, l1, l2, penalizeBiases,
                 inputNoise, lrSchedule, earlyStopping, optimizerOptions, health, bucketing, curriculum, precision,
-                Optional.of(n));
+                Optional.of(n), tbptt);
     }
 
     /** The settings with the defaults for optimizer options, health monitoring, bucketing, curriculum, precision. */

@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * Reads the {@code training} section (optimizer and its options, length, regularisation, health, bucketing,
- * curriculum, early stopping) into a {@link TrainingConfig}; the schedule has its own {@link ScheduleReader}.
+ * curriculum, early stopping, truncated BPTT) into a {@link TrainingConfig}; the schedule has its own
+ * {@link ScheduleReader}, truncated BPTT its {@link TbpttReader}.
  */
 final class TrainingReader {
     private final ReadContext ctx;
@@ -59,13 +60,14 @@ final class TrainingReader {
         // With steps, the epochs are known only with the data; the curriculum is checked then.
         Optional<Curriculum> curriculum = readCurriculum(s.sub("curriculum"), steps.isPresent() ? Integer.MAX_VALUE
                 : epochs);
+        Optional<TbpttConfig> tbptt = new TbpttReader(ctx).read(s);
         if (optimizer == null || device == null || schedule == null || stopping == null || optimizerOptions == null
-                || health == null || bucketing == null || curriculum == null || precision == null) {
+                || health == null || bucketing == null || curriculum == null || precision == null || tbptt == null) {
             return null;
         }
         return new TrainingConfig(optimizer, lr, momentum, weightDecay, batchSize, epochs, shuffle, seed, clip,
                 device, checkpointEvery, keep, clipValue, l1, l2, penalizeBiases, noise, schedule, stopping,
-                optimizerOptions, health, bucketing, curriculum, precision, steps);
+                optimizerOptions, health, bucketing, curriculum, precision, steps, tbptt);
     }
 
     /** The optimizers each optimizer-specific key of {@code training} applies to. */

@@ -65,6 +65,15 @@ final class ForwardBackward implements AutoCloseable {
      * in the buffers' pred. Dropout applies when {@code dropoutStep >= 0} (training passes only).
      */
     Pass forward(SequenceBatch batch, RnnMode mode, RecurrentState state, long dropoutStep) {
+        return forward(batch, mode, state, dropoutStep, state != null);
+    }
+
+    /**
+     * As {@link #forward(SequenceBatch, RnnMode, RecurrentState, long)}; {@code lastStepOnly}: the head reads each
+     * sequence's last step only (stepwise prediction) rather than what the objective reads (a language model: every
+     * step, as truncated BPTT needs from a carried state).
+     */
+    Pass forward(SequenceBatch batch, RnnMode mode, RecurrentState state, long dropoutStep, boolean lastStepOnly) {
         if (embedding == null && batch.hasTokens()) {
             throw new IllegalArgumentException("batch: carries token ids, but this model has no embedding layer"
                     + " (build it with SequenceModel.withEmbedding), so it reads float inputs x [inputSize "
@@ -76,7 +85,7 @@ final class ForwardBackward implements AutoCloseable {
         }
         int t = batch.seqLength();
         int bs = batch.batchSize();
-        int[] rows = everyStep && state == null ? everyStepRows(batch.lengths(), bs, spec.directions())
+        int[] rows = everyStep && !lastStepOnly ? everyStepRows(batch.lengths(), bs, spec.directions())
                 : lastStepRows(batch.lengths(), bs, spec.directions());
         Tensor x = embedding != null ? embedding.embed(params[parameters.embeddingGroup], batch)
                 : backend.upload(batch.x(), spec.inputShape(t, bs), spec.dtype());
@@ -120,7 +129,7 @@ final class ForwardBackward implements AutoCloseable {
             }
             backend.gemm(false, true, 1, readout, params[WEIGHT], 0, b.pred);
             backend.addRowVector(b.pred, params[BIAS]);
-            return new Pass(b, x, rows, readout, outputSeed, betweenSeeds, inputSeed);
+            return new Pass(b, x, rows, readout, outputSeed, betweenSeeds, inputSeed, state);
         } catch (RuntimeException e) {
             x.close();
             throw e;
@@ -148,9 +157,11 @@ final class ForwardBackward implements AutoCloseable {
         backend.scatterAddRows(b.dReadoutRows, s.rows, b.dyRows);
         if (stack != null) {
             stack.backward(b.layers, batch.lengths(), b.dy, b.dx, parameters.layerNorms(params),
-                    parameters.layerNorms(grads), s.betweenSeeds, plan, grads[RNN]);
+                    parameters.layerNorms(grads), s.betweenSeeds, plan, grads[RNN],
+                    s.state == null ? null : s.state.layers());
         } else {
-            RnnTensors io = RnnTensors.of(s.x, b.y);
+            // The initial state the forward started from (cuDNN's backward reads hx, cx again).
+            RnnTensors io = s.state == null ? RnnTensors.of(s.x, b.y) : s.state.fused(s.x, b.y);
             backend.rnnBackwardData(plan, b.workspace, batch.lengths(), io, RnnGradients.of(b.dy, b.dx),
                     params[RNN]);
             backend.fill(grads[RNN], 0);
@@ -223,9 +234,12 @@ final class ForwardBackward implements AutoCloseable {
         buffers.close();
     }
 
-    /** The per-call tensors of one forward pass; closing it frees the uploaded input. */
+    /**
+     * The per-call tensors of one forward pass (and the state it started from, or null); closing it frees the
+     * uploaded input.
+     */
     record Pass(Buffers buffers, Tensor x, int[] rows, Tensor readout, Long outputSeed, long[] betweenSeeds,
-                Long inputSeed) implements AutoCloseable {
+                Long inputSeed, RecurrentState state) implements AutoCloseable {
         @Override
         public void close() {
             x.close();

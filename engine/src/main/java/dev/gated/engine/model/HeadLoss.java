@@ -147,8 +147,9 @@ public sealed interface HeadLoss permits HeadLoss.MeanSquaredError, HeadLoss.Cro
 
     /** The class of each scored row: per sequence, or per valid step in (t, b) order. */
     private static int[] labels(Objective objective, int outputSize, SequenceBatch batch) {
+        // With T = 1 one class per step is one per sequence (a one-step chunk of truncated BPTT).
         if (batch.labels() == null || batch.outputSize() != outputSize
-                || batch.labelsPerStep() != objective.everyStep()) {
+                || batch.seqLength() > 1 && batch.labelsPerStep() != objective.everyStep()) {
             throw new IllegalArgumentException("batch: a " + objective.name().toLowerCase(Locale.ROOT)
                     + " model needs " + (objective.everyStep() ? "one class per step" : "one class per sequence")
                     + " in [0, " + outputSize + "), got " + (batch.labels() == null ? "value targets"

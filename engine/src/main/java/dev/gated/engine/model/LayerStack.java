@@ -110,9 +110,7 @@ final class LayerStack implements AutoCloseable {
         Tensor in = x;
         for (int k = 0; k < plans.length; k++) {
             b.inputs[k] = in;
-            RnnTensors io = state == null ? RnnTensors.of(in, b.r[k])
-                    : new RnnTensors(in, b.r[k], state.h[k], state.c == null ? null : state.c[k], state.hNext[k],
-                    state.cNext == null ? null : state.cNext[k]);
+            RnnTensors io = io(state, k, in, b.r[k]);
             backend.rnnForward(plans[k], b.workspaces[k], mode, lengths, io, weights[k]);
             Tensor h = b.h[k];
             if (stacking.layerNorm()) {
@@ -140,9 +138,10 @@ final class LayerStack implements AutoCloseable {
     /**
      * Backward from dy (the top layer's output gradient; overwritten as scratch) to dx, after a training forward on
      * the same buffers; overwrites the fused gradient buffer and the LayerNorm gradients {@code lnGrads}.
+     * {@code state}: the one the forward started from, or null.
      */
     void backward(Buffers b, int[] lengths, Tensor dy, Tensor dx, Tensor[] ln, Tensor[] lnGrads, long[] betweenSeeds,
-                  RnnPlan fused, Tensor fusedGrads) {
+                  RnnPlan fused, Tensor fusedGrads, States state) {
         Tensor g = dy;
         for (int k = plans.length - 1; k >= 0; k--) {
             Tensor dr = g;
@@ -154,7 +153,7 @@ final class LayerStack implements AutoCloseable {
             }
             // Ping-pong so that the gradient of this layer's input never aliases its output gradient.
             Tensor din = k == 0 ? dx : b.din[k % 2];
-            RnnTensors io = RnnTensors.of(b.inputs[k], b.r[k]);
+            RnnTensors io = io(state, k, b.inputs[k], b.r[k]);
             backend.rnnBackwardData(plans[k], b.workspaces[k], lengths, io, RnnGradients.of(dr, din), weights[k]);
             backend.fill(grads[k], 0);
             backend.rnnBackwardWeights(plans[k], b.workspaces[k], lengths, io, grads[k]);
@@ -173,6 +172,12 @@ final class LayerStack implements AutoCloseable {
             }
         }
         pushGradients(fused, fusedGrads);
+    }
+
+    /** Layer k's RNN tensors: from and to {@code state} when there is one (else zeros in, nothing out). */
+    private static RnnTensors io(States state, int k, Tensor in, Tensor out) {
+        return state == null ? RnnTensors.of(in, out) : new RnnTensors(in, out, state.h[k],
+                state.c == null ? null : state.c[k], state.hNext[k], state.cNext == null ? null : state.cNext[k]);
     }
 
     private boolean residual(int k) {

@@ -47,6 +47,21 @@ final class RecurrentState implements AutoCloseable {
         return new RnnTensors(x, y, h[0], c == null ? null : c[0], hNext[0], cNext == null ? null : cNext[0]);
     }
 
+    /** The current h tensors (one fused, or one per layer), then the current c tensors for LSTM. */
+    Tensor[] current() {
+        Tensor[] out = new Tensor[h.length * (c == null ? 1 : 2)];
+        System.arraycopy(h, 0, out, 0, h.length);
+        if (c != null) {
+            System.arraycopy(c, 0, out, h.length, c.length);
+        }
+        return out;
+    }
+
+    /** The h tensors: 1 for the fused RNN, one per layer for separate layers. */
+    int layerGroups() {
+        return h.length;
+    }
+
     /** Makes the state just written the current one. */
     void advance() {
         Tensor[] t = h;

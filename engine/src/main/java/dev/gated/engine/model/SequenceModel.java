@@ -411,6 +411,12 @@ public final class SequenceModel implements ParameterSet, AutoCloseable {
         }
     }
 
+    /** The passes of an open model, for {@link StatefulStreams}. */
+    ForwardBackward passes() {
+        ensureOpen();
+        return passes;
+    }
+
     /** The forward pass of an open model. */
     private Pass forward(SequenceBatch batch, RnnMode mode, RecurrentState state, long dropoutStep) {
         ensureOpen();
@@ -429,7 +435,7 @@ public final class SequenceModel implements ParameterSet, AutoCloseable {
      * [L*D, B, H], zeros at the start.
      */
     public static final class State implements AutoCloseable {
-        private final RecurrentState tensors;
+        final RecurrentState tensors;
 
         private State(RecurrentState tensors) {
             this.tensors = tensors;

@@ -1,6 +1,7 @@
 package dev.gated.engine.train;
 
 import dev.gated.engine.config.TaskKind;
+import dev.gated.engine.config.TbpttConfig;
 import dev.gated.engine.data.Dataset;
 import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.forecast.ErrorMetrics;
@@ -12,6 +13,7 @@ import dev.gated.engine.forecast.ModelForecaster;
 import dev.gated.engine.forecast.Scores;
 import dev.gated.engine.metrics.ClassificationMetrics;
 import dev.gated.engine.model.SequenceModel;
+import dev.gated.engine.model.StatefulStreams;
 import dev.gated.engine.util.FloatArrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +24,9 @@ import java.util.Optional;
  * A model's loss and task metrics on a dataset, in inference mode: forecasting errors in the data's units (MSE,
  * MAE, RMSE, MAPE, sMAPE, MASE, and coverage and weighted quantile loss for quantile forecasts, see
  * {@link ErrorMetrics}), regression errors (MSE, MAE, RMSE), classification accuracy, macro F1 and the confusion
- * matrix, language-model perplexity and next-character accuracy.
+ * matrix, language-model perplexity and next-character accuracy. With {@code training.tbptt} a language model is
+ * evaluated statefully: the split's text in streams (as many as the training batch size, fewer for a short text),
+ * chunks of K1 steps, every step scored, the state carried from chunk to chunk starting from zeros.
  */
 final class Evaluator {
     /** Examples per evaluation batch: large enough to be fast, small enough for a language model's logits. */
@@ -31,11 +35,20 @@ final class Evaluator {
     private final TaskKind task;
     private final List<String> classes;
     private final Optional<ForecastData> forecast;
+    private final Optional<TbpttConfig> tbptt;
+    private final int streams;
 
     Evaluator(JobData data) {
+        this(data, Optional.empty(), 1);
+    }
+
+    /** {@code tbptt} present: language models are evaluated statefully over {@code streams} streams. */
+    Evaluator(JobData data, Optional<TbpttConfig> tbptt, int streams) {
         this.task = data.task();
         this.classes = data.preprocessing().classes();
         this.forecast = data.forecast();
+        this.tbptt = tbptt;
+        this.streams = streams;
     }
 
     /**
@@ -56,6 +69,9 @@ final class Evaluator {
             Forecasts f = forecasts(model, (ForecastWindows) data, m, prefix);
             m.putAll(Scores.of("model", forecast.get().panel(), f, forecast.get().statistics()).overall().toMap(prefix));
             return new Result(m, new double[0], new double[0], new int[0], new int[0], null);
+        }
+        if (tbptt.isPresent() && task == TaskKind.LANGUAGE_MODEL) {
+            return stateful(model, data, prefix);
         }
         int n = data.size();
         double lossSum = 0;
@@ -85,17 +101,7 @@ final class Evaluator {
                     System.arraycopy(p, 0, predictedClasses, from, p.length);
                     System.arraycopy(batch.labels(), 0, actualClasses, from, p.length);
                 }
-                case LANGUAGE_MODEL -> {
-                    int[] p = ClassificationMetrics.argmax(e.outputs(), e.rows(), o);
-                    int k = 0;
-                    for (int t = 0; t < batch.seqLength(); t++) {
-                        for (int b = 0; b < batch.batchSize(); b++) {
-                            if (t < batch.lengths()[b]) {
-                                correctSteps += p[k++] == batch.labels()[t * batch.batchSize() + b] ? 1 : 0;
-                            }
-                        }
-                    }
-                }
+                case LANGUAGE_MODEL -> correctSteps += correctSteps(batch, e, o);
             }
         }
         double loss = lossSum / rows;
@@ -115,12 +121,50 @@ final class Evaluator {
                 m.putAll(c.toMetrics(prefix, classes));
                 confusion = c.confusion();
             }
-            case LANGUAGE_MODEL -> {
-                m.put(prefix + "perplexity", Math.exp(loss));
-                m.put(prefix + "accuracy", correctSteps / (double) rows);
-            }
+            case LANGUAGE_MODEL -> languageModel(m, prefix, loss, correctSteps, rows);
         }
         return new Result(m, predicted, actual, predictedClasses, actualClasses, confusion);
+    }
+
+    /** A language model over the split's text in streams of carried state (see the class comment). */
+    private Result stateful(SequenceModel model, Dataset data, String prefix) {
+        TbpttBatches chunks = new TbpttBatches(data, streams, tbptt.get(), prefix + "split");
+        double lossSum = 0;
+        long rows = 0;
+        long correct = 0;
+        try (StatefulStreams s = new StatefulStreams(model, chunks.streams())) {
+            for (long j = 0; j < chunks.chunks(); j++) {
+                SequenceBatch batch = chunks.whole(j);
+                SequenceModel.Evaluation e = s.evaluate(batch);
+                lossSum += e.loss() * e.rows();
+                rows += e.rows();
+                correct += correctSteps(batch, e, data.outputSize());
+            }
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(prefix + "loss", lossSum / rows);
+        languageModel(m, prefix, lossSum / rows, correct, rows);
+        return new Result(m, new double[0], new double[0], new int[0], new int[0], null);
+    }
+
+    private static void languageModel(Map<String, Double> m, String prefix, double loss, long correct, long rows) {
+        m.put(prefix + "perplexity", Math.exp(loss));
+        m.put(prefix + "accuracy", correct / (double) rows);
+    }
+
+    /** Valid steps of a language-model batch whose most likely next character is the right one. */
+    private static long correctSteps(SequenceBatch batch, SequenceModel.Evaluation e, int o) {
+        int[] p = ClassificationMetrics.argmax(e.outputs(), e.rows(), o);
+        int k = 0;
+        long correct = 0;
+        for (int t = 0; t < batch.seqLength(); t++) {
+            for (int b = 0; b < batch.batchSize(); b++) {
+                if (t < batch.lengths()[b]) {
+                    correct += p[k++] == batch.labels()[t * batch.batchSize() + b] ? 1 : 0;
+                }
+            }
+        }
+        return correct;
     }
 
     /**

@@ -227,7 +227,7 @@ public final class JobData {
     }
 
     private static JobData text(DataConfig d, Path path) {
-        String text = CsvParser.readUtf8(path, "a UTF-8 text file");
+        String text = CsvParser.readUtf8(path, "a UTF-8 text file", true);
         int n = text.codePointCount(0, text.length());
         SeriesRange split = SeriesRange.ofFractions(n, d.split().train(), d.split().validation());
         int trainEnd = split.trainEnd();

@@ -142,7 +142,8 @@ public record TrainedRun(Path runDir, JobConfig config, Preprocessing preprocess
     public Evaluation evaluation(SequenceModel model, JobData data, String split) {
         String prefix = prefix(split);
         Dataset d = split(data, split);
-        Evaluator evaluator = new Evaluator(data);
+        // A tbptt run is evaluated as it was validated: statefully, over as many streams as it trained.
+        Evaluator evaluator = new Evaluator(data, config.training().tbptt(), config.training().batchSize());
         if (data.forecast().isPresent()) {
             Map<String, Double> m = new LinkedHashMap<>();
             ForecastReport r = evaluator.report(model, (ForecastWindows) d, split, m, prefix);

@@ -2,13 +2,14 @@ package dev.gated.engine.train;
 
 import dev.gated.engine.checkpoint.Checkpoint;
 import dev.gated.engine.checkpoint.CheckpointStore;
-import dev.gated.engine.checkpoint.TrainingState;
 import dev.gated.engine.config.HealthConfig;
+import dev.gated.engine.config.TbpttConfig;
 import dev.gated.engine.data.Bucketing;
 import dev.gated.engine.data.Curriculum;
 import dev.gated.engine.data.Dataset;
 import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.health.HealthProbe;
+import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.model.EarlyStopping;
 import dev.gated.engine.model.LrSchedule;
 import dev.gated.engine.model.Optimizer;
@@ -48,24 +49,16 @@ import java.util.function.BooleanSupplier;
  * resumed from any checkpoint performs the same operations on the same values as an uninterrupted one; on the
  * CPU backend (deterministic for any thread count) it ends with bit-identical weights.
  *
+ * <p>With {@code training.tbptt} ({@link TbpttTraining}) an epoch's steps are the chunks of the training text's
+ * streams in order instead of shuffled batches, validation runs statefully, and checkpoints carry the streams'
+ * state, so a run resumed in the middle of the text continues it exactly.
+ *
  * <p>Health rows ({@link HealthProbe}) every {@code training.health.every_steps} steps only read the model. A
  * non-finite loss or gradient norm stops the run, skips the batch's update, or rolls back to the last good
  * checkpoint (held in memory; the run's start before the first one) with a lower learning rate: the factor and the
  * counts are part of every later checkpoint, so a resumed run repeats the same decisions.
  */
 final class Trainer {
-    /** Checkpoint metrics that carry the loop's own state across a resume. */
-    static final String EPOCH_LOSS_SUM = "epoch_loss_sum";
-    static final String EPOCH_EXAMPLES = "epoch_examples";
-    static final String BEST_LOSS = "best_loss";
-    static final String BEST_EPOCH = "best_epoch";
-    static final String EPOCH_GRAD_NORM_SUM = "epoch_grad_norm_sum";
-    static final String EPOCH_GRAD_NORM_MAX = "epoch_grad_norm_max";
-    static final String SKIPPED = "skipped_batches";
-    static final String EPOCH_SKIPPED = "epoch_skipped_batches";
-    static final String ROLLBACKS = "rollbacks";
-    static final String LR_FACTOR = "nonfinite_lr_factor";
-
     private final SequenceModel model;
     private final Optimizer optimizer;
     private final JobData data;
@@ -85,12 +78,15 @@ final class Trainer {
     /** This epoch's padding fractions, bucketed and as plain shuffled batches would have had (bucketing only). */
     private double epochPadding;
     private double epochPaddingPlain;
+    /** training.tbptt: the streams and their state, or null. */
+    private final TbpttTraining tbptt;
 
     /** The loop's settings, from the job's training section. */
     record Settings(int epochs, int batchSize, boolean shuffle, long seed, Optional<Double> clipGradNorm,
                     Optional<Long> checkpointEverySteps, String config, Optional<Double> clipGradValue,
                     double inputNoise, double baseLr, LrSchedule schedule, Optional<EarlyStopping> earlyStopping,
-                    HealthConfig health, Optional<Bucketing> bucketing, Optional<Curriculum> curriculum) {
+                    HealthConfig health, Optional<Bucketing> bucketing, Optional<Curriculum> curriculum,
+                    Optional<TbpttConfig> tbptt) {
         /** The metric that picks the best epoch. */
         String monitored(boolean validation) {
             return earlyStopping.map(EarlyStopping::metric).orElse(validation ? "val_loss" : "train_loss");
@@ -114,6 +110,8 @@ final class Trainer {
         int stoppedEpoch;
         /** Reduce-on-plateau's state, when that is the schedule. */
         LrSchedule.PlateauState plateau;
+        /** training.tbptt: the state restored from a checkpoint, not yet loaded into the streams (else null). */
+        Map<String, HostTensor> carried;
 
         /** on_nonfinite: batches skipped in the run and in this epoch, rollbacks, the learning-rate factor. */
         long skipped;
@@ -138,6 +136,7 @@ final class Trainer {
             epochSkipped = o.epochSkipped;
             rollbacks = o.rollbacks;
             lrFactor = o.lrFactor;
+            carried = o.carried;
         }
     }
 
@@ -150,7 +149,7 @@ final class Trainer {
         this.model = model;
         this.optimizer = optimizer;
         this.data = data;
-        this.evaluator = new Evaluator(data);
+        this.evaluator = new Evaluator(data, settings.tbptt(), settings.batchSize());
         this.settings = settings;
         this.store = store;
         this.metrics = metrics;
@@ -159,6 +158,8 @@ final class Trainer {
         this.penalties = penalties;
         this.health = health;
         this.probe = new HealthProbe(model, settings.health().sequences());
+        this.tbptt = settings.tbptt().map(c -> new TbpttTraining(model, data.train(), settings.batchSize(), c))
+                .orElse(null);
         checkSchedule(settings.schedule(), stepsPerEpoch() * settings.epochs(), settings.epochs(), stepsPerEpoch());
     }
 
@@ -175,8 +176,13 @@ final class Trainer {
         }
     }
 
+    /** Sequences an epoch trains on: the training examples, or with tbptt the streams of the training text. */
+    int trainExamples() {
+        return tbptt != null ? tbptt.streams() : data.train().size();
+    }
+
     long stepsPerEpoch() {
-        return (data.train().size() + settings.batchSize() - 1) / settings.batchSize();
+        return tbptt != null ? tbptt.stepsPerEpoch() : (data.train().size() + settings.batchSize() - 1) / settings.batchSize();
     }
 
     /** Runs from {@code pos} to the last epoch, or until a stop is requested (then a checkpoint is written). */
@@ -193,24 +199,23 @@ final class Trainer {
             pos.plateau = r.initial(settings.baseLr());
         }
         HealthConfig hc = settings.health();
+        // Before the start checkpoint below, so that a rollback to it gets the resumed streams' state back.
+        loadCarried(pos);
         if (hc.onNonFinite() == HealthConfig.OnNonFinite.ROLLBACK && lastGood == null) {
             lastGood = checkpoint(pos, Map.of());
         }
         epochs:
         while (pos.epoch < settings.epochs() && pos.stoppedEpoch == 0) {
             long epochStart = System.nanoTime();
-            List<int[]> batches = epochBatches(pos.epoch);
+            List<int[]> batches = tbptt == null ? epochBatches(pos.epoch) : List.of();
+            loadCarried(pos); // after a rollback
             int maxLength = settings.curriculum().map(c -> c.maxLength(pos.epoch, fullLength()))
                     .orElse(Integer.MAX_VALUE);
             while (pos.batchInEpoch < perEpoch) {
-                SequenceBatch batch = train.batch(batches.get((int) pos.batchInEpoch));
-                if (maxLength < Integer.MAX_VALUE) {
-                    batch = Curriculum.truncate(batch, maxLength);
-                }
-                if (settings.inputNoise() > 0) {
-                    batch = InputNoise.apply(batch, settings.inputNoise(), settings.seed(), pos.step);
-                }
-                double loss = model.forwardBackward(batch, pos.step);
+                TbpttTraining.Pass pass = tbptt != null ? tbptt.step(pos.batchInEpoch, pos.step)
+                        : step(train.batch(batches.get((int) pos.batchInEpoch)), maxLength, pos.step);
+                SequenceBatch batch = pass.batch();
+                double loss = pass.loss();
                 penalties.addGradient();
                 boolean healthStep = hc.enabled() && (pos.step + 1) % hc.everySteps() == 0;
                 // Gate gradient norms before clipping, like grad_norm.
@@ -284,6 +289,25 @@ final class Trainer {
                     (System.nanoTime() - startNanos) / 1e9), maxLength);
         }
         return Outcome.FINISHED;
+    }
+
+    /** training.tbptt: the state a checkpoint restored into {@code pos}, into the streams. */
+    private void loadCarried(Position pos) {
+        if (tbptt != null && pos.carried != null) {
+            tbptt.restore(pos.carried, "the checkpoint of step " + pos.step);
+            pos.carried = null;
+        }
+    }
+
+    /** An ordinary step: the batch cut to the curriculum's length, with input noise, through forward-backward. */
+    private TbpttTraining.Pass step(SequenceBatch batch, int maxLength, long step) {
+        if (maxLength < Integer.MAX_VALUE) {
+            batch = Curriculum.truncate(batch, maxLength);
+        }
+        if (settings.inputNoise() > 0) {
+            batch = InputNoise.apply(batch, settings.inputNoise(), settings.seed(), step);
+        }
+        return new TbpttTraining.Pass(batch, model.forwardBackward(batch, step));
     }
 
     /** Back to the last good checkpoint with the learning rate multiplied by the factor; health rows trimmed. */
@@ -371,7 +395,7 @@ final class Trainer {
         row.put("grad_norm", pos.epochGradNormSum / Math.max(1, pos.batchInEpoch - pos.epochSkipped));
         row.put("grad_norm_max", pos.epochGradNormMax);
         if (settings.health().onNonFinite() == HealthConfig.OnNonFinite.SKIP) {
-            row.put(SKIPPED, (double) pos.epochSkipped);
+            row.put(TrainerCheckpoints.SKIPPED, (double) pos.epochSkipped);
         }
         row.put("seconds", seconds);
         row.put("samples_per_s", samplesPerSecond);
@@ -456,51 +480,11 @@ final class Trainer {
     }
 
     private Checkpoint checkpoint(Position pos, Map<String, String> extra) {
-        Map<String, String> m = new LinkedHashMap<>(extra);
-        m.put(EPOCH_LOSS_SUM, Double.toString(pos.epochLossSum));
-        m.put(EPOCH_EXAMPLES, Long.toString(pos.epochExamples));
-        m.put(BEST_LOSS, Double.toString(pos.bestLoss));
-        m.put(BEST_EPOCH, Integer.toString(pos.bestEpoch));
-        m.put(EPOCH_GRAD_NORM_SUM, Double.toString(pos.epochGradNormSum));
-        m.put(EPOCH_GRAD_NORM_MAX, Double.toString(pos.epochGradNormMax));
-        m.put(SKIPPED, Long.toString(pos.skipped));
-        m.put(EPOCH_SKIPPED, Long.toString(pos.epochSkipped));
-        m.put(ROLLBACKS, Integer.toString(pos.rollbacks));
-        m.put(LR_FACTOR, Double.toString(pos.lrFactor));
-        m.putAll(new EarlyStopping.State(pos.badEpochs, pos.stoppedEpoch).toMetadata());
-        if (pos.plateau != null) {
-            m.putAll(pos.plateau.toMetadata());
-        }
-        TrainingState state = new TrainingState(pos.step, pos.epoch, pos.batchInEpoch, new long[] {settings.seed()},
-                optimizer.settings().kind().key(), optimizer.steps(), optimizer.learningRate());
-        return new Checkpoint(ModelFiles.snapshot(model), optimizer.exportState(), state, settings.config(), m);
+        return TrainerCheckpoints.of(pos, extra, model, optimizer, settings, tbptt);
     }
 
     /** Restores the loop position, the weights and the optimizer from a checkpoint. */
     static Position restore(Checkpoint c, SequenceModel model, Optimizer optimizer, String source) {
-        ModelFiles.load(model, c.modelTensors(), source);
-        optimizer.importState(c.optimizerTensors(), c.state().optimizerStep());
-        optimizer.setLearningRate(c.state().learningRate());
-        Position pos = new Position();
-        pos.step = c.state().step();
-        pos.epoch = c.state().epoch();
-        pos.batchInEpoch = c.state().batchInEpoch();
-        Map<String, String> m = c.metrics();
-        pos.epochLossSum = Double.parseDouble(m.getOrDefault(EPOCH_LOSS_SUM, "0"));
-        pos.epochExamples = Long.parseLong(m.getOrDefault(EPOCH_EXAMPLES, "0"));
-        pos.bestLoss = Double.parseDouble(m.getOrDefault(BEST_LOSS, "Infinity"));
-        pos.bestEpoch = Integer.parseInt(m.getOrDefault(BEST_EPOCH, "0"));
-        pos.epochGradNormSum = Double.parseDouble(m.getOrDefault(EPOCH_GRAD_NORM_SUM, "0"));
-        pos.epochGradNormMax = Double.parseDouble(m.getOrDefault(EPOCH_GRAD_NORM_MAX, "0"));
-        EarlyStopping.State.fromMetadata(m).ifPresent(s -> {
-            pos.badEpochs = s.badEpochs();
-            pos.stoppedEpoch = s.stoppedEpoch();
-        });
-        pos.plateau = LrSchedule.PlateauState.fromMetadata(m, c.state().learningRate()).orElse(null);
-        pos.skipped = Long.parseLong(m.getOrDefault(SKIPPED, "0"));
-        pos.epochSkipped = Long.parseLong(m.getOrDefault(EPOCH_SKIPPED, "0"));
-        pos.rollbacks = Integer.parseInt(m.getOrDefault(ROLLBACKS, "0"));
-        pos.lrFactor = Double.parseDouble(m.getOrDefault(LR_FACTOR, "1"));
-        return pos;
+        return TrainerCheckpoints.restore(c, model, optimizer, source);
     }
 }

@@ -193,11 +193,11 @@ public final class TrainingJob {
             Trainer.Settings settings = new Trainer.Settings(tc.epochs(), tc.batchSize(), tc.shuffle(), tc.seed(),
                     tc.clipGradNorm(), tc.checkpointEverySteps(), configYaml, tc.clipGradValue(), tc.inputNoise(),
                     tc.learningRate(), tc.lrSchedule(), tc.earlyStopping(), tc.health(), tc.bucketing(),
-                    tc.curriculum());
+                    tc.curriculum(), tc.tbptt());
             Trainer trainer = new Trainer(model, optimizer, data, settings, store, metrics, listener, stopRequested,
                     penalties, health);
             listener.onStart(new TrainingListener.Start(runDir, backend.name() + " (" + backend.description() + ")",
-                    selection.reason(), model.parameterCount(), data.train().size(), trainer.stepsPerEpoch(),
+                    selection.reason(), model.parameterCount(), trainer.trainExamples(), trainer.stepsPerEpoch(),
                     config.training().epochs(), pos.step, resumedFrom));
             long start = System.nanoTime();
             Trainer.Outcome outcome = trainer.run(pos);
@@ -262,8 +262,9 @@ public final class TrainingJob {
                 || a.weightDecay() != b.weightDecay() || !a.optimizerOptions().equals(b.optimizerOptions())) {
             diff.add("training.optimizer/learning_rate/momentum/weight_decay (or the optimizer's own settings)");
         }
-        if (a.batchSize() != b.batchSize() || a.shuffle() != b.shuffle() || a.seed() != b.seed()) {
-            diff.add("training.batch_size/shuffle/seed");
+        if (a.batchSize() != b.batchSize() || a.shuffle() != b.shuffle() || a.seed() != b.seed()
+                || !a.tbptt().equals(b.tbptt())) {
+            diff.add("training.batch_size/shuffle/seed/tbptt");
         }
         if (!a.lrSchedule().equals(b.lrSchedule()) || !a.earlyStopping().equals(b.earlyStopping())
                 || !a.clipGradNorm().equals(b.clipGradNorm()) || !a.clipGradValue().equals(b.clipGradValue())
@@ -292,7 +293,8 @@ public final class TrainingJob {
         if (t.steps().isEmpty()) {
             return config;
         }
-        TrainingConfig r = t.withEpochsFor((data.train().size() + t.batchSize() - 1) / t.batchSize());
+        TrainingConfig r = t.withEpochsFor(t.tbptt().isPresent() ? TbpttBatches.chunks(data.train(), t.batchSize(),
+                t.tbptt().get()) : (data.train().size() + t.batchSize() - 1) / t.batchSize());
         if (r.curriculum().isPresent() && r.curriculum().get().epochs() >= r.epochs()) {
             throw new IllegalArgumentException("training.curriculum.epochs: the curriculum must end before the run "
                     + "does; training.steps " + t.steps().get() + " makes " + r.epochs() + " epochs of "
@@ -387,7 +389,7 @@ public final class TrainingJob {
 
         Optional<Forecast> forecast = Optional.empty();
         Optional<long[][]> confusion = Optional.empty();
-        Evaluator evaluator = new Evaluator(data);
+        Evaluator evaluator = new Evaluator(data, config.training().tbptt(), config.training().batchSize());
         if (data.test().isPresent() && data.forecast().isPresent()) {
             ForecastData fd = data.forecast().get();
             Map<String, Double> loss = new LinkedHashMap<>();

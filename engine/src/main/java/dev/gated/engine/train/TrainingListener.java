@@ -41,7 +41,7 @@ public interface TrainingListener {
      * @param backend         the backend's description, e.g. "cpu (pure Java, 2 threads)"
      * @param backendReason   why that backend was chosen
      * @param parameters      trainable scalars in the model
-     * @param trainExamples   examples in the training split
+     * @param trainExamples   examples in the training split (with training.tbptt: the streams of its text)
      * @param stepsPerEpoch   optimizer steps per epoch
      * @param epochs          epochs in the whole run
      * @param startStep       steps already done (0 unless resuming)

@@ -128,19 +128,43 @@ public final class CharCorpus implements Dataset {
     @Override
     public SequenceBatch batch(int[] indices) {
         FeatureSequences.checkIndices(indices, count, true);
-        int b = indices.length;
-        float[] x = new float[window * b * vocabularySize];
-        int[] labels = new int[window * b];
+        int[] starts = new int[indices.length];
+        for (int j = 0; j < starts.length; j++) {
+            starts[j] = indices[j] * stride;
+        }
+        return span(starts, window);
+    }
+
+    /**
+     * A batch of {@code steps} steps read from each of the given start positions (as {@link #batch} reads examples,
+     * at any position): sequence j's inputs are {@code ids[starts[j] .. starts[j] + steps - 1]} one-hot and its
+     * targets the character after each. Truncated BPTT reads its streams' chunks this way.
+     *
+     * @throws IllegalArgumentException if a span does not fit in the text (it needs {@code steps + 1} ids)
+     */
+    public SequenceBatch span(int[] starts, int steps) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("steps: expected >= 1, got " + steps);
+        }
+        int b = starts.length;
         for (int j = 0; j < b; j++) {
-            int s = indices[j] * stride;
-            for (int t = 0; t < window; t++) {
+            if (starts[j] < 0 || (long) starts[j] + steps >= ids.length) {
+                throw new IllegalArgumentException("starts[" + j + "]: a span of " + steps + " steps from " + starts[j]
+                        + " needs ids up to " + ((long) starts[j] + steps) + ", the text has " + ids.length);
+            }
+        }
+        float[] x = new float[steps * b * vocabularySize];
+        int[] labels = new int[steps * b];
+        for (int j = 0; j < b; j++) {
+            int s = starts[j];
+            for (int t = 0; t < steps; t++) {
                 x[(t * b + j) * vocabularySize + ids[s + t]] = 1;
                 labels[t * b + j] = ids[s + t + 1];
             }
         }
         int[] lengths = new int[b];
-        Arrays.fill(lengths, window);
-        return SequenceBatch.ofLabels(window, b, vocabularySize, vocabularySize, x, lengths, labels);
+        Arrays.fill(lengths, steps);
+        return SequenceBatch.ofLabels(steps, b, vocabularySize, vocabularySize, x, lengths, labels);
     }
 
     @Override

@@ -159,9 +159,31 @@ public final class CsvParser {
      * @throws DataFormatException if the file does not exist or is not UTF-8
      */
     public static String readUtf8(Path file, String what) {
+        return readUtf8(file, what, false);
+    }
+
+    /**
+     * As {@link #readUtf8(Path, String)}; with {@code gunzip} a file whose name ends in {@code .gz} is gzip-
+     * decompressed first (a long bundled text, e.g. examples/text/kjv.txt.gz).
+     */
+    public static String readUtf8(Path file, String what, boolean gunzip) {
         String src = file.toString();
+        boolean gz = gunzip && src.endsWith(".gz");
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            byte[] bytes;
+            if (gz) {
+                try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+                    bytes = in.readAllBytes();
+                }
+            } else {
+                bytes = Files.readAllBytes(file);
+            }
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (java.util.zip.ZipException e) {
+            throw new DataFormatException(src + ": expected gzip-compressed " + what + " (the name ends in .gz), "
+                    + "found " + e.getMessage());
+        } catch (java.io.EOFException e) {
+            throw new DataFormatException(src + ": expected gzip-compressed " + what + ", found a truncated file");
         } catch (NoSuchFileException e) {
             throw new DataFormatException(src + ": expected " + what + ", found no such file");
         } catch (CharacterCodingException e) {
