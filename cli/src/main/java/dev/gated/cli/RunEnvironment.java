@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * describes the latest process; {@code resumed_from} says so).
  */
 final class RunEnvironment {
-    static final String FILE = "environment.json";
+    static final String FILE = RunFolder.ENVIRONMENT;
     /** A folder given as data: at most this many of its files are hashed (a run does not wait on a huge tree). */
     static final int MAX_FOLDER_FILES = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -94,7 +94,14 @@ final class Html {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString(v.longValue());
         }
-        return String.format(Locale.ROOT, "%.4g", v);
+        String s = String.format(Locale.ROOT, "%.4g", v);
+        // 2.500 -> 2.5, 0.7000 -> 0.7; 1.200e-05 -> 1.2e-05
+        int e = s.indexOf('e');
+        String mantissa = e < 0 ? s : s.substring(0, e);
+        if (mantissa.contains(".")) {
+            mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return e < 0 ? mantissa : mantissa + s.substring(e);
     }
 
     private static boolean numeric(String s) {

@@ -1,6 +1,5 @@
 package dev.gated.cli.report.html;
 
-import dev.gated.engine.config.JobConfig;
 import dev.gated.engine.config.JobFiles;
 import dev.gated.engine.config.TaskKind;
 import dev.gated.engine.io.AtomicFiles;
@@ -23,7 +22,7 @@ import java.util.function.Function;
  * says what is missing; a section that fails says why, and the rest of the page is still written.
  */
 public final class RunReport {
-    public static final String FILE = "report.html";
+    public static final String FILE = RunFolder.REPORT;
 
     private RunReport() {
     }
@@ -48,13 +47,24 @@ public final class RunReport {
                     + "runs/NAME");
         }
         RunFiles run = new RunFiles(runDir);
-        if (!run.has(RunFolder.JOB) && !run.has("metrics.jsonl")) {
+        if (!run.has(RunFolder.JOB) && !run.has(dev.gated.engine.train.MetricsLog.JSONL)) {
             throw new IllegalArgumentException("RUN: " + runDir + " is not a run folder: it has neither "
-                    + RunFolder.JOB + " nor metrics.jsonl");
+                    + RunFolder.JOB + " nor " + dev.gated.engine.train.MetricsLog.JSONL);
         }
-        Optional<TaskKind> task = task(run);
         List<Section> sections = new ArrayList<>();
         sections.add(safe("summary", "Summary", run, RunSections::summary));
+        Optional<TaskKind> task = Optional.empty();
+        if (run.has(RunFolder.JOB)) {
+            try {
+                task = Optional.of(JobFiles.loadRecorded(run.path(RunFolder.JOB)).task().kind());
+            } catch (RuntimeException e) {
+                sections.add(new Section("task", "Task", Html.missing(RunFolder.JOB + " could not be read, so the "
+                        + "task's own page is left out: " + e.getMessage())));
+            }
+        } else {
+            sections.add(new Section("task", "Task", Html.missing("No " + RunFolder.JOB + " in the run folder, so "
+                    + "the task is not known and its own page is left out.")));
+        }
         for (TaskPage page : taskPages(task)) {
             sections.addAll(safeAll(page.id(), page.title(), run, page.build()));
         }
@@ -85,19 +95,6 @@ public final class RunReport {
             case LANGUAGE_MODEL -> List.of(new TaskPage("samples", "Generated text", LanguageModelPage::sections));
             case TRANSLATE -> List.of(new TaskPage("translation", "Translation", TranslationPage::sections));
         };
-    }
-
-    /** The task from job.yaml, when it can be read. */
-    private static Optional<TaskKind> task(RunFiles run) {
-        if (!run.has(RunFolder.JOB)) {
-            return Optional.empty();
-        }
-        try {
-            JobConfig job = JobFiles.loadRecorded(run.path(RunFolder.JOB));
-            return Optional.of(job.task().kind());
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
     }
 
     private static Section safe(String id, String title, RunFiles run, Function<RunFiles, Section> build) {

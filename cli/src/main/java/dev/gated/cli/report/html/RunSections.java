@@ -9,7 +9,7 @@ import java.util.Map;
 /** The sections every run has: its summary figures, the job file as recorded, and the environment it ran in. */
 final class RunSections {
     /** environment.json, written by {@code gated train} when training starts. */
-    static final String ENVIRONMENT = "environment.json";
+    static final String ENVIRONMENT = RunFolder.ENVIRONMENT;
     static final int SUMMARY_PAIRS = 3;
 
     private RunSections() {
