@@ -30,11 +30,13 @@ final class TrainingSections {
                 + "curves"));
     }
 
-    /** The learning rate per sampled step (health rows) when there are any, else per epoch. */
+    /** The learning rate per sampled step (health rows) when they have more points than the epochs, else per epoch. */
     static Section learningRate(RunFiles run) {
         List<Map<String, Double>> health = run.health();
-        boolean perStep = health.stream().anyMatch(r -> r.containsKey("lr"));
-        List<Map<String, Double>> rows = perStep ? health : run.epochs();
+        List<Map<String, Double>> epochs = run.epochs();
+        boolean perStep = health.stream().filter(r -> r.containsKey("lr")).count()
+                > epochs.stream().filter(r -> r.containsKey("lr")).count();
+        List<Map<String, Double>> rows = perStep ? health : epochs;
         if (rows.stream().noneMatch(r -> r.containsKey("lr"))) {
             return new Section("learning-rate", "Learning rate", Html.missing("No learning rate recorded (no lr in "
                     + MetricsLog.JSONL + " or " + RunFolder.HEALTH_JSONL + ")."));
