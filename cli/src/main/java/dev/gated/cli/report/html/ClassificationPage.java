@@ -22,8 +22,7 @@ final class ClassificationPage {
     static List<Section> sections(RunFiles run) {
         String title = "Classification: confusion matrix and per-class metrics";
         if (!run.has(RunFolder.PREDICTIONS)) {
-            return List.of(new Section("classification", title, Html.missing("No " + RunFolder.PREDICTIONS
-                    + " in the run folder: the run has no test split, or has not finished.")));
+            return List.of(new Section("classification", title, RunFiles.noPredictions()));
         }
         CsvParser.Table t = run.table(RunFolder.PREDICTIONS).orElseThrow();
         int a = t.column("actual");

@@ -19,8 +19,7 @@ final class RegressionPage {
     static List<Section> sections(RunFiles run) {
         String title = "Regression: predicted against actual";
         if (!run.has(RunFolder.PREDICTIONS)) {
-            return List.of(new Section("regression", title, Html.missing("No " + RunFolder.PREDICTIONS
-                    + " in the run folder: the run has no test split, or has not finished.")));
+            return List.of(new Section("regression", title, RunFiles.noPredictions()));
         }
         CsvParser.Table t = run.table(RunFolder.PREDICTIONS).orElseThrow();
         String column = t.header().stream().filter(c -> c.startsWith("actual_")).findFirst()

@@ -98,6 +98,12 @@ final class RunFiles {
         return out;
     }
 
+    /** The note of a task page whose test predictions are not there. */
+    static String noPredictions() {
+        return Html.missing("No " + RunFolder.PREDICTIONS + " in the run folder: the run has no test split, or has "
+                + "not finished.");
+    }
+
     /** A CSV or TSV file of the run (predictions.csv, translations.tsv), when present. */
     Optional<CsvParser.Table> table(String name) {
         return has(name) ? Optional.of(CsvParser.readDelimitedTable(dir.resolve(name))) : Optional.empty();

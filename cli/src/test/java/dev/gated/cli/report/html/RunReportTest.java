@@ -39,6 +39,12 @@ class RunReportTest {
             training: {learning_rate: 0.01, epochs: 3}
             """;
 
+    private static final String CLASSIFY_JOB = """
+            data: {kind: sequences, path: /nonexistent/s.csv, input_columns: [x], label_column: label}
+            model: {cell: gru, hidden: 8}
+            task: {kind: classify}
+            """;
+
     private Path forecastRun() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("losing"));
         Files.writeString(dir.resolve("job.yaml"), FORECAST_JOB);
@@ -142,11 +148,7 @@ class RunReportTest {
     @Test
     void aFolderWithOnlyItsJobSaysWhatIsMissingInEverySection() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("bare"));
-        Files.writeString(dir.resolve("job.yaml"), """
-                data: {kind: sequences, path: /nonexistent/s.csv, input_columns: [x], label_column: label}
-                model: {cell: gru, hidden: 8}
-                task: {kind: classify}
-                """);
+        Files.writeString(dir.resolve("job.yaml"), CLASSIFY_JOB);
         Document d = report(dir);
         for (String[] s : new String[][] {{"summary", "summary.json"}, {"classification", "predictions.csv"},
                 {"curves", "metrics.jsonl"}, {"learning-rate", "lr"}, {"health", "health.jsonl"},
@@ -173,11 +175,7 @@ class RunReportTest {
     @Test
     void textFromTheRunIsEscaped() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("escape"));
-        Files.writeString(dir.resolve("job.yaml"), """
-                data: {kind: sequences, path: /nonexistent/s.csv, input_columns: [x], label_column: label}
-                model: {cell: gru, hidden: 8}
-                task: {kind: classify}
-                """);
+        Files.writeString(dir.resolve("job.yaml"), CLASSIFY_JOB);
         String evil = "<script>alert(1)</script>";
         Files.writeString(dir.resolve("predictions.csv"), "sequence,actual,predicted\n"
                 + "s1,\"" + evil + "\",b&c\ns2,b&c,b&c\ns3,\"" + evil + "\",\"" + evil + "\"\n");
