@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, BacktestCommand.class,
                 GenerateCommand.class, TranslateCommand.class, TuneCommand.class,
                 DemoCommand.class, InfoCommand.class, InspectCommand.class, ExportCommand.class, DoctorCommand.class,
+                ReportCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Environment: GATED_CPU_THREADS (threads of the CPU backend), "
                 + "GATED_DEBUG=1 (stack traces on errors); for train also GATED_JOB, GATED_SET_<SECTION>__<KEY>, "

@@ -4,6 +4,7 @@ import dev.gated.cli.report.AttentionPlots;
 import dev.gated.cli.report.ForecastCharts;
 import dev.gated.cli.report.HealthPlots;
 import dev.gated.cli.report.Plots;
+import dev.gated.cli.report.html.RunReport;
 import dev.gated.engine.config.TaskKind;
 import dev.gated.engine.train.MetricsLog;
 import dev.gated.engine.train.RunFolder;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Gated.Version.class,
         description = {"Train the model a job file describes. Results go to output.dir/output.name (default "
                 + "runs/<job file name>): job.yaml (resolved settings), metrics.jsonl/.csv, checkpoints/, "
-                + "model.safetensors (PyTorch names), predictions.csv, summary.json and PNG plots (a translation run: "
+                + "model.safetensors (PyTorch names), predictions.csv, summary.json, environment.json, report.html "
+                + "(the run report, see gated report) and PNG plots (a translation run: "
                 + "translations.tsv, attention.json and attention-N.png heat maps).", ""},
         footer = {"", "Examples:", "  gated train examples/forecast/co2-concentration.yaml",
                 "  gated train job.yaml --set training.epochs=5 --set model.hidden=32",
@@ -83,6 +85,7 @@ final class TrainCommand implements Callable<Integer> {
                 "missing the job file: give JOB or set " + JobEnvironment.JOB));
         JsonLinesReporter jsonLog = json ? new JsonLinesReporter(out) : null;
         TrainingListener reporter = json ? jsonLog : new ConsoleReporter(out, ConsoleReporter.detect(quiet));
+        TrainingListener listener = RunEnvironment.recording(reporter);
         try {
             List<String> overrides = new ArrayList<>(env.overrides());
             overrides.addAll(jobOptions.overrides());
@@ -90,7 +93,7 @@ final class TrainCommand implements Callable<Integer> {
             // SIGTERM / Ctrl-C: finish the current step, write a checkpoint, return INTERRUPTED (see GracefulStop).
             // Installed until the end, so a signal after the last step lets the run finish its files and exit 0.
             try (GracefulStop stop = GracefulStop.install(spec.commandLine().getErr())) {
-                TrainingJob.Result result = TrainingJob.run(options, reporter, stop);
+                TrainingJob.Result result = TrainingJob.run(options, listener, stop);
                 if (!result.finished()) {
                     if (json) {
                         jsonLog.onStopped(result.steps(), stop.signalName());
@@ -103,6 +106,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 List<Path> files = new ArrayList<>(plots(result));
                 files.addAll(result.files());
+                report(result.runDir(), reporter).ifPresent(files::add);
                 reporter.onEnd(new TrainingListener.End(result.runDir(), result.steps(), result.seconds(),
                         result.summary(), files));
                 return Gated.OK;
@@ -124,6 +128,20 @@ final class TrainCommand implements Callable<Integer> {
             default -> throw new ParameterException(spec.commandLine(), "--log-format: expected text or json, found '"
                     + f + "'" + (logFormat == null ? " (from " + JobEnvironment.LOG_FORMAT + ")" : ""));
         };
+    }
+
+    /**
+     * Writes the run's {@code report.html}. The run has finished and its files are written: a report that cannot
+     * be made is a warning, never a failed run.
+     */
+    static java.util.Optional<Path> report(Path runDir, TrainingListener listener) {
+        try {
+            return java.util.Optional.of(RunReport.write(runDir, runDir.resolve(RunReport.FILE)));
+        } catch (IOException | RuntimeException e) {
+            listener.onWarning(RunReport.FILE + " not written (the run itself is complete; try gated report "
+                    + runDir + "): " + Gated.describe(e));
+            return java.util.Optional.empty();
+        }
     }
 
     /**

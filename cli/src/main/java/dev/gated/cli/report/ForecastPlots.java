@@ -110,6 +110,46 @@ public final class ForecastPlots {
         return Plots.writePng(Plots.grid(charts, COLUMNS, width, PANEL_HEIGHT + 40, title), png);
     }
 
+    /** A naive forecaster's values over the same points as a {@link StepLine} (NaN: none). */
+    public record BaselineLine(String name, double[] values) {
+    }
+
+    /** Dashed, muted colours for the baselines, so the model's forecast stays the line that stands out. */
+    static final Color[] BASELINE_COLORS = {new Color(0x1F, 0x77, 0xB4), new Color(0x2C, 0xA0, 0x2C),
+            new Color(0x94, 0x67, 0xBD), new Color(0x8C, 0x56, 0x4B), new Color(0x7F, 0x7F, 0x7F),
+            new Color(0xBC, 0xBD, 0x22)};
+
+    /**
+     * One wide chart of one horizon step: the interval band (when the line has one), the actual values, the model's
+     * forecast and each baseline's forecast as a thin dashed line.
+     */
+    public static java.awt.image.BufferedImage withBaselines(String title, String yLabel, StepLine line,
+                                                             String bandLabel, List<BaselineLine> baselines) {
+        line.check();
+        int n = line.labels().size();
+        for (BaselineLine b : baselines) {
+            if (b.values().length != n) {
+                throw new IllegalArgumentException("withBaselines: baseline " + b.name() + " has "
+                        + b.values().length + " values for " + n + " points");
+            }
+        }
+        XYChart c = panel(title, yLabel, line.labels(), 2 * PANEL_WIDTH, PANEL_HEIGHT + 120);
+        if (line.lower() != null) {
+            band(c, bandLabel == null ? "interval" : bandLabel, line.lower(), line.upper(), n);
+        }
+        for (int i = 0; i < baselines.size(); i++) {
+            XYSeries s = Plots.addLine(c, baselines.get(i).name(), baselines.get(i).values(),
+                    BASELINE_COLORS[i % BASELINE_COLORS.length], n);
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineWidth(1f);
+            s.setLineStyle(new java.awt.BasicStroke(1f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
+                    10f, new float[] {4f, 4f}, 0f));
+        }
+        Plots.addLine(c, "actual", line.actual(), Plots.ACTUAL_COLOR, n);
+        Plots.addLine(c, "forecast", line.predicted(), Plots.PREDICTED_COLOR, n);
+        return org.knowm.xchart.BitmapEncoder.getBufferedImage(c);
+    }
+
     /**
      * A backtest: the actual series over {@code labels} and each fold's forecasts over its own rows, one colour per
      * fold (at most {@value #MAX_PANELS} folds).

@@ -41,6 +41,11 @@ public final class HealthPlots {
      */
     public static Path health(List<Map<String, Double>> rows, Path png) throws IOException {
         Objects.requireNonNull(png, "png");
+        return Plots.writePng(healthImage(rows), png);
+    }
+
+    /** As {@link #health}, the image itself (the HTML report inlines it). */
+    public static BufferedImage healthImage(List<Map<String, Double>> rows) {
         if (rows == null || rows.isEmpty()) {
             throw new IllegalArgumentException("health: no health rows to plot");
         }
@@ -99,7 +104,7 @@ public final class HealthPlots {
         } finally {
             g.dispose();
         }
-        return Plots.writePng(image, png);
+        return image;
     }
 
     /** "grad_norm_l0_i" -> "l0_i": the layer (and direction) and gate; the chart's title says the rest. */

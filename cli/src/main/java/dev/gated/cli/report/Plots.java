@@ -87,6 +87,11 @@ public final class Plots {
      */
     public static Path trainingCurves(List<Map<String, Double>> epochRows, Path png) throws IOException {
         Objects.requireNonNull(png, "png");
+        return writePng(trainingCurvesImage(epochRows), png);
+    }
+
+    /** As {@link #trainingCurves}, the image itself (the HTML report inlines it). */
+    public static BufferedImage trainingCurvesImage(List<Map<String, Double>> epochRows) {
         if (epochRows == null || epochRows.isEmpty()) {
             throw new IllegalArgumentException("trainingCurves: no epoch rows to plot");
         }
@@ -176,7 +181,7 @@ public final class Plots {
             }
             drawn.add(c);
         }
-        return writePng(grid(drawn, CURVE_COLUMNS, CURVE_WIDTH, CURVE_HEIGHT, null), png);
+        return grid(drawn, CURVE_COLUMNS, CURVE_WIDTH, CURVE_HEIGHT, null);
     }
 
     /** Charts of one size in a grid of at most {@code columns} a row, under an optional title line. */
@@ -224,6 +229,12 @@ public final class Plots {
     public static Path predictedVsActual(String title, List<String> xLabels, double[] actual, double[] predicted,
                                          String unitLabel, Path png) throws IOException {
         Objects.requireNonNull(png, "png");
+        return writePng(predictedVsActualImage(title, xLabels, actual, predicted, unitLabel), png);
+    }
+
+    /** As {@link #predictedVsActual}, the image itself. */
+    public static BufferedImage predictedVsActualImage(String title, List<String> xLabels, double[] actual,
+                                                       double[] predicted, String unitLabel) {
         if (actual == null || predicted == null) {
             throw new IllegalArgumentException("predictedVsActual: actual and predicted must not be null");
         }
@@ -253,7 +264,7 @@ public final class Plots {
         labelTicks(c, xLabels, n);
         addLine(c, "actual", actual, ACTUAL_COLOR, n);
         addLine(c, "predicted", predicted, PREDICTED_COLOR, n);
-        return writePng(BitmapEncoder.getBufferedImage(c), png);
+        return BitmapEncoder.getBufferedImage(c);
     }
 
     /**
@@ -270,6 +281,11 @@ public final class Plots {
      */
     public static Path confusionMatrix(long[][] counts, List<String> classNames, Path png) throws IOException {
         Objects.requireNonNull(png, "png");
+        return writePng(confusionMatrixImage(counts, classNames), png);
+    }
+
+    /** As {@link #confusionMatrix}, the image itself. */
+    public static BufferedImage confusionMatrixImage(long[][] counts, List<String> classNames) {
         if (counts == null || counts.length == 0) {
             throw new IllegalArgumentException("confusionMatrix: the matrix is empty");
         }
@@ -304,8 +320,58 @@ public final class Plots {
         int[] size = confusionSize(n);
         Heatmaps.Style style = new Heatmaps.Style(size[0], size[1], n <= 20 ? "#" : null, n <= 10 ? 14 : 10,
                 n > 6 ? 45 : 0);
-        return writePng(Heatmaps.draw("confusion matrix", "predicted", "actual", names, names, values, 0,
-                Math.max(1, max), style), png);
+        return Heatmaps.draw("confusion matrix", "predicted", "actual", names, names, values, 0,
+                Math.max(1, max), style);
+    }
+
+    /**
+     * The learning rate against {@code xKey} ("step" for health rows, "epoch" for epoch rows): one line, the y axis
+     * logarithmic when the rate spans more than a factor of 100.
+     *
+     * @throws IllegalArgumentException when no row has both a finite {@code lr} and {@code xKey}
+     */
+    public static BufferedImage learningRateImage(List<Map<String, Double>> rows, String xKey) {
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (Map<String, Double> r : rows) {
+            Double x = r.get(xKey);
+            Double lr = r.get("lr");
+            if (x != null && lr != null && Double.isFinite(x) && Double.isFinite(lr)) {
+                xs.add(x);
+                ys.add(lr);
+            }
+        }
+        if (xs.isEmpty()) {
+            throw new IllegalArgumentException("learningRate: no row has both lr and " + xKey);
+        }
+        XYChart c = new XYChartBuilder().width(SERIES_WIDTH).height(CURVE_HEIGHT).title("learning rate")
+                .xAxisTitle(xKey).yAxisTitle("lr").build();
+        styleCommon(c.getStyler());
+        c.getStyler().setLegendVisible(false);
+        c.getStyler().setXAxisDecimalPattern("#");
+        XYSeries s = c.addSeries("lr", xs, ys);
+        s.setMarker(xs.size() <= 60 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+        s.setLineColor(TRAIN_COLOR);
+        s.setMarkerColor(TRAIN_COLOR);
+        double min = ys.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        double max = ys.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        if (min > 0 && max / min > 100) {
+            c.getStyler().setYAxisLogarithmic(true);
+        }
+        return BitmapEncoder.getBufferedImage(c);
+    }
+
+    /** The image as PNG bytes (the HTML report inlines them as a data: URI). */
+    public static byte[] pngBytes(BufferedImage image) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IllegalStateException("no PNG writer available");
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a byte array does not fail
+        }
+        return out.toByteArray();
     }
 
     /** Width and height of {@link #confusionMatrix} for {@code n} classes. */

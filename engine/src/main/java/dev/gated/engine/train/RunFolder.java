@@ -28,6 +28,10 @@ public final class RunFolder {
     public static final String TRANSLATIONS = "translations.tsv";
     /** Translation: the attention weights of the first test sentences (the CLI plots them). */
     public static final String ATTENTION = "attention.json";
+    /** The process that trained the run: versions, backend, threads, data files with SHA-256 (the CLI writes it). */
+    public static final String ENVIRONMENT = "environment.json";
+    /** The self-contained HTML run report (the CLI writes it). */
+    public static final String REPORT = "report.html";
 
     /** What to do with a run folder that already exists. */
     public enum Resume {
