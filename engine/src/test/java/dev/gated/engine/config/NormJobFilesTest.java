@@ -68,6 +68,16 @@ class NormJobFilesTest {
         assertEquals(Norm.NONE, JobFiles.load(write(BASE + "  layer_norm: false\n")).model().stacking().norm());
     }
 
+    @Test
+    void theBundledBatchNormExampleLoads() throws IOException {
+        Path example = Stream.of("../examples/classify/waveforms-batchnorm.yaml",
+                "examples/classify/waveforms-batchnorm.yaml").map(Path::of).filter(Files::exists).findFirst()
+                .orElseThrow();
+        JobConfig c = JobFiles.load(example);
+        assertEquals(new Stacking(false, Norm.BATCH, false), c.model().stacking());
+        assertEquals(3, c.model().layers());
+    }
+
     static Stream<Arguments> errors() {
         return Stream.of(
                 Arguments.of("misspelt norm", BASE + "  norm: bacth\n",
