@@ -213,6 +213,25 @@ class BatchNormModelTest {
     }
 
     @Test
+    void stepwiseGenerationUsesTheRunningStatisticsLikeAWholeSequence() {
+        SequenceBatch b = RandomBatches.regression(4, 3, 2, new int[] {4, 4}, 12);
+        try (SequenceModel m = model(CellType.LSTM, 2, false, Dropout.NONE, new Stacking(false, Norm.BATCH, true))) {
+            m.forwardBackward(b, 0);
+            m.forwardBackward(RandomBatches.regression(5, 3, 2, new int[] {5, 3, 2}, 13), 1);
+            float[] whole = m.predict(b);
+            float[] last = null;
+            try (SequenceModel.State state = m.newState(2)) {
+                for (int t = 0; t < 4; t++) {
+                    float[] x = java.util.Arrays.copyOfRange(b.x(), t * 2 * 3, (t + 1) * 2 * 3);
+                    last = m.predictNext(new SequenceBatch(1, 2, 3, 2, x, new int[] {1, 1}, b.y(), null), state);
+                }
+            }
+            // One step at a time, each step normalised alone: only running statistics make this equal the whole run.
+            assertArrayEquals(whole, last, 1e-5f);
+        }
+    }
+
+    @Test
     void buffersTravelWithTheModelFile() {
         SequenceBatch b = RandomBatches.regression(4, 3, 2, new int[] {4, 2, 3}, 8);
         Stacking bn = new Stacking(true, Norm.BATCH, true);
