@@ -96,6 +96,11 @@ final class ExportCommand implements Callable<Integer> {
         Map<String, HostTensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, Shape> e : layout.expected.entrySet()) {
             HostTensor t = c.modelTensors().get(e.getKey());
+            // A BatchNorm's num_batches_tracked is an int64 count in PyTorch too: it goes out as it is.
+            if (e.getKey().endsWith(".num_batches_tracked") && t.type() == ElementType.I64) {
+                tensors.put(e.getKey(), t);
+                continue;
+            }
             if (!t.type().isFloating()) {
                 throw new TensorFormatException("cannot export " + source.file() + ": tensor '" + e.getKey()
                         + "' is " + t.type() + "; model tensors must be floating point");

@@ -331,11 +331,20 @@ final class InspectCommand implements Callable<Integer> {
                 for (RnnParam p : rnn.parameters()) {
                     expected.put(RNN_PREFIX + p.name(), p.shape());
                 }
-                // model.layer_norm: true adds a LayerNorm after every layer (all or none of them).
+                // model.input_norm: batch adds a BatchNorm over the inputs (weight, bias and its buffers).
+                if (model.containsKey("input_norm.weight")) {
+                    batchNorm(expected, "input_norm.", l.inputSize);
+                }
+                // model.norm: layer (or batch) adds a LayerNorm (BatchNorm) after every layer (all or none of them).
                 if (model.containsKey("layer_norms.0.weight")) {
                     for (int k = 0; k < l.layers; k++) {
                         expected.put("layer_norms." + k + ".weight", Shape.of(rnn.outputSize()));
                         expected.put("layer_norms." + k + ".bias", Shape.of(rnn.outputSize()));
+                    }
+                }
+                if (model.containsKey("batch_norms.0.weight")) {
+                    for (int k = 0; k < l.layers; k++) {
+                        batchNorm(expected, "batch_norms." + k + ".", rnn.outputSize());
                     }
                 }
                 expected.put(HEAD_WEIGHT, Shape.of(l.outputSize, rnn.outputSize()));
@@ -344,6 +353,14 @@ final class InspectCommand implements Callable<Integer> {
                 l.problems.addAll(mismatches(model, expected));
             }
             return l;
+        }
+
+        /** A BatchNorm's parameters and buffers as PyTorch names them (num_batches_tracked is 0-d). */
+        private static void batchNorm(Map<String, Shape> expected, String prefix, int features) {
+            for (String name : List.of("weight", "bias", "running_mean", "running_var")) {
+                expected.put(prefix + name, Shape.of(features));
+            }
+            expected.put(prefix + "num_batches_tracked", Shape.of());
         }
 
         private static List<String> mismatches(Map<String, HostTensor> model, Map<String, Shape> expected) {

@@ -182,6 +182,28 @@ class ExportCommandTest {
     }
 
     @Test
+    void batchNormBuffersAreExportedWithTheirCountAsInt64(@TempDir Path dir) throws IOException {
+        Map<String, HostTensor> tensors = new LinkedHashMap<>(modelTensors(GRU, 1, 4f));
+        int hidden = tensors.get("head.weight").shape().dim(1);
+        tensors.put("batch_norms.0.weight", HostTensor.ofFloats(Shape.of(hidden), new float[hidden]));
+        tensors.put("batch_norms.0.bias", HostTensor.ofFloats(Shape.of(hidden), new float[hidden]));
+        tensors.put("batch_norms.0.running_mean", HostTensor.ofFloats(Shape.of(hidden), new float[hidden]));
+        tensors.put("batch_norms.0.running_var", HostTensor.ofFloats(Shape.of(hidden), new float[hidden]));
+        tensors.put("batch_norms.0.num_batches_tracked", HostTensor.ofLongs(Shape.of(), new long[] {42}));
+        Checkpoint base = checkpoint(GRU, 1, 9, 4f, "");
+        Path file = dir.resolve("bn.safetensors");
+        CheckpointFiles.write(file, new Checkpoint(tensors, Map.of(), base.state(), "", Map.of()));
+
+        Path out = dir.resolve("out.safetensors");
+        Result r = run("export", file.toString(), "--format", "safetensors", "--output", out.toString());
+        assertEquals(0, r.code(), r.err());
+        HostTensor count = SafeTensors.read(out).tensor("batch_norms.0.num_batches_tracked");
+        assertEquals(ElementType.I64, count.type());
+        assertEquals(42, count.toLongArray()[0]);
+        assertEquals(ElementType.F32, SafeTensors.read(out).tensor("batch_norms.0.running_var").type());
+    }
+
+    @Test
     void refusesToOverwriteWithoutOverwrite(@TempDir Path dir) throws IOException {
         Path runDir = runWithBestAndLast(dir, LSTM, 2);
         Path out = runDir.resolve("export/model.safetensors");

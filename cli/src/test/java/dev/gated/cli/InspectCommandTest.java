@@ -317,6 +317,31 @@ class InspectCommandTest {
     }
 
     @Test
+    void batchNormTensorsAndBuffersOfAModelWithBatchNormAreExpected(@TempDir Path dir) throws IOException {
+        Map<String, HostTensor> m = new LinkedHashMap<>(modelTensors(LSTM, 2, 0f));
+        int input = m.get("rnn.weight_ih_l0").shape().dim(1);
+        for (String prefix : List.of("input_norm.", "batch_norms.0.", "batch_norms.1.")) {
+            int f = prefix.startsWith("input") ? input : 8;
+            m.put(prefix + "weight", tensor(Shape.of(f), 1));
+            m.put(prefix + "bias", tensor(Shape.of(f), 0));
+            m.put(prefix + "running_mean", tensor(Shape.of(f), 0));
+            m.put(prefix + "running_var", tensor(Shape.of(f), 1));
+            m.put(prefix + "num_batches_tracked", HostTensor.ofLongs(Shape.of(), new long[] {3}));
+        }
+        Path file = dir.resolve("bn.safetensors");
+        SafeTensors.write(file, m, Map.of("format", "pt"));
+        Result r = run("inspect", "--json", file.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode model = new ObjectMapper().readTree(r.out()).get("model");
+        assertTrue(model.get("matches_pytorch_layout").asBoolean(), r.out());
+
+        m.remove("batch_norms.1.running_var");
+        SafeTensors.write(file, m, Map.of("format", "pt"));
+        Result half = run("inspect", file.toString());
+        assertTrue(half.out().contains("missing batch_norms.1.running_var"), half.out());
+    }
+
+    @Test
     void plainSafetensorsIsInspectedToo(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("weights.safetensors");
         SafeTensors.write(file, modelTensors(LSTM, 2, 0f), Map.of("format", "pt"));

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Stacked layers run separately (between-layer dropout, residual, layer norm), length bucketing and the length
+ * Stacked layers run separately (between-layer dropout, residual, layer and batch norm), length bucketing and the length
  * curriculum through whole training jobs on the CPU backend: exact resumption, the curriculum's lengths per epoch,
  * the padding saved, and the saved run loading back for evaluation.
  */
@@ -126,6 +126,39 @@ class StackedLayersTrainingTest {
         try (Backend backend = Backends.select(DeviceMode.CPU).backend();
              SequenceModel model = run.model(backend, run.weights("last"))) {
             assertTrue(model.stacking().layerNorm() && model.stacking().residual());
+            Map<String, Double> m = run.evaluate(model, run.data(), "validation");
+            assertEquals(ra.get(3).get("val_loss"), m.get("val_loss"), 1e-6, "evaluate = the last epoch's val_loss");
+        }
+    }
+
+    @Test
+    void aStoppedAndResumedRunEndsBitIdenticalWithBatchNorm() throws IOException {
+        // Batch norm between layers and on the inputs, with residuals, dropout and bucketed variable lengths: the
+        // running statistics (buffers) must be checkpointed and restored exactly, like the parameters.
+        Path job = job(sequencesCsv(), "  residual: true\n  norm: batch\n  input_norm: batch\n"
+                + "  dropout: {between: 0.2}", "  bucketing: {buckets: 4}");
+        TrainingJob.Result a = run(job, "a", RunFolder.Resume.NEVER, 0);
+        assertTrue(a.finished());
+        TrainingJob.Result b2 = assertStopAndResumeBitIdentical(job, "b", 11, a);
+        Map<String, HostTensor> wa = weights(a.runDir());
+        for (String name : List.of("batch_norms.2.weight", "batch_norms.2.running_var", "input_norm.running_mean",
+                "input_norm.num_batches_tracked")) {
+            assertTrue(wa.containsKey(name), name + " in " + wa.keySet());
+        }
+        // model.safetensors holds the best epoch's model, statistics included (counted up to that epoch).
+        long bestCount = wa.get("batch_norms.0.num_batches_tracked").toLongArray()[0];
+        assertTrue(bestCount > 0 && bestCount <= a.steps(), "num_batches_tracked " + bestCount);
+        assertSameMetrics(a.runDir(), b2.runDir(), List.of("train_loss", "val_loss", "val_accuracy", "grad_norm"));
+
+        // The saved run loads back with its running statistics and evaluates with them.
+        List<Map<String, Double>> ra = MetricsLog.read(a.runDir().resolve(MetricsLog.JSONL));
+        TrainedRun run = TrainedRun.open(a.runDir());
+        try (Backend backend = Backends.select(DeviceMode.CPU).backend();
+             SequenceModel model = run.model(backend, run.weights("last"))) {
+            assertTrue(model.stacking().batchNorm() && model.stacking().inputNorm());
+            // Each training step moved the statistics once; evaluation never did.
+            assertEquals(a.steps(), model.readBuffer("batch_norms.0.num_batches_tracked").toLongArray()[0]);
+            assertEquals(a.steps(), model.readBuffer("input_norm.num_batches_tracked").toLongArray()[0]);
             Map<String, Double> m = run.evaluate(model, run.data(), "validation");
             assertEquals(ra.get(3).get("val_loss"), m.get("val_loss"), 1e-6, "evaluate = the last epoch's val_loss");
         }

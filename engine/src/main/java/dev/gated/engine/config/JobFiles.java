@@ -272,7 +272,9 @@ public final class JobFiles {
         dropout.put("output", m.dropout().output());
         dropout.put("between", m.dropout().between());
         model.put("residual", m.stacking().residual());
-        model.put("layer_norm", m.stacking().layerNorm());
+        // norm replaces the old layer_norm key; a recorded job spells it the new way only.
+        model.put("norm", m.stacking().norm().name().toLowerCase(java.util.Locale.ROOT));
+        model.put("input_norm", m.stacking().inputNorm() ? "batch" : "none");
         m.embedding().ifPresent(e -> {
             ObjectNode emb = model.putObject("embedding");
             emb.put("dim", e.dim());

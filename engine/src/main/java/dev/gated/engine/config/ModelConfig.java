@@ -28,8 +28,12 @@ import java.util.Optional;
  *     [0, 1) (see {@link Dropout}; {@code between} needs layers &ge; 2)</td><td>none</td></tr>
  * <tr><td>{@code residual}</td><td>boolean, skip connections around layers 1.. (needs layers &ge; 2; see
  *     {@link Stacking})</td><td>{@code false}</td></tr>
- * <tr><td>{@code layer_norm}</td><td>boolean, LayerNorm after each layer (see {@link Stacking})</td>
- *     <td>{@code false}</td></tr>
+ * <tr><td>{@code norm}</td><td>{@code none}, {@code layer} (LayerNorm) or {@code batch} (BatchNorm) after each
+ *     layer (see {@link Stacking})</td><td>{@code none}</td></tr>
+ * <tr><td>{@code layer_norm}</td><td>boolean, the old spelling of {@code norm: layer}; contradicting {@code norm}
+ *     is an error</td><td>{@code false}</td></tr>
+ * <tr><td>{@code input_norm}</td><td>{@code none} or {@code batch}: BatchNorm over the input features before the
+ *     first layer; float inputs only (refused with an embedding)</td><td>{@code none}</td></tr>
  * <tr><td>{@code embedding}</td><td>mapping: {@code dim}, {@code pretrained}, {@code format}, {@code freeze} (see
  *     {@link EmbeddingConfig}); required for {@code data.kind: words}, refused otherwise</td><td>none</td></tr>
  * </table>

@@ -35,18 +35,47 @@ final class ModelReader {
         Init init = readInit(s.sub("init"), cell);
         Dropout dropout = readDropout(s.sub("dropout"), layers);
         boolean residual = s.bool("residual", false);
-        boolean layerNorm = s.bool("layer_norm", false);
+        Stacking.Norm norm = readNorm(s);
+        boolean inputNorm = "batch".equals(s.choice("input_norm", List.of("none", "batch"), "none"));
         if (residual && layers < 2) {
             ctx.add(new Problem(s.field("residual").value().at(), "model.residual", "residual connections join "
                     + "stacked layers (layer k+1's output += its input), so they need layers >= 2, found layers "
                     + layers + " (the first layer's input has the data's width, not the hidden width, and gets none)"));
         }
         Optional<EmbeddingConfig> embedding = new EmbeddingReader(ctx).read(s.sub("embedding"));
-        if (cell == null || head == null || init == null || embedding == null) {
+        if (inputNorm && embedding != null && embedding.isPresent()) {
+            ctx.add(new Problem(s.field("input_norm").value().at(), "model.input_norm", "input_norm batch "
+                    + "normalises float input features; this model reads token ids through model.embedding, so it "
+                    + "has none: remove input_norm (norm: batch or layer normalises between layers)"));
+        }
+        if (cell == null || head == null || init == null || embedding == null || norm == null) {
             return null;
         }
         return new ModelConfig(cell, layers, hidden, bidirectional, head, initFrom, init, dropout,
-                new Stacking(residual, layerNorm), embedding);
+                new Stacking(residual, norm, inputNorm), embedding);
+    }
+
+    /**
+     * {@code norm: none | layer | batch}, with {@code layer_norm: true} as the old spelling of {@code norm: layer}
+     * ({@code layer_norm: false} agrees with none and batch); a contradicting pair is an error. Null after a problem.
+     */
+    private Stacking.Norm readNorm(SectionReader s) {
+        boolean layerNorm = s.bool("layer_norm", false);
+        if (s.field("norm") == null) {
+            return layerNorm ? Stacking.Norm.LAYER : Stacking.Norm.NONE;
+        }
+        String norm = s.choice("norm", List.of("none", "layer", "batch"), "none");
+        if (norm == null) {
+            return null;
+        }
+        Stacking.Norm n = Stacking.Norm.valueOf(norm.toUpperCase(java.util.Locale.ROOT));
+        if (s.field("layer_norm") != null && layerNorm != (n == Stacking.Norm.LAYER)) {
+            ctx.add(new Problem(s.field("layer_norm").keyAt(), "model.layer_norm", "layer_norm: " + layerNorm
+                    + " contradicts norm: " + norm + " (layer_norm is the old spelling of norm: layer); remove "
+                    + "layer_norm and keep norm"));
+            return null;
+        }
+        return n;
     }
 
     private Init readInit(SectionReader s, CellType cell) {

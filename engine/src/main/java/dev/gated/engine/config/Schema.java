@@ -25,7 +25,7 @@ final class Schema {
                 "id_column", "known_columns", "calendar", "text_column", "tokenizer", "vocabulary", "truncation",
                 "source_column", "target_column"));
         m.put("model", List.of("cell", "layers", "hidden", "bidirectional", "head", "init_from", "init", "dropout",
-                "residual", "layer_norm", "embedding"));
+                "residual", "layer_norm", "norm", "input_norm", "embedding"));
         m.put("task", List.of("kind"));
         m.put("forecast", List.of("scaling", "difference", "target", "season", "strategy", "quantiles",
                 "moving_average", "backtest"));

@@ -2,6 +2,7 @@ package dev.gated.engine.config;
 
 import dev.gated.engine.model.Init;
 import dev.gated.engine.model.LrSchedule;
+import dev.gated.engine.model.Stacking;
 import java.util.List;
 
 import dev.gated.engine.model.seq2seq.AttentionKind;
@@ -75,7 +76,9 @@ final class TranslationReader {
         if (m != null) {
             refuse(ctx, model, "model", "dropout", m.dropout().between() > 0);
             refuse(ctx, model, "model", "residual", m.stacking().residual());
-            refuse(ctx, model, "model", "layer_norm", m.stacking().layerNorm());
+            refuse(ctx, model, "model", model.present() && model.field("norm") != null ? "norm" : "layer_norm",
+                    m.stacking().norm() != Stacking.Norm.NONE);
+            refuse(ctx, model, "model", "input_norm", m.stacking().inputNorm());
             refuse(ctx, model, "model", "init", !m.init().equals(Init.DEFAULT));
         }
         if (tr != null) {
@@ -97,7 +100,7 @@ final class TranslationReader {
         Node.Field f = section.present() ? section.field(key) : null;
         ctx.add(new Problem(f != null ? f.keyAt() : section.at(), name + "." + key, "a translation job does not "
                 + "apply " + name + "." + key + (key.equals("lr_schedule") ? " reduce_on_plateau" : "") + " yet "
-                + "(its encoder-decoder has no dropout between layers, residual, layer norm or init options, and its loop clips by "
+                + "(its encoder-decoder has no dropout between layers, residual, norm, input norm or init options, and its loop clips by "
                 + "global norm, stops on a non-finite loss, and has no penalties, input noise, curriculum or "
                 + "plateau schedule); remove it"));
     }

@@ -22,11 +22,14 @@ final class ActivationBuffers implements AutoCloseable {
     private final LayerStack stack;
     private final int outputSize;
     private final boolean outputDropout;
+    /** The input BatchNorm, or null without one. */
+    private final InputNorm inputNorm;
     /** Buffers per batch geometry, least recently used first; at most {@link #MAX_GEOMETRIES}. */
     private final Map<Geometry, Buffers> buffers = new LinkedHashMap<>(4, 0.75f, true);
 
     ActivationBuffers(Backend backend, RnnSpec spec, RnnPlan plan, LayerStack stack, int outputSize,
-                      boolean outputDropout) {
+                      boolean outputDropout, InputNorm inputNorm) {
+        this.inputNorm = inputNorm;
         this.backend = backend;
         this.spec = spec;
         this.plan = plan;
@@ -66,6 +69,8 @@ final class ActivationBuffers implements AutoCloseable {
         /** The fused RNN's workspace, or the separate layers' buffers (the other one is null). */
         final RnnWorkspace workspace;
         final LayerStack.Buffers layers;
+        /** The input norm's buffers, or null without one. */
+        final InputNorm.Buffers inputNorm;
         final Tensor y;
         final Tensor dy;
         final Tensor dx;
@@ -88,6 +93,8 @@ final class ActivationBuffers implements AutoCloseable {
             this.geometry = g;
             this.workspace = stack == null ? plan.workspace(g.seqLength, g.batch) : null;
             this.layers = stack == null ? null : stack.buffers(g.seqLength, g.batch);
+            this.inputNorm = ActivationBuffers.this.inputNorm == null ? null
+                    : ActivationBuffers.this.inputNorm.buffers(g.seqLength, g.batch);
             this.y = backend.allocate(spec.dtype(), spec.outputShape(g.seqLength, g.batch));
             this.dy = backend.allocate(spec.dtype(), spec.outputShape(g.seqLength, g.batch));
             this.dx = backend.allocate(spec.dtype(), spec.inputShape(g.seqLength, g.batch));
@@ -115,6 +122,9 @@ final class ActivationBuffers implements AutoCloseable {
             }
             if (layers != null) {
                 layers.close();
+            }
+            if (inputNorm != null) {
+                inputNorm.close();
             }
         }
     }

@@ -34,14 +34,18 @@ final class ForwardBackward implements AutoCloseable {
     private final Tensor[] grads;
     /** The embedding layer, or null when batches carry float inputs. */
     private final EmbeddingLayer embedding;
+    /** The input BatchNorm, or null without one. */
+    private final InputNorm inputNorm;
     private final boolean everyStep;
     private final Dropout dropout;
     private final long seed;
     private final ActivationBuffers buffers;
 
     ForwardBackward(Backend backend, RnnSpec spec, RnnPlan plan, LayerStack stack, ModelParameters parameters,
-                    EmbeddingLayer embedding, int outputSize, Objective objective, Dropout dropout, long seed) {
+                    EmbeddingLayer embedding, InputNorm inputNorm, int outputSize, Objective objective,
+                    Dropout dropout, long seed) {
         this.backend = backend;
+        this.inputNorm = inputNorm;
         this.parameters = parameters;
         this.embedding = embedding;
         this.spec = spec;
@@ -52,7 +56,8 @@ final class ForwardBackward implements AutoCloseable {
         this.everyStep = objective.everyStep();
         this.dropout = dropout;
         this.seed = seed;
-        this.buffers = new ActivationBuffers(backend, spec, plan, stack, outputSize, dropout.output() > 0);
+        this.buffers = new ActivationBuffers(backend, spec, plan, stack, outputSize, dropout.output() > 0,
+                inputNorm);
     }
 
     /** The seed of a dropout mask: a function of the model seed, the step and the site only. */
@@ -62,7 +67,8 @@ final class ForwardBackward implements AutoCloseable {
 
     /**
      * RNN forward (from {@code state} when not null), gather of the rows the head reads, head; leaves the outputs
-     * in the buffers' pred. Dropout applies when {@code dropoutStep >= 0} (training passes only).
+     * in the buffers' pred. Dropout applies when {@code dropoutStep >= 0} (training passes only); the input norm
+     * (before input dropout) uses batch statistics in a training pass.
      */
     Pass forward(SequenceBatch batch, RnnMode mode, RecurrentState state, long dropoutStep) {
         return forward(batch, mode, state, dropoutStep, state != null);
@@ -90,6 +96,14 @@ final class ForwardBackward implements AutoCloseable {
         Tensor x = embedding != null ? embedding.embed(params[parameters.embeddingGroup], batch)
                 : backend.upload(batch.x(), spec.inputShape(t, bs), spec.dtype());
         Buffers b = buffers.get(new Geometry(t, bs, rows.length / spec.directions()));
+        if (inputNorm != null) {
+            Tensor raw = x;
+            try {
+                x = inputNorm.forward(b.inputNorm, raw, batch.lengths(), mode, parameters.inputNorm(params));
+            } finally {
+                raw.close();
+            }
+        }
         boolean drop = dropoutStep >= 0 && mode == RnnMode.TRAINING;
         Long inputSeed = null;
         if (drop && dropout.input() > 0) {
@@ -169,6 +183,24 @@ final class ForwardBackward implements AutoCloseable {
         }
         if (embedding != null && parameters.trainable(parameters.embeddingGroup)) {
             embeddingBackward(s, batch);
+        }
+        if (inputNorm != null) {
+            inputNormBackward(s);
+        }
+    }
+
+    /** The input norm's weight and bias gradients from dx, through input dropout's backward when there was one. */
+    private void inputNormBackward(Pass s) {
+        Tensor dx = s.buffers.dx;
+        if (s.inputSeed == null) {
+            inputNorm.backward(s.buffers.inputNorm, dx, parameters.inputNorm(params), parameters.inputNorm(grads));
+            return;
+        }
+        try (Tensor dNormed = backend.allocate(dx.dtype(), dx.shape())) {
+            // Dropout's backward is the same call on the gradient with the same seed and offset.
+            backend.dropout(dx, dNormed, dropout.input(), s.inputSeed, 0);
+            inputNorm.backward(s.buffers.inputNorm, dNormed, parameters.inputNorm(params),
+                    parameters.inputNorm(grads));
         }
     }
 

@@ -19,6 +19,10 @@ import dev.gated.engine.rnn.RnnWorkspace;
  * copied out of it, after each backward their gradients are copied into the fused gradient buffer, both through
  * {@link RnnPlan#readParameter}/{@link RnnPlan#writeParameter} — O(parameters) per step against the RNN's
  * O(steps x batch x parameters).
+ *
+ * <p>With {@code norm: batch} each layer's output goes through a {@link BatchNorm}: batch statistics (and a move of
+ * the running statistics, {@link RunningStats} site {@code firstSite + k}) in a training forward, the running
+ * statistics otherwise.
  */
 final class LayerStack implements AutoCloseable {
     private final Backend backend;
@@ -32,12 +36,20 @@ final class LayerStack implements AutoCloseable {
     private final String[][] layerNames;
     private final String[][] fusedNames;
     private final Tensor[][] transfer;
+    /** The BatchNorms' running statistics (norm: batch only) and the site of layer 0's. */
+    private final RunningStats stats;
+    private final int firstSite;
 
-    LayerStack(Backend backend, RnnSpec spec, Stacking stacking, double between) {
+    LayerStack(Backend backend, RnnSpec spec, Stacking stacking, double between, RunningStats stats, int firstSite) {
+        if (stacking.batchNorm() && stats == null) {
+            throw new IllegalArgumentException("norm batch: running statistics required, got null");
+        }
         this.backend = backend;
         this.spec = spec;
         this.stacking = stacking;
         this.between = between;
+        this.stats = stats;
+        this.firstSite = firstSite;
         int layers = spec.numLayers();
         plans = new RnnPlan[layers];
         weights = new Tensor[layers];
@@ -100,12 +112,16 @@ final class LayerStack implements AutoCloseable {
 
     /**
      * Forward through every layer; y gets the top layer's output. {@code betweenSeeds[k]} keys the dropout on
-     * layer k's output (null: no dropout, as in evaluation); {@code ln} holds gain, bias per layer.
+     * layer k's output (null: no dropout, as in evaluation); {@code ln} holds the norms' gain, bias per layer. A
+     * training forward with norm batch moves the running statistics.
      */
     void forward(Buffers b, RnnMode mode, int[] lengths, Tensor x, Tensor y, Tensor[] ln, long[] betweenSeeds,
                  States state) {
         if (stacking.layerNorm()) {
             b.layerNorm.rowMask(validRows(lengths, b.seqLength, b.batch), b.mask);
+        }
+        if (stacking.batchNorm()) {
+            b.batchNorm.setValidRows(validRows(lengths, b.seqLength, b.batch));
         }
         Tensor in = x;
         for (int k = 0; k < plans.length; k++) {
@@ -117,6 +133,19 @@ final class LayerStack implements AutoCloseable {
                 b.layerNorm.forward(rows(b.r[k]), ln[2 * k], ln[2 * k + 1], rows(h), b.xhat[k], b.rstd[k]);
                 // Padded steps would otherwise hold the bias; keep them 0 as the RNN leaves them.
                 backend.binary(BinaryOp.MUL, rows(h), b.mask, rows(h));
+                if (residual(k)) {
+                    backend.binary(BinaryOp.ADD, h, in, h);
+                }
+            } else if (stacking.batchNorm()) {
+                int site = firstSite + k;
+                if (mode == RnnMode.TRAINING) {
+                    b.batchNorm.forwardTraining(rows(b.r[k]), ln[2 * k], ln[2 * k + 1], rows(h), b.xhat[k],
+                            b.rstd[k], stats.mean(site), stats.var(site));
+                    stats.tracked(site);
+                } else {
+                    b.batchNorm.forwardEval(rows(b.r[k]), ln[2 * k], ln[2 * k + 1], stats.mean(site),
+                            stats.var(site), rows(h));
+                }
                 if (residual(k)) {
                     backend.binary(BinaryOp.ADD, h, in, h);
                 }
@@ -137,7 +166,7 @@ final class LayerStack implements AutoCloseable {
 
     /**
      * Backward from dy (the top layer's output gradient; overwritten as scratch) to dx, after a training forward on
-     * the same buffers; overwrites the fused gradient buffer and the LayerNorm gradients {@code lnGrads}.
+     * the same buffers; overwrites the fused gradient buffer and the norms' gradients {@code lnGrads}.
      * {@code state}: the one the forward started from, or null.
      */
     void backward(Buffers b, int[] lengths, Tensor dy, Tensor dx, Tensor[] ln, Tensor[] lnGrads, long[] betweenSeeds,
@@ -148,6 +177,10 @@ final class LayerStack implements AutoCloseable {
             if (stacking.layerNorm()) {
                 backend.binary(BinaryOp.MUL, rows(g), b.mask, rows(g));
                 b.layerNorm.backward(rows(g), ln[2 * k], b.xhat[k], b.rstd[k], rows(b.dr), lnGrads[2 * k],
+                        lnGrads[2 * k + 1]);
+                dr = b.dr;
+            } else if (stacking.batchNorm()) {
+                b.batchNorm.backward(rows(g), ln[2 * k], b.xhat[k], b.rstd[k], rows(b.dr), lnGrads[2 * k],
                         lnGrads[2 * k + 1]);
                 dr = b.dr;
             }
@@ -189,7 +222,7 @@ final class LayerStack implements AutoCloseable {
     }
 
     /** 1 for rows (t, b) with t < lengths[b], else 0, in [T*B] order. */
-    private static double[] validRows(int[] lengths, int seqLength, int batch) {
+    static double[] validRows(int[] lengths, int seqLength, int batch) {
         double[] v = new double[seqLength * batch];
         for (int t = 0; t < seqLength; t++) {
             for (int i = 0; i < batch; i++) {
@@ -208,7 +241,7 @@ final class LayerStack implements AutoCloseable {
         final int seqLength;
         final int batch;
         final RnnWorkspace[] workspaces;
-        /** Each layer's RNN output, its output after LayerNorm/residual (r itself when neither), its input. */
+        /** Each layer's RNN output, its output after the norm/residual (r itself when neither), its input. */
         final Tensor[] r;
         final Tensor[] h;
         final Tensor[] inputs;
@@ -218,6 +251,7 @@ final class LayerStack implements AutoCloseable {
         final Tensor[] rstd;
         final Tensor mask;
         final LayerNorm layerNorm;
+        final BatchNorm batchNorm;
         final Tensor dr;
         final Tensor[] din;
         final Tensor dDropped;
@@ -237,17 +271,21 @@ final class LayerStack implements AutoCloseable {
             xhat = new Tensor[layers];
             rstd = new Tensor[layers];
             boolean ln = stacking.layerNorm();
+            boolean norm = stacking.norm() != Stacking.Norm.NONE;
+            // LayerNorm keeps one inverse std per row, BatchNorm one per feature.
+            Shape rstdShape = ln ? Shape.of(n, 1) : Shape.of(1, f);
             for (int k = 0; k < layers; k++) {
                 workspaces[k] = plans[k].workspace(seqLength, batch);
                 r[k] = backend.allocate(spec.dtype(), out);
-                h[k] = ln || residual(k) ? backend.allocate(spec.dtype(), out) : r[k];
+                h[k] = norm || residual(k) ? backend.allocate(spec.dtype(), out) : r[k];
                 dropped[k] = k > 0 && between > 0 ? backend.allocate(spec.dtype(), out) : null;
-                xhat[k] = ln ? backend.allocate(spec.dtype(), Shape.of(n, f)) : null;
-                rstd[k] = ln ? backend.allocate(spec.dtype(), Shape.of(n, 1)) : null;
+                xhat[k] = norm ? backend.allocate(spec.dtype(), Shape.of(n, f)) : null;
+                rstd[k] = norm ? backend.allocate(spec.dtype(), rstdShape) : null;
             }
             mask = ln ? backend.allocate(spec.dtype(), Shape.of(n, f)) : null;
             layerNorm = ln ? new LayerNorm(backend, spec.dtype(), n, f) : null;
-            dr = ln ? backend.allocate(spec.dtype(), out) : null;
+            batchNorm = stacking.batchNorm() ? new BatchNorm(backend, spec.dtype(), n, f) : null;
+            dr = norm ? backend.allocate(spec.dtype(), out) : null;
             din = new Tensor[] {backend.allocate(spec.dtype(), out), backend.allocate(spec.dtype(), out)};
             dDropped = between > 0 ? backend.allocate(spec.dtype(), out) : null;
         }
@@ -265,6 +303,9 @@ final class LayerStack implements AutoCloseable {
             closeAll(mask, dr, din[0], din[1], dDropped);
             if (layerNorm != null) {
                 layerNorm.close();
+            }
+            if (batchNorm != null) {
+                batchNorm.close();
             }
         }
     }

@@ -3,7 +3,7 @@ package dev.gated.engine.model;
 import static dev.gated.engine.model.SequenceModel.EMBEDDING_WEIGHT;
 import static dev.gated.engine.model.SequenceModel.HEAD_BIAS;
 import static dev.gated.engine.model.SequenceModel.HEAD_WEIGHT;
-import static dev.gated.engine.model.SequenceModel.LAYER_NORM_PREFIX;
+import static dev.gated.engine.model.SequenceModel.INPUT_NORM_PREFIX;
 import static dev.gated.engine.model.SequenceModel.RNN_PREFIX;
 
 import dev.gated.engine.backend.Backend;
@@ -28,39 +28,48 @@ final class ModelParameters implements AutoCloseable {
     private final Backend backend;
     private final RnnSpec spec;
     private final RnnPlan plan;
-    private final boolean layerNorm;
+    /** The names of the per-layer norms ({@code layer_norms.} or {@code batch_norms.}), or null without. */
+    private final String normPrefix;
+    /** The input BatchNorm's width, 0 without one. */
+    private final int inputNormFeatures;
     /** The embedding's config, or null without one. */
     private final Embedding embedding;
     /** The embedding weight's group (the last one), or -1 without an embedding. */
     final int embeddingGroup;
     /**
-     * Parameters and gradients by group (RNN, WEIGHT, BIAS, then per layer LayerNorm gain and bias, then the
-     * embedding weight).
+     * Parameters and gradients by group (RNN, WEIGHT, BIAS, then per layer the norm's weight and bias, then the
+     * input norm's weight and bias, then the embedding weight).
      */
     final Tensor[] params;
     final Tensor[] grads;
 
     /**
-     * Zero parameters and gradients for an RNN of {@code plan}, a head of {@code outputSize}, layer norms and an
-     * embedding ({@code embedding} may be null).
+     * Zero parameters and gradients for an RNN of {@code plan}, a head of {@code outputSize}, the norms that
+     * {@code stacking} asks for and an embedding ({@code embedding} may be null).
      */
-    ModelParameters(Backend backend, RnnSpec spec, RnnPlan plan, int outputSize, boolean layerNorm,
+    ModelParameters(Backend backend, RnnSpec spec, RnnPlan plan, int outputSize, Stacking stacking,
                     Embedding embedding) {
         this.backend = backend;
         this.spec = spec;
         this.plan = plan;
-        this.layerNorm = layerNorm;
+        this.normPrefix = stacking.layerNorm() ? SequenceModel.LAYER_NORM_PREFIX
+                : stacking.batchNorm() ? SequenceModel.BATCH_NORM_PREFIX : null;
+        this.inputNormFeatures = stacking.inputNorm() ? spec.inputSize() : 0;
         this.embedding = embedding;
         int fanIn = spec.outputSize();
-        int lnEnd = 3 + (layerNorm ? 2 * spec.numLayers() : 0);
-        int groups = lnEnd + (embedding == null ? 0 : 1);
-        this.embeddingGroup = embedding == null ? -1 : lnEnd;
+        int lnEnd = 3 + (normPrefix != null ? 2 * spec.numLayers() : 0);
+        int inEnd = lnEnd + (inputNormFeatures > 0 ? 2 : 0);
+        int groups = inEnd + (embedding == null ? 0 : 1);
+        this.embeddingGroup = embedding == null ? -1 : inEnd;
         Shape[] shapes = new Shape[groups];
         shapes[RNN] = Shape.of(plan.weightSpaceSize());
         shapes[WEIGHT] = Shape.of(outputSize, fanIn);
         shapes[BIAS] = Shape.of(outputSize);
         for (int g = 3; g < lnEnd; g++) {
             shapes[g] = Shape.of(fanIn);
+        }
+        for (int g = lnEnd; g < inEnd; g++) {
+            shapes[g] = Shape.of(inputNormFeatures);
         }
         if (embedding != null) {
             shapes[embeddingGroup] = Shape.of(embedding.vocabSize(), embedding.dim());
@@ -73,14 +82,32 @@ final class ModelParameters implements AutoCloseable {
         }
     }
 
-    /** The group of layer k's LayerNorm gain ({@code weight}) or bias. */
+    /** The group of layer k's norm gain ({@code weight}) or bias. */
     static int layerNormGroup(int k, boolean weight) {
         return 3 + 2 * k + (weight ? 0 : 1);
     }
 
-    /** LayerNorm gain, bias per layer among the groups {@code groups} (params or grads); empty without. */
+    private int normEnd() {
+        return 3 + (normPrefix != null ? 2 * spec.numLayers() : 0);
+    }
+
+    /** The per-layer norms' gain, bias per layer among the groups {@code groups} (params or grads); empty without. */
     Tensor[] layerNorms(Tensor[] groups) {
-        return Arrays.copyOfRange(groups, 3, 3 + (layerNorm ? 2 * spec.numLayers() : 0));
+        return Arrays.copyOfRange(groups, 3, normEnd());
+    }
+
+    /** The input norm's weight and bias among {@code groups}, or null without an input norm. */
+    Tensor[] inputNorm(Tensor[] groups) {
+        return inputNormFeatures > 0 ? Arrays.copyOfRange(groups, normEnd(), normEnd() + 2) : null;
+    }
+
+    /** The groups that are norm gains (weights), which start at 1. */
+    List<Integer> normGainGroups() {
+        List<Integer> gains = new ArrayList<>();
+        for (int g = 3; g < normEnd() + (inputNormFeatures > 0 ? 2 : 0); g += 2) {
+            gains.add(g);
+        }
+        return gains;
     }
 
     /** False for a group that is not trained (a frozen embedding): no gradient, norm, penalty or update. */
@@ -94,12 +121,16 @@ final class ModelParameters implements AutoCloseable {
         if (embedding != null) {
             names.add(EMBEDDING_WEIGHT);
         }
+        if (inputNormFeatures > 0) {
+            names.add(INPUT_NORM_PREFIX + "weight");
+            names.add(INPUT_NORM_PREFIX + "bias");
+        }
         for (RnnParam p : spec.parameters()) {
             names.add(RNN_PREFIX + p.name());
         }
-        for (int k = 0; layerNorm && k < spec.numLayers(); k++) {
-            names.add(LAYER_NORM_PREFIX + k + ".weight");
-            names.add(LAYER_NORM_PREFIX + k + ".bias");
+        for (int k = 0; normPrefix != null && k < spec.numLayers(); k++) {
+            names.add(normPrefix + k + ".weight");
+            names.add(normPrefix + k + ".bias");
         }
         names.add(HEAD_WEIGHT);
         names.add(HEAD_BIAS);
@@ -227,8 +258,11 @@ final class ModelParameters implements AutoCloseable {
                         }
                     }
                 }
+                if (g >= normEnd()) {
+                    return INPUT_NORM_PREFIX + (g == normEnd() ? "weight" : "bias");
+                }
                 if (g >= 3) {
-                    return LAYER_NORM_PREFIX + (g - 3) / 2 + ((g - 3) % 2 == 0 ? ".weight" : ".bias");
+                    return normPrefix + (g - 3) / 2 + ((g - 3) % 2 == 0 ? ".weight" : ".bias");
                 }
                 return g == WEIGHT ? HEAD_WEIGHT : g == BIAS ? HEAD_BIAS : RNN_PREFIX + "(flat weights)";
             }
@@ -236,12 +270,21 @@ final class ModelParameters implements AutoCloseable {
         return null;
     }
 
-    /** The group of a {@code layer_norms.<k>.weight/bias} name of this model, or -1 for any other name. */
+    /**
+     * The group of a {@code layer_norms.<k>.weight/bias}, {@code batch_norms.<k>.weight/bias} or
+     * {@code input_norm.weight/bias} name of this model, or -1 for any other name.
+     */
     private int layerNormGroup(String name) {
-        if (!layerNorm || name == null || !name.startsWith(LAYER_NORM_PREFIX)) {
+        if (inputNormFeatures > 0 && (INPUT_NORM_PREFIX + "weight").equals(name)) {
+            return normEnd();
+        }
+        if (inputNormFeatures > 0 && (INPUT_NORM_PREFIX + "bias").equals(name)) {
+            return normEnd() + 1;
+        }
+        if (normPrefix == null || name == null || !name.startsWith(normPrefix)) {
             return -1;
         }
-        String rest = name.substring(LAYER_NORM_PREFIX.length());
+        String rest = name.substring(normPrefix.length());
         for (int k = 0; k < spec.numLayers(); k++) {
             if (rest.equals(k + ".weight")) {
                 return layerNormGroup(k, true);

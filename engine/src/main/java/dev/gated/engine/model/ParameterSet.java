@@ -3,6 +3,7 @@ package dev.gated.engine.model;
 import dev.gated.engine.backend.Backend;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.backend.Tensor;
+import dev.gated.engine.io.HostTensor;
 import java.util.List;
 
 /**
@@ -34,4 +35,27 @@ public interface ParameterSet {
 
     /** Writes parameter {@code name}'s part of per-group tensors laid out like the parameters. */
     void write(String name, double[] values, Tensor[] groups);
+
+    /**
+     * Buffers in state_dict order: tensors saved with the model that are not parameters (no gradient, never seen by
+     * the optimizer), e.g. BatchNorm running statistics. None by default.
+     */
+    default List<String> bufferNames() {
+        return List.of();
+    }
+
+    /** The canonical shape of buffer {@code name}. */
+    default Shape bufferShape(String name) {
+        throw new IllegalArgumentException("buffer '" + name + "' is not part of this model; it has none");
+    }
+
+    /** Buffer {@code name}'s values, in the element type PyTorch stores it in. */
+    default HostTensor readBuffer(String name) {
+        throw new IllegalArgumentException("buffer '" + name + "' is not part of this model; it has none");
+    }
+
+    /** Overwrites buffer {@code name}. */
+    default void writeBuffer(String name, HostTensor value) {
+        throw new IllegalArgumentException("buffer '" + name + "' is not part of this model; it has none");
+    }
 }

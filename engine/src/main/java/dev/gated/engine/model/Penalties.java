@@ -58,9 +58,10 @@ public final class Penalties implements AutoCloseable {
         }
         if (includeBiases) {
             model.write(SequenceModel.HEAD_BIAS, ones(model.outputSize()), masks);
-            // LayerNorm gains and biases are treated as biases: pulling a gain towards 0 would undo the norm.
+            // Norm gains and biases are treated as biases: pulling a gain towards 0 would undo the norm.
             for (String name : model.parameterNames()) {
-                if (name.startsWith(SequenceModel.LAYER_NORM_PREFIX)) {
+                if (name.startsWith(SequenceModel.LAYER_NORM_PREFIX) || name.startsWith(SequenceModel.BATCH_NORM_PREFIX)
+                        || name.startsWith(SequenceModel.INPUT_NORM_PREFIX)) {
                     model.write(name, ones(model.parameterShape(name).numel()), masks);
                 }
             }

@@ -4,6 +4,7 @@ import dev.gated.engine.backend.Backend;
 import dev.gated.engine.backend.Shape;
 import dev.gated.engine.backend.Tensor;
 import dev.gated.engine.data.SequenceBatch;
+import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.model.ForwardBackward.Pass;
 import dev.gated.engine.rnn.RnnMode;
 import dev.gated.engine.rnn.RnnParam;
@@ -25,9 +26,11 @@ import java.util.SplittableRandom;
  *   <li>language model: the output at every valid step, softmax cross-entropy averaged over valid steps.</li>
  * </ul>
  *
- * <p>With {@link Stacking} options (residual, layer norm) or between-layer dropout the layers run as separate RNN
- * calls ({@link LayerStack}); the RNN weights keep their fused names, and layer norm adds
- * {@code layer_norms.<k>.weight/bias} between the {@code rnn.*} and {@code head.*} parameters.
+ * <p>With {@link Stacking} options (residual, a norm between layers) or between-layer dropout the layers run as
+ * separate RNN calls ({@link LayerStack}); the RNN weights keep their fused names, and layer norm adds
+ * {@code layer_norms.<k>.weight/bias} (batch norm {@code batch_norms.<k>.weight/bias}) between the {@code rnn.*}
+ * and {@code head.*} parameters; an input norm adds {@code input_norm.weight/bias} before {@code rnn.*}. Batch
+ * norms also have buffers ({@link #bufferNames()}: running statistics, see {@link BatchNorm}).
  *
  * <p>With an {@link Embedding} ({@link #withEmbedding}) the model reads token ids instead of float inputs: an
  * {@code nn.Embedding} called {@code embedding} comes first, and its {@code embedding.weight} is the first parameter.
@@ -43,6 +46,10 @@ public final class SequenceModel implements ParameterSet, AutoCloseable {
     public static final String HEAD_BIAS = "head.bias";
     /** PyTorch-style names of the LayerNorm after layer k: {@code layer_norms.<k>.weight} and {@code .bias}. */
     public static final String LAYER_NORM_PREFIX = "layer_norms.";
+    /** PyTorch-style names of the BatchNorm after layer k: {@code batch_norms.<k>.weight}, {@code .running_mean}... */
+    public static final String BATCH_NORM_PREFIX = "batch_norms.";
+    /** PyTorch-style names of the BatchNorm over the inputs: {@code input_norm.weight}, {@code .running_mean}... */
+    public static final String INPUT_NORM_PREFIX = "input_norm.";
     /** The embedding layer's weight [V, E] (models with an {@link Embedding} only). */
     public static final String EMBEDDING_WEIGHT = "embedding.weight";
 
@@ -62,6 +69,8 @@ public final class SequenceModel implements ParameterSet, AutoCloseable {
     private final ForwardBackward passes;
     /** The embedding layer, or null without one. */
     private final EmbeddingLayer embedding;
+    /** The BatchNorms' running statistics (empty without batch norm). */
+    private final RunningStats stats;
     private boolean closed;
 
     /**
@@ -140,30 +149,7 @@ public final class SequenceModel implements ParameterSet, AutoCloseable {
 
     private SequenceModel(Backend backend, RnnSpec spec, int outputSize, Objective objective, long seed, Init init,
                           Dropout dropout, Stacking stacking, boolean layerwise, HeadLoss loss, Embedding embedding) {
-        if (backend == null) {
-            throw new IllegalArgumentException("backend: required, got null");
-        }
-        if (spec == null) {
-            throw new IllegalArgumentException("spec: required, got null");
-        }
-        if (outputSize <= 0) {
-            throw new IllegalArgumentException("outputSize: expected > 0, got " + outputSize);
-        }
-        if (objective == null) {
-            throw new IllegalArgumentException("objective: required, got null");
-        }
-        if (loss == null) {
-            throw new IllegalArgumentException("loss: required, got null");
-        }
-        loss.check(objective, outputSize);
-        if (init == null || dropout == null || stacking == null) {
-            throw new IllegalArgumentException("init, dropout, stacking: required, got " + init + ", " + dropout
-                    + ", " + stacking);
-        }
-        if (spec.numLayers() < 2 && (stacking.residual() || dropout.between() > 0)) {
-            throw new IllegalArgumentException((stacking.residual() ? "residual" : "dropout between layers")
-                    + ": needs a stacked RNN (layers >= 2), got layers " + spec.numLayers());
-        }
+        ModelArguments.check(backend, spec, outputSize, objective, init, dropout, stacking, loss, embedding);
         this.embedding = embedding == null ? null : new EmbeddingLayer(backend, embedding, spec);
         this.stacking = stacking;
         this.headLoss = loss;
@@ -174,11 +160,14 @@ public final class SequenceModel implements ParameterSet, AutoCloseable {
         this.objective = objective;
         int fanIn = spec.outputSize();
         this.plan = backend.rnnPlan(spec);
-        boolean separate = layerwise || stacking.residual() || stacking.layerNorm() || dropout.between() > 0;
-        this.stack = separate ? new LayerStack(backend, spec, stacking, dropout.between()) : null;
-        this.parameters = new ModelParameters(backend, spec, plan, outputSize, stacking.layerNorm(), embedding);
-        this.passes = new ForwardBackward(backend, spec, plan, stack, parameters, this.embedding, outputSize,
-                objective, dropout, seed);
+        this.stats = RunningStats.of(backend, spec, stacking);
+        InputNorm inputNorm = stacking.inputNorm() ? new InputNorm(backend, spec, stats, 0) : null;
+        boolean separate = layerwise || stacking.needsSeparateLayers() || dropout.between() > 0;
+        this.stack = separate ? new LayerStack(backend, spec, stacking, dropout.between(), stats,
+                stacking.inputNorm() ? 1 : 0) : null;
+        this.parameters = new ModelParameters(backend, spec, plan, outputSize, stacking, embedding);
+        this.passes = new ForwardBackward(backend, spec, plan, stack, parameters, this.embedding, inputNorm,
+                outputSize, objective, dropout, seed);
 
         SplittableRandom rnd = new SplittableRandom(seed);
         double rnnBound = 1 / Math.sqrt(spec.hiddenSize());
@@ -189,8 +178,8 @@ public final class SequenceModel implements ParameterSet, AutoCloseable {
         writeParameter(HEAD_WEIGHT, uniform(rnd, outputSize * fanIn, headBound));
         writeParameter(HEAD_BIAS, uniform(rnd, outputSize, headBound));
         Initializer.apply(this, init, seed);
-        for (int k = 0; stacking.layerNorm() && k < spec.numLayers(); k++) {
-            backend.fill(parameters.params[ModelParameters.layerNormGroup(k, true)], 1);
+        for (int g : parameters.normGainGroups()) {
+            backend.fill(parameters.params[g], 1);
         }
         if (this.embedding != null) {
             writeParameter(EMBEDDING_WEIGHT, this.embedding.initialWeights(rnd));
@@ -254,20 +243,47 @@ public final class SequenceModel implements ParameterSet, AutoCloseable {
                 : embedding.embedOnHost(readParameter(EMBEDDING_WEIGHT), batch);
     }
 
-    /** Parameter scalars: the embedding's (frozen or not), the RNN's, the layer norms' and the head's. */
+    /** Parameter scalars: the embedding's (frozen or not), the RNN's, the norms' and the head's (no buffers). */
     public long parameterCount() {
-        long layerNorms = stacking.layerNorm() ? 2L * spec.numLayers() * spec.outputSize() : 0;
+        long layerNorms = stacking.norm() != Stacking.Norm.NONE ? 2L * spec.numLayers() * spec.outputSize() : 0;
+        long inputNorm = stacking.inputNorm() ? 2L * spec.inputSize() : 0;
         long emb = embedding == null ? 0 : (long) embedding.config.vocabSize() * embedding.config.dim();
-        return emb + spec.parameterCount() + layerNorms + (long) outputSize * spec.outputSize() + outputSize;
+        return emb + inputNorm + spec.parameterCount() + layerNorms + (long) outputSize * spec.outputSize()
+                + outputSize;
     }
 
     /**
-     * PyTorch names, in state_dict order: {@code embedding.weight} (with an embedding), {@code rnn.*}, then (with layer norm) {@code layer_norms.<k>.weight},
-     * {@code layer_norms.<k>.bias} per layer, then {@code head.weight}, {@code head.bias}.
+     * PyTorch names, in state_dict order: {@code embedding.weight} (with an embedding), {@code input_norm.weight},
+     * {@code .bias} (with an input norm), {@code rnn.*}, then (with a norm between layers)
+     * {@code layer_norms.<k>.weight} or {@code batch_norms.<k>.weight}, then {@code .bias} per layer, then
+     * {@code head.weight}, {@code head.bias}.
      */
     @Override
     public List<String> parameterNames() {
         return parameters.names();
+    }
+
+    /** The batch norms' running statistics ({@code input_norm.running_mean}, ..., {@code batch_norms.<k>.*}). */
+    @Override
+    public List<String> bufferNames() {
+        return stats.names();
+    }
+
+    @Override
+    public Shape bufferShape(String name) {
+        return stats.shape(name);
+    }
+
+    @Override
+    public HostTensor readBuffer(String name) {
+        ensureOpen();
+        return stats.read(name);
+    }
+
+    @Override
+    public void writeBuffer(String name, HostTensor value) {
+        ensureOpen();
+        stats.write(name, value);
     }
 
     @Override
@@ -486,6 +502,7 @@ public final class SequenceModel implements ParameterSet, AutoCloseable {
         closed = true;
         passes.close();
         parameters.close();
+        stats.close();
         if (stack != null) {
             stack.close();
         }

@@ -26,21 +26,30 @@ public final class ModelFiles {
     private ModelFiles() {
     }
 
-    /** The model's parameters as float32 host tensors, in state_dict order. */
+    /**
+     * The model's parameters as float32 host tensors, in state_dict order, then its buffers (BatchNorm running
+     * statistics) as the model reads them.
+     */
     public static Map<String, HostTensor> snapshot(ParameterSet model) {
         Map<String, HostTensor> out = new LinkedHashMap<>();
         for (String name : model.parameterNames()) {
             out.put(name, HostTensor.ofFloats(model.parameterShape(name),
                     FloatArrays.toFloat(model.read(name, model.parameterGroups()))));
         }
+        for (String name : model.bufferNames()) {
+            out.put(name, model.readBuffer(name));
+        }
         return out;
     }
 
-    /** The parameter names and shapes the model expects, in state_dict order. */
+    /** The parameter and buffer names and shapes the model expects, in state_dict order. */
     public static Map<String, Shape> expected(ParameterSet model) {
         Map<String, Shape> out = new LinkedHashMap<>();
         for (String name : model.parameterNames()) {
             out.put(name, model.parameterShape(name));
+        }
+        for (String name : model.bufferNames()) {
+            out.put(name, model.bufferShape(name));
         }
         return out;
     }
@@ -50,6 +59,9 @@ public final class ModelFiles {
         CheckpointFiles.verifyTensors(source, tensors, expected(model));
         for (String name : model.parameterNames()) {
             model.write(name, tensors.get(name).toDoubleArray(), model.parameterGroups());
+        }
+        for (String name : model.bufferNames()) {
+            model.writeBuffer(name, tensors.get(name));
         }
     }
 

@@ -48,6 +48,7 @@ public final class OpCases {
         indexing(t);
         losses(t);
         DropoutOpCases.add(t);
+        BatchNormOpCases.add(t);
         OptimizerOpCases.add(t);
         return t;
     }
