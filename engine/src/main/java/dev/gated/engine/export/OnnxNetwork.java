@@ -15,8 +15,8 @@ import java.util.Optional;
 /**
  * A {@link SequenceModel}'s inference pass as ONNX nodes, exactly as {@code ForwardBackward} and {@code LayerStack}
  * run it: (standardisation or embedding) → per layer one ONNX {@code LSTM}/{@code GRU} node with
- * {@code sequence_lens} (then LayerNorm, then the residual add, as {@link Stacking} orders them; dropout is the
- * identity at inference) → the head's readout (each sequence's last valid step: forward direction at
+ * {@code sequence_lens} (then LayerNorm or BatchNorm, then the residual add, as {@link Stacking} orders them; dropout
+ * is the identity at inference; an input BatchNorm before the first layer) → the head's readout (each sequence's last valid step: forward direction at
  * {@code len-1}, reverse at step 0; or every step) → the linear head.
  *
  * <p>Values are time-major like the engine's: x [T, B, I], tokens [T, B], the RNN outputs [T, B, D*H].
@@ -64,10 +64,13 @@ final class OnnxNetwork {
                 x = g.op("Div", List.of(x, g.floats("feature_std", dims, FloatArrays.toFloat(featureStd))));
             }
         }
+        Stacking stacking = model.stacking();
+        if (stacking.inputNorm()) {
+            x = batchNorm(g, model, SequenceModel.INPUT_NORM_PREFIX, "in", x, spec.inputSize());
+        }
         String lens = g.input(SEQUENCE_LENS, "each sequence's length (1..steps); steps past it are padding and ignored",
                 OnnxGraph.INT32, BATCH);
         String in = x;
-        Stacking stacking = model.stacking();
         long[] vec = {spec.outputSize()};
         String flatten = g.longs("shape_t_b_f", 0, 0, -1);
         for (int k = 0; k < spec.numLayers(); k++) {
@@ -91,6 +94,8 @@ final class OnnxNetwork {
                         g.floats("ln_gain_" + layer, vec, FloatArrays.toFloat(model.readParameter(prefix + ".weight"))),
                         g.floats("ln_bias_" + layer, vec, FloatArrays.toFloat(model.readParameter(prefix + ".bias")))),
                         Attr.i("axis", -1), Attr.f("epsilon", (float) Stacking.LAYER_NORM_EPS));
+            } else if (stacking.batchNorm()) {
+                h = batchNorm(g, model, SequenceModel.BATCH_NORM_PREFIX + k + ".", layer, r, spec.outputSize());
             }
             if (stacking.residual() && k > 0) {
                 h = g.op("Add", List.of(h, in));
@@ -110,6 +115,29 @@ final class OnnxNetwork {
         String readout = lastStep(g, in, lens, spec);
         String w = g.floats("head_weight", new long[] {o, spec.outputSize()}, weight);
         return new Head(g.op("Gemm", List.of(readout, w, bias), Attr.i("transB", 1)), false);
+    }
+
+    /**
+     * BatchNorm at inference over the last axis: {@code (x - running_mean) * rstd * weight + bias} with
+     * {@code rstd = 1 / sqrt(running_var + eps)} computed here in float32 the way the engine's float32 path does, as
+     * element-wise nodes in the engine's order (ONNX's BatchNormalization wants the features on axis 1; ours are on
+     * the last axis of [T, B, F]). Padded steps get values too, which the RNN's sequence_lens and the readout ignore.
+     */
+    private static String batchNorm(OnnxGraph g, SequenceModel model, String prefix, String site, String x,
+                                    int features) {
+        long[] dims = {features};
+        float[] var = model.readBuffer(prefix + "running_var").toFloatArray();
+        float[] rstd = new float[features];
+        for (int j = 0; j < features; j++) {
+            rstd[j] = 1f / (float) Math.sqrt(var[j] + (float) Stacking.LAYER_NORM_EPS);
+        }
+        String centred = g.op("Sub", List.of(x, g.floats("bn_mean_" + site, dims,
+                model.readBuffer(prefix + "running_mean").toFloatArray())));
+        String xhat = g.op("Mul", List.of(centred, g.floats("bn_rstd_" + site, dims, rstd)));
+        String scaled = g.op("Mul", List.of(xhat, g.floats("bn_weight_" + site, dims,
+                FloatArrays.toFloat(model.readParameter(prefix + "weight")))));
+        return g.op("Add", List.of(scaled, g.floats("bn_bias_" + site, dims,
+                FloatArrays.toFloat(model.readParameter(prefix + "bias")))));
     }
 
     /**

@@ -35,6 +35,8 @@ final class OnnxSupport {
             Map.entry("dropout", ANY),
             Map.entry("residual", ANY),
             Map.entry("layer_norm", ANY),
+            Map.entry("norm", oneOf("none", "layer", "batch")),
+            Map.entry("input_norm", oneOf("none", "batch")),
             Map.entry("embedding", ANY));
 
     /** forecast keys: the decoding the graph does (ForecastDecoding); backtests and baselines are not the model's. */

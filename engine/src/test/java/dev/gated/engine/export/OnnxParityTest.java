@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gated.engine.backend.DType;
 import dev.gated.engine.conformance.ReferenceBackend;
 import dev.gated.engine.data.SequenceBatch;
+import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.model.Dropout;
 import dev.gated.engine.model.Embedding;
 import dev.gated.engine.model.HeadLoss;
@@ -79,10 +80,28 @@ class OnnxParityTest {
     })
     void ortMatchesTheEngine(CellType cell, int layers, boolean bidirectional, boolean residual, boolean layerNorm,
                              double between, Objective objective, boolean embedding) {
+        check(cell, layers, bidirectional, new Stacking(residual, layerNorm), between, objective, embedding);
+    }
+
+    /** Batch norm between layers and on the inputs at inference: the running statistics, as nodes of the graph. */
+    @ParameterizedTest(name = "{0} layers={1} bidirectional={2} residual={3} norm={4} input_norm={5} {6}")
+    @CsvSource({
+        "LSTM, 2, false, false, BATCH, false, REGRESSION",
+        "GRU,  2, true,  true,  BATCH, false, REGRESSION",
+        "LSTM, 1, false, false, NONE,  true,  REGRESSION",
+        "GRU,  3, true,  true,  BATCH, true,  CLASSIFICATION",
+        "LSTM, 2, false, false, LAYER, true,  LANGUAGE_MODEL",
+    })
+    void batchNormMatchesTheEngine(CellType cell, int layers, boolean bidirectional, boolean residual,
+                                   Stacking.Norm norm, boolean inputNorm, Objective objective) {
+        check(cell, layers, bidirectional, new Stacking(residual, norm, inputNorm), 0, objective, false);
+    }
+
+    private static void check(CellType cell, int layers, boolean bidirectional, Stacking stacking, double between,
+                              Objective objective, boolean embedding) {
         int inputSize = embedding ? 4 : I;
         int outputs = objective == Objective.LANGUAGE_MODEL ? VOCAB : objective == Objective.CLASSIFICATION ? 3 : 2;
         RnnSpec spec = new RnnSpec(cell, inputSize, 5, layers, bidirectional, DType.FLOAT64);
-        Stacking stacking = new Stacking(residual, layerNorm);
         Dropout dropout = new Dropout(0.2, 0.1, between);
         SequenceModel model = embedding
                 ? SequenceModel.withEmbedding(backend, new Embedding(VOCAB, inputSize), spec, outputs, objective, 3,
@@ -166,11 +185,27 @@ class OnnxParityTest {
         }
     }
 
-    /** Every parameter uniform in [-0.6, 0.6) (layer-norm gains around 1), rounded to float32 for both sides. */
+    /**
+     * Every parameter uniform in [-0.6, 0.6) (norm gains around 1), rounded to float32 for both sides; batch norms'
+     * running means in [-0.5, 0.5) and variances in [0.5, 2), as if trained.
+     */
     static void randomise(SequenceModel model, SplittableRandom rnd) {
+        for (String name : model.bufferNames()) {
+            int n = (int) model.bufferShape(name).numel();
+            if (name.endsWith("running_mean") || name.endsWith("running_var")) {
+                float[] v = new float[n];
+                boolean var = name.endsWith("running_var");
+                for (int i = 0; i < n; i++) {
+                    v[i] = (float) (var ? rnd.nextDouble(0.5, 2) : rnd.nextDouble(-0.5, 0.5));
+                }
+                model.writeBuffer(name, HostTensor.ofFloats(model.bufferShape(name), v));
+            }
+        }
         for (String name : model.parameterNames()) {
             double[] v = new double[(int) model.parameterShape(name).numel()];
-            boolean gain = name.startsWith(SequenceModel.LAYER_NORM_PREFIX) && name.endsWith(".weight");
+            boolean gain = (name.startsWith(SequenceModel.LAYER_NORM_PREFIX)
+                    || name.startsWith(SequenceModel.BATCH_NORM_PREFIX)
+                    || name.startsWith(SequenceModel.INPUT_NORM_PREFIX)) && name.endsWith(".weight");
             for (int i = 0; i < v.length; i++) {
                 v[i] = (float) ((gain ? 1 : 0) + rnd.nextDouble(-0.6, 0.6));
             }

@@ -66,14 +66,14 @@ class OnnxSupportTest {
         assertTrue(e.getMessage().contains("forecast.strategy: direct"), e.getMessage());
     }
 
-    /** A model option added after the exporter (as model.norm: batch would be) is refused unless it is off. */
+    /** A model option added after the exporter (as a model.weight_norm would be) is refused unless it is off. */
     @ParameterizedTest
     @ValueSource(strings = {"batch", "true", "3", "{momentum: 0.1}"})
     void unknownOptionsAreRefusedByName(String value) throws IOException {
         JsonNode root = OnnxSupport.tree(JobFiles.toYaml(load(CLASSIFY)));
-        ((ObjectNode) root.get("model")).set("norm", OnnxSupport.tree(value));
+        ((ObjectNode) root.get("model")).set("weight_norm", OnnxSupport.tree(value));
         UnsupportedExportException e = assertThrows(UnsupportedExportException.class, () -> OnnxSupport.check(root));
-        assertTrue(e.option().startsWith("model.norm: "), e.option());
+        assertTrue(e.option().startsWith("model.weight_norm: "), e.option());
         assertTrue(e.getMessage().contains("does not know this option"), e.getMessage());
     }
 
@@ -81,7 +81,7 @@ class OnnxSupportTest {
     @ValueSource(strings = {"none", "false", "0", "null", "{}"})
     void unknownOptionsThatAreOffPass(String value) throws IOException {
         JsonNode root = OnnxSupport.tree(JobFiles.toYaml(load(CLASSIFY)));
-        ((ObjectNode) root.get("model")).set("norm", OnnxSupport.tree(value));
+        ((ObjectNode) root.get("model")).set("weight_norm", OnnxSupport.tree(value));
         assertDoesNotThrow(() -> OnnxSupport.check(root));
     }
 
