@@ -16,6 +16,37 @@ import java.util.SplittableRandom;
  * unique Q whose R has a positive diagonal, so it equals what any other QR (LAPACK's included) would give.
  */
 public final class Initializer {
+    /**
+     * A new model's weights: PyTorch's default first (rnn.* and head.* uniform in +-1/sqrt(fan), drawn from one
+     * stream of {@code seed} in state_dict order, so the same seed gives PyTorch-comparable starts), then the job's
+     * {@code model.init} on top, norm gains at 1 and the embedding's initial table.
+     */
+    static void initialise(SequenceModel model, ModelParameters parameters, EmbeddingLayer embedding, Init init,
+                           long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double rnnBound = 1 / Math.sqrt(model.spec().hiddenSize());
+        for (RnnParam p : model.spec().parameters()) {
+            model.writeParameter(SequenceModel.RNN_PREFIX + p.name(), uniform(rnd, p.shape().numel(), rnnBound));
+        }
+        int fanIn = model.spec().outputSize();
+        double headBound = 1 / Math.sqrt(fanIn);
+        model.writeParameter(SequenceModel.HEAD_WEIGHT, uniform(rnd, model.outputSize() * fanIn, headBound));
+        model.writeParameter(SequenceModel.HEAD_BIAS, uniform(rnd, model.outputSize(), headBound));
+        apply(model, init, seed);
+        for (int g : parameters.normGainGroups()) {
+            model.backend().fill(parameters.params[g], 1);
+        }
+        if (embedding != null) {
+            model.writeParameter(SequenceModel.EMBEDDING_WEIGHT, embedding.initialWeights(rnd));
+        }
+    }
+
+    private static double[] uniform(SplittableRandom rnd, int n, double bound) {
+        double[] v = new double[n];
+        uniform(rnd, v, bound);
+        return v;
+    }
+
     /** Separates this stream from the default initialisation's {@code new SplittableRandom(seed)}. */
     private static final long STREAM = 0x1A17_5EEDL;
 

@@ -7,11 +7,9 @@ import dev.gated.engine.data.SequenceBatch;
 import dev.gated.engine.io.HostTensor;
 import dev.gated.engine.model.ForwardBackward.Pass;
 import dev.gated.engine.rnn.RnnMode;
-import dev.gated.engine.rnn.RnnParam;
 import dev.gated.engine.rnn.RnnPlan;
 import dev.gated.engine.rnn.RnnSpec;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * An RNN followed by a linear head. In PyTorch terms it is an {@code nn.LSTM}/{@code nn.GRU} called {@code rnn}
@@ -158,7 +156,6 @@ public final class SequenceModel implements ParameterSet, AutoCloseable {
         this.spec = spec;
         this.outputSize = outputSize;
         this.objective = objective;
-        int fanIn = spec.outputSize();
         this.plan = backend.rnnPlan(spec);
         this.stats = RunningStats.of(backend, spec, stacking);
         InputNorm inputNorm = stacking.inputNorm() ? new InputNorm(backend, spec, stats, 0) : null;
@@ -169,21 +166,7 @@ public final class SequenceModel implements ParameterSet, AutoCloseable {
         this.passes = new ForwardBackward(backend, spec, plan, stack, parameters, this.embedding, inputNorm,
                 outputSize, objective, dropout, seed);
 
-        SplittableRandom rnd = new SplittableRandom(seed);
-        double rnnBound = 1 / Math.sqrt(spec.hiddenSize());
-        for (RnnParam p : spec.parameters()) {
-            writeParameter(RNN_PREFIX + p.name(), uniform(rnd, p.shape().numel(), rnnBound));
-        }
-        double headBound = 1 / Math.sqrt(fanIn);
-        writeParameter(HEAD_WEIGHT, uniform(rnd, outputSize * fanIn, headBound));
-        writeParameter(HEAD_BIAS, uniform(rnd, outputSize, headBound));
-        Initializer.apply(this, init, seed);
-        for (int g : parameters.normGainGroups()) {
-            backend.fill(parameters.params[g], 1);
-        }
-        if (this.embedding != null) {
-            writeParameter(EMBEDDING_WEIGHT, this.embedding.initialWeights(rnd));
-        }
+        Initializer.initialise(this, parameters, this.embedding, init, seed);
     }
 
     /** A regression model (the objective of the original sequence regressor). */
@@ -191,13 +174,6 @@ public final class SequenceModel implements ParameterSet, AutoCloseable {
         this(backend, spec, outputSize, Objective.REGRESSION, seed);
     }
 
-    private static double[] uniform(SplittableRandom rnd, int n, double bound) {
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = rnd.nextDouble(-bound, bound);
-        }
-        return v;
-    }
 
     @Override
     public Backend backend() {
