@@ -36,10 +36,13 @@ done
 # skip with a reason where it is missing. Without it the bundle stays under the limit.
 rm -f .gpu/lib/onnxruntime-*.jar
 
-# Likewise test or optional dependencies that no GPU-host test loads: Testcontainers and docker-java (the container
-# tests run in CI, not on the GPU host) and DJL's Hugging Face tokenizers (~19 MB of natives, used only with
-# data.tokenizer: {huggingface: ...}; no GPU class reads such a job).
-rm -f .gpu/lib/testcontainers-*.jar .gpu/lib/docker-java-*.jar .gpu/lib/tokenizers-*.jar
+# Likewise dependencies that no GPU-host test loads: Testcontainers, docker-java and their JNA (the container tests
+# run in CI, not on the GPU host); DJL's Hugging Face tokenizers with its API and commons-compress/-io (~21 MB, used
+# only with data.tokenizer: {huggingface: ...}, which no GPU class reads); XChart's PDF/SVG back ends (pdfbox,
+# fontbox, VectorGraphics2D: the plots are PNG, and no GPU class draws one).
+rm -f .gpu/lib/testcontainers-*.jar .gpu/lib/docker-java-*.jar .gpu/lib/jna-*.jar \
+  .gpu/lib/tokenizers-*.jar .gpu/lib/api-0.*.jar .gpu/lib/commons-compress-*.jar .gpu/lib/commons-io-*.jar \
+  .gpu/lib/pdfbox-*.jar .gpu/lib/fontbox-*.jar .gpu/lib/graphics2d-*.jar .gpu/lib/VectorGraphics2D-*.jar
 
 # what the host needs besides the bundle comes with the working tree: gpu/run-on-host.sh, benchmarks/gpu/*.py
 size=$(du -sb .gpu | cut -f1)
