@@ -17,7 +17,11 @@ final class VectorGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
     private static final int NR = 2 * V;
-    private static final int MR = 4;
+    /**
+     * Rows per register tile: 8 with 512-bit vectors (16 accumulators + 2 B vectors + 1 broadcast of AVX-512's 32
+     * registers; half the B loads per FMA of a 4-row tile), else 4 (an 8-row tile would spill AVX2's 16 registers).
+     */
+    private static final int MR = V >= 16 ? 8 : 4;
     /** k block: a 4 x KC block of A and a KC x NC panel of B stay in cache while a row block is done. */
     private static final int KC = 256;
     /** Strips per column block (NC = 16 * NR columns). */
@@ -136,7 +140,11 @@ final class VectorGemm {
                         int j = s * NR;
                         int bp = (s * k + p0) * NR;
                         if (j + NR <= n) {
-                            tile4(i, j, kc, ap, r0, b, bp, fromC, c, cOff, ldc);
+                            if (MR == 8) {
+                                tile8(i, j, kc, ap, r0, b, bp, fromC, c, cOff, ldc);
+                            } else {
+                                tile4(i, j, kc, ap, r0, b, bp, fromC, c, cOff, ldc);
+                            }
                         } else {
                             for (int r = 0; r < MR; r++) {
                                 scalar(i + r, j, n, kc, ap, r0 + r, A_ROWS, b, bp, fromC, c, cOff, ldc);
@@ -186,6 +194,73 @@ final class VectorGemm {
 
     private static FloatVector start(boolean acc, float[] c, int off) {
         return acc ? FloatVector.fromArray(S, c, off) : FloatVector.zero(S);
+    }
+
+    /** Rows i..i+7 of C, one strip: {@link #tile4} for twice the rows, the same FMA chain per element. */
+    private static void tile8(int i, int j, int k, float[] ap, int apOff, float[] b, int bOff,
+                              boolean acc, float[] c, int cOff, int ldc) {
+        int c0 = cOff + i * ldc + j;
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        int c6 = c5 + ldc;
+        int c7 = c6 + ldc;
+        FloatVector s00 = start(acc, c, c0), s01 = start(acc, c, c0 + V);
+        FloatVector s10 = start(acc, c, c1), s11 = start(acc, c, c1 + V);
+        FloatVector s20 = start(acc, c, c2), s21 = start(acc, c, c2 + V);
+        FloatVector s30 = start(acc, c, c3), s31 = start(acc, c, c3 + V);
+        FloatVector s40 = start(acc, c, c4), s41 = start(acc, c, c4 + V);
+        FloatVector s50 = start(acc, c, c5), s51 = start(acc, c, c5 + V);
+        FloatVector s60 = start(acc, c, c6), s61 = start(acc, c, c6 + V);
+        FloatVector s70 = start(acc, c, c7), s71 = start(acc, c, c7 + V);
+        for (int kk = 0; kk < k; kk++) {
+            int bp = bOff + kk * NR;
+            int a0 = apOff + kk * A_ROWS;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + V);
+            FloatVector x = FloatVector.broadcast(S, ap[a0]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(S, ap[a0 + 1]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(S, ap[a0 + 2]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(S, ap[a0 + 3]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+            x = FloatVector.broadcast(S, ap[a0 + 4]);
+            s40 = x.fma(b0, s40);
+            s41 = x.fma(b1, s41);
+            x = FloatVector.broadcast(S, ap[a0 + 5]);
+            s50 = x.fma(b0, s50);
+            s51 = x.fma(b1, s51);
+            x = FloatVector.broadcast(S, ap[a0 + 6]);
+            s60 = x.fma(b0, s60);
+            s61 = x.fma(b1, s61);
+            x = FloatVector.broadcast(S, ap[a0 + 7]);
+            s70 = x.fma(b0, s70);
+            s71 = x.fma(b1, s71);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + V);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + V);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + V);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + V);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + V);
+        s50.intoArray(c, c5);
+        s51.intoArray(c, c5 + V);
+        s60.intoArray(c, c6);
+        s61.intoArray(c, c6 + V);
+        s70.intoArray(c, c7);
+        s71.intoArray(c, c7 + V);
     }
 
     /** Rows i..i+3 of C, one strip; op(A)[i+r][kk] is ap[apOff + r + kk*A_ROWS], B at b[bOff + kk*NR]. */
