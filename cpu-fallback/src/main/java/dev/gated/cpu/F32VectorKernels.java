@@ -34,41 +34,11 @@ final class F32VectorKernels extends F32Kernels {
         VectorGemm.sgemm(threads, transA, m, a, aOff, lda, (VectorGemm.Packed) packedB, accumulate, c, cOff, ldc);
     }
 
-    /** Vectors of columns summed per pass over the rows: 8 accumulators fit both AVX2's and AVX-512's registers. */
-    private static final int SUM_VECTORS = 8;
-
-    /**
-     * Column sums in float, rows in order from 0 for every column, then added to dst (tail columns: the same order).
-     * Up to 8 vectors of columns share one pass over the rows, so each row is read as contiguous cache lines
-     * instead of one strided line per vector and pass (a column walk of a T x B x 4H dG reloads it from L3).
-     */
+    /** Column sums in float, one vector of columns at a time, rows in order (tail columns: the same order). */
     @Override
     public void sumRows(float[] src, int off, int rows, int ld, int col0, int col1, float[] dst, int dstOff) {
-        final int v = S.length();
         int j = col0;
-        for (; j + SUM_VECTORS * v <= col1; j += SUM_VECTORS * v) {
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (int r = 0, p = off + j; r < rows; r++, p += ld) {
-                a0 = a0.add(load(src, p));
-                a1 = a1.add(load(src, p + v));
-                a2 = a2.add(load(src, p + 2 * v));
-                a3 = a3.add(load(src, p + 3 * v));
-                a4 = a4.add(load(src, p + 4 * v));
-                a5 = a5.add(load(src, p + 5 * v));
-                a6 = a6.add(load(src, p + 6 * v));
-                a7 = a7.add(load(src, p + 7 * v));
-            }
-            int d = dstOff + j;
-            load(dst, d).add(a0).intoArray(dst, d);
-            load(dst, d + v).add(a1).intoArray(dst, d + v);
-            load(dst, d + 2 * v).add(a2).intoArray(dst, d + 2 * v);
-            load(dst, d + 3 * v).add(a3).intoArray(dst, d + 3 * v);
-            load(dst, d + 4 * v).add(a4).intoArray(dst, d + 4 * v);
-            load(dst, d + 5 * v).add(a5).intoArray(dst, d + 5 * v);
-            load(dst, d + 6 * v).add(a6).intoArray(dst, d + 6 * v);
-            load(dst, d + 7 * v).add(a7).intoArray(dst, d + 7 * v);
-        }
-        for (; j + v <= col1; j += v) {
+        for (; j + S.length() <= col1; j += S.length()) {
             FloatVector acc = FloatVector.zero(S);
             for (int r = 0, p = off + j; r < rows; r++, p += ld) {
                 acc = acc.add(load(src, p));
