@@ -16,7 +16,7 @@ JDK_HOME="${JDK_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")
 # jdk.incubator.vector (fast CPU kernels) and jdk.unsupported (sun.misc.Signal: graceful SIGTERM).
 MODULES="${JLINK_MODULES:-java.base,java.desktop,java.logging,java.management,java.naming,java.sql,java.xml,jdk.unsupported,jdk.incubator.vector}"
 FONT_DIR="${FONT_DIR:-/usr/share/fonts/truetype/dejavu}"
-FONTCONFIG_LIB="${FONTCONFIG_LIB:-$(ldconfig -p 2>/dev/null | awk '/libfontconfig\.so\.1 .*x86-64|libfontconfig\.so\.1 / {print $NF; exit}')}"
+FONTCONFIG_LIB="${FONTCONFIG_LIB:-$(ldconfig -p 2>/dev/null | awk '!found && /libfontconfig\.so\.1 .*x86-64|libfontconfig\.so\.1 / {print $NF; found = 1}')}"
 BUSYBOX="${BUSYBOX:-/bin/busybox}"
 
 [ -x "$JDK_HOME/bin/jlink" ] && [ -d "$JDK_HOME/jmods" ] || { echo "no jlink/jmods under $JDK_HOME" >&2; exit 1; }
