@@ -43,10 +43,11 @@ final class RunEnvironment {
 
     /**
      * A listener that writes {@code environment.json} on {@link TrainingListener#onStart} and passes every event on
-     * to {@code next}; a file that cannot be written is a warning, never a failed run.
+     * to {@code next} (after the file, so the run's start line follows it); a file that cannot be written is a
+     * warning to {@code next}, never a failed run.
      */
     static TrainingListener recording(TrainingListener next) {
-        return new TrainingListener() {
+        TrainingListener recorder = new TrainingListener() {
             @Override
             public void onStart(Start start) {
                 try {
@@ -54,39 +55,9 @@ final class RunEnvironment {
                 } catch (IOException | RuntimeException e) {
                     next.onWarning(FILE + " not written: " + Gated.describe(e));
                 }
-                next.onStart(start);
-            }
-
-            @Override
-            public void onStep(Step step) {
-                next.onStep(step);
-            }
-
-            @Override
-            public void onEpoch(Epoch epoch) {
-                next.onEpoch(epoch);
-            }
-
-            @Override
-            public void onCheckpoint(Path file, String kind, long step) {
-                next.onCheckpoint(file, kind, step);
-            }
-
-            @Override
-            public void onWarning(String message) {
-                next.onWarning(message);
-            }
-
-            @Override
-            public void onReport(String title, List<String> lines) {
-                next.onReport(title, lines);
-            }
-
-            @Override
-            public void onEnd(End end) {
-                next.onEnd(end);
             }
         };
+        return TrainingListener.both(recorder, next);
     }
 
     /** Writes the run folder's {@code environment.json} from the start event and the recorded {@code job.yaml}. */

@@ -37,6 +37,56 @@ public interface TrainingListener {
     }
 
     /**
+     * Every event to {@code first}, then to {@code second}. Kept beside the events so that a new one is forwarded
+     * here too, rather than lost to its empty default in a hand-written wrapper.
+     */
+    static TrainingListener both(TrainingListener first, TrainingListener second) {
+        return new TrainingListener() {
+            @Override
+            public void onStart(Start start) {
+                first.onStart(start);
+                second.onStart(start);
+            }
+
+            @Override
+            public void onStep(Step step) {
+                first.onStep(step);
+                second.onStep(step);
+            }
+
+            @Override
+            public void onEpoch(Epoch epoch) {
+                first.onEpoch(epoch);
+                second.onEpoch(epoch);
+            }
+
+            @Override
+            public void onCheckpoint(Path file, String kind, long step) {
+                first.onCheckpoint(file, kind, step);
+                second.onCheckpoint(file, kind, step);
+            }
+
+            @Override
+            public void onWarning(String message) {
+                first.onWarning(message);
+                second.onWarning(message);
+            }
+
+            @Override
+            public void onReport(String title, java.util.List<String> lines) {
+                first.onReport(title, lines);
+                second.onReport(title, lines);
+            }
+
+            @Override
+            public void onEnd(End end) {
+                first.onEnd(end);
+                second.onEnd(end);
+            }
+        };
+    }
+
+    /**
      * @param runDir          the run folder
      * @param backend         the backend's description, e.g. "cpu (pure Java, 2 threads)"
      * @param backendReason   why that backend was chosen
