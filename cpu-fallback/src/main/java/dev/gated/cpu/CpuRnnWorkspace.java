@@ -56,6 +56,7 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
     // Gradients flowing into lower layers, ping-pong [T*B, D*H].
     private final A[] dLayer;
     private A xClean;             // layer-0 input with padded steps zeroed, made on demand
+    private final A biasGrad;     // LSTM: the bias gradient shared by b_ih and b_hh [G*H]
 
     private State state = State.EMPTY;
     private int[] lastLengths;
@@ -118,6 +119,7 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
             cState[d] = k.alloc(maxB * hidden);
             dgStep[d] = k.alloc(maxB * gh);
         }
+        biasGrad = k.alloc(gh);
         dLayer = newArray(probe, layers > 1 ? 2 : 0);
         for (int i = 0; i < dLayer.length; i++) {
             dLayer[i] = k.alloc(tb * spec.outputSize());
@@ -385,22 +387,28 @@ final class CpuRnnWorkspace<A> implements RnnWorkspace {
             A x = l == 0 ? layerZeroInput(lengths, g, io) : out[l - 1];
             for (int d = 0; d < dirs; d++) {
                 int ld = l * dirs + d;
-                k.gemm(threads(), true, false, gh, in, tb, dGates[ld], 0, gh, x, 0, in, true, dw,
-                        plan.offset(l, d, RnnParam.Kind.WEIGHT_IH), in);
-                k.gemm(threads(), true, false, gh, hidden, tb, dGatesRec[ld], 0, gh, hPrev[ld], 0, hidden, true, dw,
-                        plan.offset(l, d, RnnParam.Kind.WEIGHT_HH), hidden);
-                columnSums(dGates[ld], tb, dw, plan.offset(l, d, RnnParam.Kind.BIAS_IH));
-                columnSums(dGatesRec[ld], tb, dw, plan.offset(l, d, RnnParam.Kind.BIAS_HH));
+                int wIh = plan.offset(l, d, RnnParam.Kind.WEIGHT_IH);
+                int wHh = plan.offset(l, d, RnnParam.Kind.WEIGHT_HH);
+                int bIh = plan.offset(l, d, RnnParam.Kind.BIAS_IH);
+                int bHh = plan.offset(l, d, RnnParam.Kind.BIAS_HH);
+                // The bias gradients are dG's column sums, taken while the weight-gradient GEMM reads dG.
+                if (dGatesRec[ld] == dGates[ld]) {
+                    // LSTM: b_ih and b_hh see the same dG, so their gradient is summed once and added to both.
+                    k.zero(biasGrad, 0, gh);
+                    k.gemmTransAColumnSums(threads(), gh, in, tb, dGates[ld], 0, gh, x, 0, in, true, dw, wIh, in,
+                            biasGrad, 0);
+                    k.gemm(threads(), true, false, gh, hidden, tb, dGatesRec[ld], 0, gh, hPrev[ld], 0, hidden, true,
+                            dw, wHh, hidden);
+                    k.add(dw, bIh, biasGrad, 0, dw, bIh, gh);
+                    k.add(dw, bHh, biasGrad, 0, dw, bHh, gh);
+                } else {
+                    k.gemmTransAColumnSums(threads(), gh, in, tb, dGates[ld], 0, gh, x, 0, in, true, dw, wIh, in,
+                            dw, bIh);
+                    k.gemmTransAColumnSums(threads(), gh, hidden, tb, dGatesRec[ld], 0, gh, hPrev[ld], 0, hidden,
+                            true, dw, wHh, hidden, dw, bHh);
+                }
             }
         }
-    }
-
-    private static final int SUM_BLOCK = 128;
-
-    private void columnSums(A src, int rows, A dst, int dstOff) {
-        int blocks = (gh + SUM_BLOCK - 1) / SUM_BLOCK;
-        threads().parallelFor(blocks, blk -> k.sumRows(src, 0, rows, gh, blk * SUM_BLOCK,
-                Math.min(gh, (blk + 1) * SUM_BLOCK), dst, dstOff));
     }
 
     /** x itself, or a copy with padded steps zeroed: cuDNN ignores them, and 0 * NaN would poison dW. */

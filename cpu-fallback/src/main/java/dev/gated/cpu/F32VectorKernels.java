@@ -34,6 +34,15 @@ final class F32VectorKernels extends F32Kernels {
         VectorGemm.sgemm(threads, transA, m, a, aOff, lda, (VectorGemm.Packed) packedB, accumulate, c, cOff, ldc);
     }
 
+    /** One read of a for both: the sums are taken while the GEMM gathers a (see {@link VectorGemm}). */
+    @Override
+    public void gemmTransAColumnSums(CpuThreads threads, int m, int n, int k, float[] a, int aOff, int lda, float[] b,
+                                     int bOff, int ldb, boolean accumulate, float[] c, int cOff, int ldc, float[] sums,
+                                     int sumsOff) {
+        VectorGemm.sgemm(threads, true, false, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc, sums,
+                sumsOff);
+    }
+
     /** Column sums in float, one vector of columns at a time, rows in order (tail columns: the same order). */
     @Override
     public void sumRows(float[] src, int off, int rows, int ld, int col0, int col1, float[] dst, int dstOff) {

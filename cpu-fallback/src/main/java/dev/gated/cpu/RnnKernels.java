@@ -25,6 +25,19 @@ interface RnnKernels<A> {
     void gemmPacked(CpuThreads threads, boolean transA, int m, A a, int aOff, int lda, Object packedB,
                     boolean accumulate, A c, int cOff, int ldc);
 
+    /**
+     * c = a^T b (+ c if accumulate) with a stored k x m, and sums[sumsOff + i] += the sum of a's column i over its
+     * k rows (from 0, in row order, then added, as {@link #sumRows}): an RNN's weight and bias gradients from dG.
+     * A kernel set may read a once for both; this default runs the GEMM and then the column sums in blocks.
+     */
+    default void gemmTransAColumnSums(CpuThreads threads, int m, int n, int k, A a, int aOff, int lda, A b, int bOff,
+                                      int ldb, boolean accumulate, A c, int cOff, int ldc, A sums, int sumsOff) {
+        gemm(threads, true, false, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+        int block = 128; // columns per task: each column's chain is the same whatever the blocking
+        threads.parallelFor((m + block - 1) / block, blk -> sumRows(a, aOff, k, lda, blk * block,
+                Math.min(m, (blk + 1) * block), sums, sumsOff));
+    }
+
     void zero(A a, int off, int len);
 
     void copy(A src, int srcOff, A dst, int dstOff, int len);

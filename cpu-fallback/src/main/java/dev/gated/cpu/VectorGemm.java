@@ -32,7 +32,6 @@ final class VectorGemm {
     private static final ThreadLocal<Packed> PACKED = new ThreadLocal<>();
     /** Rows of op(A) gathered at once: 16 floats = one cache line per k. */
     private static final int A_ROWS = 16;
-    private static final ThreadLocal<float[]> PACK_A = ThreadLocal.withInitial(() -> new float[A_ROWS * KC]);
 
     private VectorGemm() {
     }
@@ -81,17 +80,34 @@ final class VectorGemm {
 
     static void sgemm(CpuThreads threads, boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
                       int lda, float[] b, int bOff, int ldb, boolean accumulate, float[] c, int cOff, int ldc) {
+        sgemm(threads, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc, null, 0);
+    }
+
+    /**
+     * {@link #sgemm} that also adds the row sums of op(A) to {@code sums[sumsOff + i]} (when sums is not null),
+     * read while A is packed instead of in a pass of their own: the bias gradient of an RNN is the column sums of
+     * the dG that its weight-gradient GEMM reads as A^T. Each sum is one float chain from 0 over k in order, then
+     * added to sums, the same operations as {@link F32VectorKernels#sumRows}.
+     */
+    static void sgemm(CpuThreads threads, boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+                      int lda, float[] b, int bOff, int ldb, boolean accumulate, float[] c, int cOff, int ldc,
+                      float[] sums, int sumsOff) {
         if (m == 0 || n == 0) {
             return;
         }
         Packed p = pack(PACKED.get(), transB, k, n, b, bOff, ldb);
         PACKED.set(p);
-        sgemm(threads, transA, m, a, aOff, lda, p, accumulate, c, cOff, ldc);
+        sgemm(threads, transA, m, a, aOff, lda, p, accumulate, c, cOff, ldc, sums, sumsOff);
     }
 
     /** C (m x n) = op(A) (m x k) times a packed op(B) (+ C). */
     static void sgemm(CpuThreads threads, boolean transA, int m, float[] a, int aOff, int lda, Packed b,
                       boolean accumulate, float[] c, int cOff, int ldc) {
+        sgemm(threads, transA, m, a, aOff, lda, b, accumulate, c, cOff, ldc, null, 0);
+    }
+
+    private static void sgemm(CpuThreads threads, boolean transA, int m, float[] a, int aOff, int lda, Packed b,
+                              boolean accumulate, float[] c, int cOff, int ldc, float[] sums, int sumsOff) {
         int n = b.n;
         int k = b.k;
         if (m == 0 || n == 0) {
@@ -99,22 +115,47 @@ final class VectorGemm {
         }
         int tasks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
         if (tasks == 1 || (long) m * n * k < PARALLEL_FLOPS) {
-            rows(0, m, transA, a, aOff, lda, b, accumulate, c, cOff, ldc);
+            rows(0, m, transA, a, aOff, lda, b, accumulate, c, cOff, ldc, sums, sumsOff);
         } else {
             threads.parallelFor(tasks, t -> rows(t * ROWS_PER_TASK, Math.min(m, (t + 1) * ROWS_PER_TASK), transA,
-                    a, aOff, lda, b, accumulate, c, cOff, ldc));
+                    a, aOff, lda, b, accumulate, c, cOff, ldc, sums, sumsOff));
         }
     }
 
+    /** Per-thread scratch: gathered blocks of op(A), and the row sums of a task's rows. */
+    private static final class Scratch {
+        float[] a = new float[A_ROWS * KC];
+        float[] sums = new float[ROWS_PER_TASK];
+
+        /** Room for {@code blocks} gathered blocks of A_ROWS x KC. */
+        float[] a(int blocks) {
+            int need = blocks * A_ROWS * KC;
+            if (a.length < need) {
+                a = new float[need];
+            }
+            return a;
+        }
+
+        /** Room for the row sums of {@code rows} rows, zeroed. */
+        float[] sums(int rows) {
+            if (sums.length < rows) {
+                sums = new float[rows];
+            }
+            java.util.Arrays.fill(sums, 0, rows, 0f);
+            return sums;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private static void rows(int i0, int i1, boolean transA, float[] a, int aOff, int lda, Packed pb,
-                             boolean acc, float[] c, int cOff, int ldc) {
+                             boolean acc, float[] c, int cOff, int ldc, float[] sums, int sumsOff) {
         int n = pb.n;
         int k = pb.k;
         float[] b = pb.data;
         // op(A)[i][kk] lives at a[aOff + i*ra + kk*ka].
         int ra = transA ? 1 : lda;
         int ka = transA ? lda : 1;
-        float[] ap = PACK_A.get();
         int strips = Packed.strips(n);
         if (k == 0 && !acc) {
             for (int i = i0; i < i1; i++) {
@@ -122,37 +163,58 @@ final class VectorGemm {
             }
             return;
         }
+        Scratch scratch = SCRATCH.get();
+        float[] rowSums = sums == null ? null : scratch.sums(i1 - i0);
+        int tiled = (i1 - i0) / MR * MR;  // rows in full register tiles; the rest go one by one
+        int groups = (tiled + A_ROWS - 1) / A_ROWS;
+        int kBlocks = (k + KC - 1) / KC;
+        // With several column blocks, every block needs the same gathered A: gather all of it once (a task's
+        // rows x k, at most 64 x 2048 floats) rather than once per column block.
+        boolean gatherOnce = strips > STRIPS_PER_BLOCK && groups * kBlocks <= 4 * (2048 / KC);
+        float[] ap = scratch.a(gatherOnce ? groups * kBlocks : 1);
+        if (gatherOnce) {
+            for (int g = 0; g < groups; g++) {
+                for (int pbk = 0; pbk < kBlocks; pbk++) {
+                    int p0 = pbk * KC;
+                    int i = i0 + g * A_ROWS;
+                    packA(a, aOff + i * ra + p0 * ka, ra, ka, Math.min(A_ROWS, i0 + tiled - i), Math.min(KC, k - p0),
+                            ap, (g * kBlocks + pbk) * A_ROWS * KC, rowSums, g * A_ROWS);
+                }
+            }
+        }
         for (int s0 = 0; s0 < strips; s0 += STRIPS_PER_BLOCK) {
             int s1 = Math.min(strips, s0 + STRIPS_PER_BLOCK);
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kc = Math.min(KC, k - p0);
                 // The first k block starts from 0 or C as asked; later ones continue the chain from C.
                 boolean fromC = acc || p0 > 0;
-                int i = i0;
-                for (; i + MR <= i1; i += MR) {
+                for (int i = i0; i < i0 + tiled; i += MR) {
                     // Gather up to 16 rows x kc of op(A) once per k block, k-major: the tile then reads A at
                     // constant strides (the JIT hoists its range checks) and a transposed A in whole cache lines.
+                    int g = (i - i0) / A_ROWS;
                     int r0 = (i - i0) % A_ROWS;
-                    if (r0 == 0) {
-                        packA(a, aOff + i * ra + p0 * ka, ra, ka, Math.min(A_ROWS, (i1 - i) / MR * MR), kc, ap);
+                    int apOff = gatherOnce ? (g * kBlocks + p0 / KC) * A_ROWS * KC : 0;
+                    if (!gatherOnce && r0 == 0) {
+                        packA(a, aOff + i * ra + p0 * ka, ra, ka, Math.min(A_ROWS, i0 + tiled - i), kc, ap, 0,
+                                s0 == 0 ? rowSums : null, g * A_ROWS);
                     }
                     for (int s = s0; s < s1; s++) {
                         int j = s * NR;
                         int bp = (s * k + p0) * NR;
                         if (j + NR <= n) {
                             if (MR == 8) {
-                                tile8(i, j, kc, ap, r0, b, bp, fromC, c, cOff, ldc);
+                                tile8(i, j, kc, ap, apOff + r0, b, bp, fromC, c, cOff, ldc);
                             } else {
-                                tile4(i, j, kc, ap, r0, b, bp, fromC, c, cOff, ldc);
+                                tile4(i, j, kc, ap, apOff + r0, b, bp, fromC, c, cOff, ldc);
                             }
                         } else {
                             for (int r = 0; r < MR; r++) {
-                                scalar(i + r, j, n, kc, ap, r0 + r, A_ROWS, b, bp, fromC, c, cOff, ldc);
+                                scalar(i + r, j, n, kc, ap, apOff + r0 + r, A_ROWS, b, bp, fromC, c, cOff, ldc);
                             }
                         }
                     }
                 }
-                for (; i < i1; i++) {
+                for (int i = i0 + tiled; i < i1; i++) {
                     int aRow = aOff + i * ra + p0 * ka;
                     for (int s = s0; s < s1; s++) {
                         int j = s * NR;
@@ -167,26 +229,63 @@ final class VectorGemm {
                 }
             }
         }
+        if (rowSums != null) {
+            for (int i = i0 + tiled; i < i1; i++) {  // rows that were never gathered
+                float s = 0f;
+                for (int kk = 0, x = aOff + i * ra; kk < k; kk++, x += ka) {
+                    s += a[x];
+                }
+                rowSums[i - i0] = s;
+            }
+            for (int i = i0; i < i1; i++) {
+                sums[sumsOff + i] += rowSums[i - i0];
+            }
+        }
     }
 
-    /** dst[kk * A_ROWS + r] = op(A)[r][kk] for r < rows, kk < kc; op(A)[r][kk] is a[src + r*ra + kk*ka]. */
-    private static void packA(float[] a, int src, int ra, int ka, int rows, int kc, float[] dst) {
+    /**
+     * dst[dOff + kk * A_ROWS + r] = op(A)[r][kk] for r < rows, kk < kc; op(A)[r][kk] is a[src + r*ra + kk*ka].
+     * With sums, also sums[sOff + r] += op(A)[r][kk] in kk order (the caller gathers each element once).
+     */
+    private static void packA(float[] a, int src, int ra, int ka, int rows, int kc, float[] dst, int dOff,
+                              float[] sums, int sOff) {
         if (ra == 1 && rows == A_ROWS) {
             // 16 contiguous floats per k: vector copies, far cheaper than an arraycopy call each.
             for (int kk = 0; kk < kc; kk++) {
                 for (int r = 0; r < A_ROWS; r += V) {
-                    FloatVector.fromArray(S, a, src + kk * ka + r).intoArray(dst, kk * A_ROWS + r);
+                    FloatVector.fromArray(S, a, src + kk * ka + r).intoArray(dst, dOff + kk * A_ROWS + r);
+                }
+            }
+            if (sums != null) {
+                // From the gathered block, still in L1: summing while gathering would walk A's rows twice.
+                for (int r = 0; r < A_ROWS; r += V) {
+                    FloatVector sum = FloatVector.fromArray(S, sums, sOff + r);
+                    for (int kk = 0; kk < kc; kk++) {
+                        sum = sum.add(FloatVector.fromArray(S, dst, dOff + kk * A_ROWS + r));
+                    }
+                    sum.intoArray(sums, sOff + r);
                 }
             }
         } else if (ra == 1) {
             for (int kk = 0; kk < kc; kk++) {
-                System.arraycopy(a, src + kk * ka, dst, kk * A_ROWS, rows);
+                System.arraycopy(a, src + kk * ka, dst, dOff + kk * A_ROWS, rows);
+                if (sums != null) {
+                    for (int r = 0; r < rows; r++) {
+                        sums[sOff + r] += a[src + kk * ka + r];
+                    }
+                }
             }
         } else {
             for (int r = 0; r < rows; r++) {
                 int row = src + r * ra;
+                float s = sums == null ? 0f : sums[sOff + r];
                 for (int kk = 0; kk < kc; kk++) {
-                    dst[kk * A_ROWS + r] = a[row + kk];
+                    float x = a[row + kk];
+                    dst[dOff + kk * A_ROWS + r] = x;
+                    s += x;
+                }
+                if (sums != null) {
+                    sums[sOff + r] = s;
                 }
             }
         }

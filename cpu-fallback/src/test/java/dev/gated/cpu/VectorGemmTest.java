@@ -91,4 +91,76 @@ class VectorGemmTest {
             assertArrayEquals(inBatch, row, "row " + i);
         }
     }
+
+    /** Mixed magnitudes, so that a different summation order would round differently. */
+    private static float[] mixed(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (r.nextDouble(-1, 1) * Math.pow(10, r.nextInt(-3, 4)));
+        }
+        return a;
+    }
+
+    /**
+     * The fused row sums of op(A) are bit for bit the float chain "0, then each k in order, then added to sums"
+     * (what {@link F32VectorKernels#sumRows} computes for a transposed A), whichever path a row takes: gathered in
+     * register tiles, a tail row, a row of a parallel task, several k blocks, several column blocks; and C is
+     * bit for bit the product without sums.
+     */
+    @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} threads={4}")
+    @CsvSource({
+        "1,5,3,true,1", "7,40,300,true,1", "203,77,600,true,2", "203,1100,130,true,2", "64,600,513,true,1",
+        "37,33,9,false,1", "150,1100,257,false,2", "16,16,16,false,1"})
+    void fusedRowSumsAreTheInOrderFloatChainAndLeaveTheProductAlone(int m, int n, int k, boolean ta, int threadCount) {
+        int lda = (ta ? m : k) + 3;
+        int aOff = 5;
+        float[] a = mixed(aOff + Math.max(1, ta ? k : m) * lda, 6);
+        float[] b = random(k * n, 7);
+        int sumsOff = 3;
+        float[] sums = random(sumsOff + m + 2, 8);
+        float[] expectedSums = sums.clone();
+        for (int i = 0; i < m; i++) {
+            float s = 0f;
+            for (int p = 0; p < k; p++) {
+                s += ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+            }
+            expectedSums[sumsOff + i] += s;
+        }
+        if (ta) {
+            float[] viaSumRows = sums.clone();
+            F32VectorKernels.INSTANCE.sumRows(a, aOff, k, lda, 0, m, viaSumRows, sumsOff);
+            assertArrayEquals(expectedSums, viaSumRows, "sumRows");
+        }
+        float[] plain = new float[m * n];
+        float[] fused = new float[m * n];
+        try (CpuThreads threads = new CpuThreads(threadCount)) {
+            VectorGemm.sgemm(threads, ta, false, m, n, k, a, aOff, lda, b, 0, n, false, plain, 0, n);
+            VectorGemm.sgemm(threads, ta, false, m, n, k, a, aOff, lda, b, 0, n, false, fused, 0, n, sums, sumsOff);
+        }
+        assertArrayEquals(expectedSums, sums, "row sums");
+        assertArrayEquals(plain, fused, "C");
+    }
+
+    /**
+     * A wide product (several column blocks, so op(A) is gathered once for all of them) gives the same bits as
+     * the same columns computed in narrow products of their own.
+     */
+    @ParameterizedTest(name = "m={0} n={1} k={2} transA={3}")
+    @CsvSource({"64,1100,600,true", "203,1300,257,false", "9,2049,40,true"})
+    void wideProductEqualsItsColumnsComputedApart(int m, int n, int k, boolean ta) {
+        int lda = ta ? m : k;
+        float[] a = mixed(Math.max(1, ta ? k : m) * lda, 9);
+        float[] b = mixed(n * k, 10);  // op(B) = B^T: column j of op(B) is row j of B
+        float[] wide = new float[m * n];
+        float[] apart = new float[m * n];
+        try (CpuThreads threads = new CpuThreads(2)) {
+            VectorGemm.sgemm(threads, ta, true, m, n, k, a, 0, lda, b, 0, k, false, wide, 0, n);
+            for (int j0 = 0; j0 < n; j0 += 96) {
+                int w = Math.min(96, n - j0);
+                VectorGemm.sgemm(threads, ta, true, m, w, k, a, 0, lda, b, j0 * k, k, false, apart, j0, n);
+            }
+        }
+        assertArrayEquals(apart, wide);
+    }
 }
