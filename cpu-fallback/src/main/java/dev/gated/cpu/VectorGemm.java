@@ -29,6 +29,8 @@ final class VectorGemm {
     /** Rows per parallel task: fixed, so partitioning never depends on the thread count. */
     private static final int ROWS_PER_TASK = 64;
     private static final long PARALLEL_FLOPS = 1L << 21;
+    /** Most floats of op(A) a task gathers at once for all column blocks (2 MiB per thread). */
+    private static final long GATHER_ONCE_MAX = 64 * 8192;
     private static final ThreadLocal<Packed> PACKED = new ThreadLocal<>();
     /** Rows of op(A) gathered at once: 16 floats = one cache line per k. */
     private static final int A_ROWS = 16;
@@ -169,12 +171,14 @@ final class VectorGemm {
         int groups = (tiled + A_ROWS - 1) / A_ROWS;
         int kBlocks = (k + KC - 1) / KC;
         // With several column blocks, every block needs the same gathered A: gather all of it once (a task's
-        // rows x k, at most 64 x 2048 floats) rather than once per column block.
-        boolean gatherOnce = strips > STRIPS_PER_BLOCK && groups * kBlocks <= 4 * (2048 / KC);
+        // rows x k, at most 2 MiB) rather than once per column block. A transposed A (the dG^T of the weight
+        // gradients) is a strided read, the costliest part of the gather.
+        boolean gatherOnce = strips > STRIPS_PER_BLOCK && (long) groups * A_ROWS * kBlocks * KC <= GATHER_ONCE_MAX;
         float[] ap = scratch.a(gatherOnce ? groups * kBlocks : 1);
         if (gatherOnce) {
-            for (int g = 0; g < groups; g++) {
-                for (int pbk = 0; pbk < kBlocks; pbk++) {
+            // k blocks outer: the groups of one k block read neighbouring columns of the same rows of A.
+            for (int pbk = 0; pbk < kBlocks; pbk++) {
+                for (int g = 0; g < groups; g++) {
                     int p0 = pbk * KC;
                     int i = i0 + g * A_ROWS;
                     packA(a, aOff + i * ra + p0 * ka, ra, ka, Math.min(A_ROWS, i0 + tiled - i), Math.min(KC, k - p0),
