@@ -38,14 +38,14 @@ final class BatchedGemm {
             float[] fa = a.f();
             float[] fb = b.f();
             float[] fc = c.f();
-            item = (th, i) -> Gemm.sgemm(th, transA, transB, m, n, k, (float) alpha, fa, i * sa, lda, fb, i * sb, ldb,
+            item = (th, i) -> F32Gemm.gemm(th, transA, transB, m, n, k, (float) alpha, fa, i * sa, lda, fb, i * sb, ldb,
                     (float) beta, fc, i * sc, n);
         } else {
             double[] da = a.d();
             double[] db = b.d();
             double[] dc = c.d();
-            item = (th, i) -> Gemm.dgemm(th, transA, transB, m, n, k, alpha, da, i * sa, lda, db, i * sb, ldb, beta, dc,
-                    i * sc, n);
+            item = (th, i) -> F64Gemm.gemm(th, transA, transB, m, n, k, alpha, da, i * sa, lda, db, i * sb, ldb, beta,
+                    dc, i * sc, n);
         }
         if (batch > 1 && threads.threads() > 1 && (long) m * n * k < ITEM_PARALLEL_MNK) {
             threads.parallelFor(batch, i -> item.run(CpuThreads.SERIAL, i));

@@ -145,9 +145,9 @@ public final class CpuBackend implements Backend {
     public void fill(Tensor t, double value) {
         CpuTensor x = own("t", t);
         if (x.isFloat()) {
-            CpuOps.fill(threads, x.f(), (float) value);
+            F32Ops.fill(threads, x.f(), (float) value);
         } else {
-            CpuOps.fill(threads, x.d(), value);
+            F64Ops.fill(threads, x.d(), value);
         }
     }
 
@@ -166,10 +166,10 @@ public final class CpuBackend implements Backend {
         int lda = a.shape().dim(1);
         int ldb = b.shape().dim(1);
         if (ta.isFloat()) {
-            Gemm.sgemm(threads, transA, transB, m, n, k, (float) alpha, ta.f(), 0, lda, tb.f(), 0, ldb, (float) beta,
+            F32Gemm.gemm(threads, transA, transB, m, n, k, (float) alpha, ta.f(), 0, lda, tb.f(), 0, ldb, (float) beta,
                     tc.f(), 0, n);
         } else {
-            Gemm.dgemm(threads, transA, transB, m, n, k, alpha, ta.d(), 0, lda, tb.d(), 0, ldb, beta, tc.d(), 0, n);
+            F64Gemm.gemm(threads, transA, transB, m, n, k, alpha, ta.d(), 0, lda, tb.d(), 0, ldb, beta, tc.d(), 0, n);
         }
     }
 
@@ -201,9 +201,9 @@ public final class CpuBackend implements Backend {
         CpuTensor ty = own("y", y);
         OpChecks.axpby(x, y);
         if (tx.isFloat()) {
-            CpuOps.axpby(threads, (float) alpha, tx.f(), (float) beta, ty.f());
+            F32Ops.axpby(threads, (float) alpha, tx.f(), (float) beta, ty.f());
         } else {
-            CpuOps.axpby(threads, alpha, tx.d(), beta, ty.d());
+            F64Ops.axpby(threads, alpha, tx.d(), beta, ty.d());
         }
     }
 
@@ -216,9 +216,9 @@ public final class CpuBackend implements Backend {
         CpuTensor ty = own("y", y);
         OpChecks.unary(x, y);
         if (tx.isFloat()) {
-            CpuOps.unary(threads, op, tx.f(), ty.f());
+            F32Ops.unary(threads, op, tx.f(), ty.f());
         } else {
-            CpuOps.unary(threads, op, tx.d(), ty.d());
+            F64Ops.unary(threads, op, tx.d(), ty.d());
         }
     }
 
@@ -231,9 +231,9 @@ public final class CpuBackend implements Backend {
         CpuTensor tdx = own("dx", dx);
         OpChecks.unaryBackward(x, y, dy, dx);
         if (tx.isFloat()) {
-            CpuOps.unaryBackward(threads, op, tx.f(), ty.f(), tdy.f(), tdx.f());
+            F32Ops.unaryBackward(threads, op, tx.f(), ty.f(), tdy.f(), tdx.f());
         } else {
-            CpuOps.unaryBackward(threads, op, tx.d(), ty.d(), tdy.d(), tdx.d());
+            F64Ops.unaryBackward(threads, op, tx.d(), ty.d(), tdy.d(), tdx.d());
         }
     }
 
@@ -245,9 +245,9 @@ public final class CpuBackend implements Backend {
         CpuTensor to = own("out", out);
         OpChecks.binary(a, b, out);
         if (ta.isFloat()) {
-            CpuOps.binary(threads, op, ta.f(), tb.f(), to.f());
+            F32Ops.binary(threads, op, ta.f(), tb.f(), to.f());
         } else {
-            CpuOps.binary(threads, op, ta.d(), tb.d(), to.d());
+            F64Ops.binary(threads, op, ta.d(), tb.d(), to.d());
         }
     }
 
@@ -257,9 +257,9 @@ public final class CpuBackend implements Backend {
         CpuTensor tv = own("v", v);
         OpChecks.addRowVector(x, v);
         if (tx.isFloat()) {
-            CpuOps.addRowVector(threads, tx.f(), tv.f());
+            F32Ops.addRowVector(threads, tx.f(), tv.f());
         } else {
-            CpuOps.addRowVector(threads, tx.d(), tv.d());
+            F64Ops.addRowVector(threads, tx.d(), tv.d());
         }
     }
 
@@ -269,9 +269,9 @@ public final class CpuBackend implements Backend {
         CpuTensor to = own("out", out);
         OpChecks.sumRows(x, out);
         if (tx.isFloat()) {
-            CpuOps.sumRows(threads, tx.f(), to.f(), accumulate);
+            F32Ops.sumRows(threads, tx.f(), to.f(), accumulate);
         } else {
-            CpuOps.sumRows(threads, tx.d(), to.d(), accumulate);
+            F64Ops.sumRows(threads, tx.d(), to.d(), accumulate);
         }
     }
 
@@ -303,19 +303,19 @@ public final class CpuBackend implements Backend {
     @Override
     public double sum(Tensor x) {
         CpuTensor tx = own("x", x);
-        return tx.isFloat() ? CpuOps.sum(threads, tx.f()) : CpuOps.sum(threads, tx.d());
+        return tx.isFloat() ? F32Ops.sum(threads, tx.f()) : F64Ops.sum(threads, tx.d());
     }
 
     @Override
     public double sumOfSquares(Tensor x) {
         CpuTensor tx = own("x", x);
-        return tx.isFloat() ? CpuOps.sumOfSquares(threads, tx.f()) : CpuOps.sumOfSquares(threads, tx.d());
+        return tx.isFloat() ? F32Ops.sumOfSquares(threads, tx.f()) : F64Ops.sumOfSquares(threads, tx.d());
     }
 
     @Override
     public boolean allFinite(Tensor x) {
         CpuTensor tx = own("x", x);
-        return tx.isFloat() ? CpuOps.allFinite(threads, tx.f()) : CpuOps.allFinite(threads, tx.d());
+        return tx.isFloat() ? F32Ops.allFinite(threads, tx.f()) : F64Ops.allFinite(threads, tx.d());
     }
 
     // ---- indexing ----
@@ -326,9 +326,9 @@ public final class CpuBackend implements Backend {
         CpuTensor td = own("dst", dst);
         int cols = OpChecks.gatherRows(src, rows, dst);
         if (ts.isFloat()) {
-            CpuOps.gatherRows(threads, ts.f(), rows, td.f(), cols);
+            F32Ops.gatherRows(threads, ts.f(), rows, td.f(), cols);
         } else {
-            CpuOps.gatherRows(threads, ts.d(), rows, td.d(), cols);
+            F64Ops.gatherRows(threads, ts.d(), rows, td.d(), cols);
         }
     }
 
@@ -341,9 +341,9 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("dst: must not share storage with src");
         }
         if (ts.isFloat()) {
-            CpuOps.scatterAddRows(threads, ts.f(), rows, td.f(), cols);
+            F32Ops.scatterAddRows(threads, ts.f(), rows, td.f(), cols);
         } else {
-            CpuOps.scatterAddRows(threads, ts.d(), rows, td.d(), cols);
+            F64Ops.scatterAddRows(threads, ts.d(), rows, td.d(), cols);
         }
     }
 
@@ -356,9 +356,9 @@ public final class CpuBackend implements Backend {
         CpuTensor td = dPred == null ? null : own("dPred", dPred);
         OpChecks.mseLoss(pred, target, dPred);
         if (tp.isFloat()) {
-            return CpuOps.mseLoss(threads, tp.f(), tt.f(), td == null ? null : td.f());
+            return F32Ops.mseLoss(threads, tp.f(), tt.f(), td == null ? null : td.f());
         }
-        return CpuOps.mseLoss(threads, tp.d(), tt.d(), td == null ? null : td.d());
+        return F64Ops.mseLoss(threads, tp.d(), tt.d(), td == null ? null : td.d());
     }
 
     @Override
@@ -375,9 +375,9 @@ public final class CpuBackend implements Backend {
         CpuTensor ty = own("y", y);
         OpChecks.dropout(x, y, p);
         if (tx.isFloat()) {
-            CpuOps.dropout(threads, tx.f(), ty.f(), p, seed, offset);
+            F32Ops.dropout(threads, tx.f(), ty.f(), p, seed, offset);
         } else {
-            CpuOps.dropout(threads, tx.d(), ty.d(), p, seed, offset);
+            F64Ops.dropout(threads, tx.d(), ty.d(), p, seed, offset);
         }
     }
 

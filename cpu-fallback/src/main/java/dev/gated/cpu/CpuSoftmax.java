@@ -154,6 +154,6 @@ final class CpuSoftmax {
                 }
             }
         });
-        return CpuOps.sum(th, loss) / rows;
+        return F64Ops.sum(th, loss) / rows;
     }
 }

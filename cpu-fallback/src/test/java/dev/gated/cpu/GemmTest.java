@@ -162,7 +162,7 @@ class GemmTest {
         }
         float[] c0 = c.data.clone();
         float[] got = c.data.clone();
-        Gemm.sgemm(th, ta, tb, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld, beta, got, c.off, c.ld);
+        F32Gemm.gemm(th, ta, tb, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld, beta, got, c.off, c.ld);
         String what = "sgemm " + (ta ? "T" : "N") + (tb ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k
                 + " alpha=" + alpha + " beta=" + beta + " threads=" + th.threads();
         float[] contract = contractF(ta, tb, m, n, k, alpha, a, b, beta, c);
@@ -200,7 +200,7 @@ class GemmTest {
         }
         double[] c0 = c.data.clone();
         double[] got = c.data.clone();
-        Gemm.dgemm(th, ta, tb, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld, beta, got, c.off, c.ld);
+        F64Gemm.gemm(th, ta, tb, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld, beta, got, c.off, c.ld);
         String what = "dgemm " + (ta ? "T" : "N") + (tb ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k
                 + " alpha=" + alpha + " beta=" + beta + " threads=" + th.threads();
         double[] contract = contractD(ta, tb, m, n, k, alpha, a, b, beta, c);
@@ -256,8 +256,8 @@ class GemmTest {
     void largeKPacksPerTile() {
         // k times a column block exceeds the shared panel budget, so every tile packs its own k blocks of op(B);
         // the products are large enough to be cut into column slices, one of them empty.
-        int kf = Gemm.PANEL_CAP / Gemm.F_NB + 5;
-        int kd = Gemm.PANEL_CAP / Gemm.D_NB + 3;
+        int kf = Gemm.PANEL_CAP / F32Gemm.NB + 5;
+        int kd = Gemm.PANEL_CAP / F64Gemm.NB + 3;
         for (int tr = 0; tr < 4; tr++) {
             checkFloat(two, (tr & 1) != 0, (tr & 2) != 0, 4, 3, kf, 1, 0.5f, 7 + tr);
             checkFloat(three, (tr & 1) != 0, (tr & 2) != 0, 9, 300, kf, -1, 0, 17 + tr);
@@ -269,29 +269,29 @@ class GemmTest {
     @Test
     void degenerateSizes() {
         float[] c = {Float.NaN, 2, 3, 4};
-        Gemm.sgemm(two, false, false, 2, 2, 0, 1, new float[0], 0, 1, new float[0], 0, 2, 0, c, 0, 2);
+        F32Gemm.gemm(two, false, false, 2, 2, 0, 1, new float[0], 0, 1, new float[0], 0, 2, 0, c, 0, 2);
         assertArrayEquals(new float[] {0, 0, 0, 0}, c, "k = 0, beta = 0 zeroes C");
         float[] c2 = {1, 2, 3, 4};
-        Gemm.sgemm(two, false, false, 2, 2, 0, 1, new float[0], 0, 1, new float[0], 0, 2, 2, c2, 0, 2);
+        F32Gemm.gemm(two, false, false, 2, 2, 0, 1, new float[0], 0, 1, new float[0], 0, 2, 2, c2, 0, 2);
         assertArrayEquals(new float[] {2, 4, 6, 8}, c2, "k = 0 scales C by beta");
         double[] d = {1, 2};
-        Gemm.dgemm(CpuThreads.SERIAL, false, false, 0, 2, 3, 1, new double[0], 0, 3, new double[6], 0, 2, 0, d, 0, 2);
+        F64Gemm.gemm(CpuThreads.SERIAL, false, false, 0, 2, 3, 1, new double[0], 0, 3, new double[6], 0, 2, 0, d, 0, 2);
         assertArrayEquals(new double[] {1, 2}, d, "m = 0 touches nothing");
         float[] a = {Float.NaN, Float.NaN};
         float[] c3 = {5, 6};
-        Gemm.sgemm(two, false, false, 1, 2, 1, 0, a, 0, 1, new float[] {Float.NaN, 1}, 0, 2, 1, c3, 0, 2);
+        F32Gemm.gemm(two, false, false, 1, 2, 1, 0, a, 0, 1, new float[] {Float.NaN, 1}, 0, 2, 1, c3, 0, 2);
         assertArrayEquals(new float[] {5, 6}, c3, "alpha = 0 does not read A or B");
     }
 
     @Test
     void rejectsArraysTooSmall() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Gemm.sgemm(CpuThreads.SERIAL, false, true, 3, 4, 5, 1, new float[15], 0, 5, new float[19], 0, 5,
+                () -> F32Gemm.gemm(CpuThreads.SERIAL, false, true, 3, 4, 5, 1, new float[15], 0, 5, new float[19], 0, 5,
                         0, new float[12], 0, 4));
         assertTrue(e.getMessage().startsWith("b:"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> Gemm.sgemm(CpuThreads.SERIAL, false, false, 3, 4, 5, 1, new float[15], 0, 4, new float[20], 0, 4,
-                        0, new float[12], 0, 4));
+                () -> F32Gemm.gemm(CpuThreads.SERIAL, false, false, 3, 4, 5, 1, new float[15], 0, 4, new float[20], 0,
+                        4, 0, new float[12], 0, 4));
         assertTrue(e.getMessage().startsWith("a:"), e.getMessage());
     }
 
@@ -300,7 +300,7 @@ class GemmTest {
     private float[] runF(CpuThreads th, boolean ta, boolean tb, int m, int n, int k, float[] a, float[] b, float beta,
                          float[] cInit) {
         float[] c = cInit.clone();
-        Gemm.sgemm(th, ta, tb, m, n, k, 1, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, c, 0, n);
+        F32Gemm.gemm(th, ta, tb, m, n, k, 1, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, c, 0, n);
         return c;
     }
 
@@ -330,8 +330,8 @@ class GemmTest {
         double[] db = drand(r, 150 * 270, 1, 0, 0).data;
         double[] c1 = new double[200 * 270];
         double[] c3 = new double[200 * 270];
-        Gemm.dgemm(CpuThreads.SERIAL, false, true, 200, 270, 150, 1, da, 0, 150, db, 0, 150, 0, c1, 0, 270);
-        Gemm.dgemm(three, false, true, 200, 270, 150, 1, da, 0, 150, db, 0, 150, 0, c3, 0, 270);
+        F64Gemm.gemm(CpuThreads.SERIAL, false, true, 200, 270, 150, 1, da, 0, 150, db, 0, 150, 0, c1, 0, 270);
+        F64Gemm.gemm(three, false, true, 200, 270, 150, 1, da, 0, 150, db, 0, 150, 0, c3, 0, 270);
         assertArrayEquals(c1, c3, "float64: 1 vs 3 threads");
     }
 
@@ -350,7 +350,7 @@ class GemmTest {
             float[] a = frand(r, m * k, 1, 0, 0).data;
             float[] b = frand(r, k * n, 1, 0, 0).data;
             float[] full = new float[m * n];
-            Gemm.sgemm(three, ta, tb, m, n, k, 1, a, 0, lda, b, 0, ldb, 0, full, 0, n);
+            F32Gemm.gemm(three, ta, tb, m, n, k, 1, a, 0, lda, b, 0, ldb, 0, full, 0, n);
             List<int[]> chunks = new ArrayList<>();
             for (int i = 0; i < m; i += 37) {
                 chunks.add(new int[] {i, 1});
@@ -362,7 +362,7 @@ class GemmTest {
                 float[] part = new float[rows * n];
                 // op(A) rows i0.. start at column i0 of a transposed A, at row i0 otherwise.
                 int aOff = ta ? i0 : i0 * lda;
-                Gemm.sgemm(CpuThreads.SERIAL, ta, tb, rows, n, k, 1, a, aOff, lda, b, 0, ldb, 0, part, 0, n);
+                F32Gemm.gemm(CpuThreads.SERIAL, ta, tb, rows, n, k, 1, a, aOff, lda, b, 0, ldb, 0, part, 0, n);
                 for (int i = 0; i < rows; i++) {
                     for (int j = 0; j < n; j++) {
                         if (Float.floatToIntBits(part[i * n + j]) != Float.floatToIntBits(full[(i0 + i) * n + j])) {
@@ -377,7 +377,7 @@ class GemmTest {
             int nb = 77;
             float[] cols = new float[m * n];
             int bOff = tb ? j0 * ldb : j0;
-            Gemm.sgemm(two, ta, tb, m, nb, k, 1, a, 0, lda, b, bOff, ldb, 0, cols, j0, n);
+            F32Gemm.gemm(two, ta, tb, m, nb, k, 1, a, 0, lda, b, bOff, ldb, 0, cols, j0, n);
             for (int i = 0; i < m; i++) {
                 for (int j = j0; j < j0 + nb; j++) {
                     assertEquals(Float.floatToIntBits(full[i * n + j]), Float.floatToIntBits(cols[i * n + j]),
@@ -391,8 +391,8 @@ class GemmTest {
     @Test
     void prepackedBMatchesPlainCallBitForBit() {
         SplittableRandom r = new SplittableRandom(77);
-        Gemm.PackedF pf = null;
-        Gemm.PackedD pd = null;
+        F32Gemm.Packed pf = null;
+        F64Gemm.Packed pd = null;
         int[][] shapes = {{32, 512, 128}, {7, 300, 19}, {130, 257, 260}};
         for (int[] s : shapes) {
             int m = s[0];
@@ -407,20 +407,20 @@ class GemmTest {
                 float[] b = frand(r, k * n + 4, 1, 0, 0).data;
                 float[] c0 = frand(r, m * n, 1, 0, 0).data;
                 float[] plain = c0.clone();
-                Gemm.sgemm(two, ta, tb, m, n, k, 1.25f, a, 0, lda, b, 4, ldb, 0.5f, plain, 0, n);
-                pf = Gemm.pack(pf, tb, k, n, b, 4, ldb);
+                F32Gemm.gemm(two, ta, tb, m, n, k, 1.25f, a, 0, lda, b, 4, ldb, 0.5f, plain, 0, n);
+                pf = F32Gemm.pack(pf, tb, k, n, b, 4, ldb);
                 float[] packed = c0.clone();
-                Gemm.sgemm(two, ta, m, 1.25f, a, 0, lda, pf, 0.5f, packed, 0, n);
+                F32Gemm.gemm(two, ta, m, 1.25f, a, 0, lda, pf, 0.5f, packed, 0, n);
                 assertArrayEquals(plain, packed, Arrays.toString(s) + " ta=" + ta + " tb=" + tb + " (float)");
 
                 double[] da = drand(r, m * k, 1, 0, 0).data;
                 double[] db = drand(r, k * n, 1, 0, 0).data;
                 double[] dplain = new double[m * n];
-                Gemm.dgemm(CpuThreads.SERIAL, ta, tb, m, n, k, 1, da, 0, lda, db, 0, ldb, 0, dplain, 0, n);
-                pd = Gemm.pack(pd, tb, k, n, db, 0, ldb);
+                F64Gemm.gemm(CpuThreads.SERIAL, ta, tb, m, n, k, 1, da, 0, lda, db, 0, ldb, 0, dplain, 0, n);
+                pd = F64Gemm.pack(pd, tb, k, n, db, 0, ldb);
                 double[] dpacked = new double[m * n];
                 Arrays.fill(dpacked, Double.NaN);
-                Gemm.dgemm(three, ta, m, 1, da, 0, lda, pd, 0, dpacked, 0, n);
+                F64Gemm.gemm(three, ta, m, 1, da, 0, lda, pd, 0, dpacked, 0, n);
                 assertArrayEquals(dplain, dpacked, Arrays.toString(s) + " ta=" + ta + " tb=" + tb + " (double)");
             }
         }
@@ -437,10 +437,10 @@ class GemmTest {
         float[] w = frand(r, n * k, 1, 0, 0).data;
         float[] h = frand(r, chunks * rows * k, 1, 0, 0).data;
         float[] expect = new float[chunks * rows * n];
-        Gemm.sgemm(CpuThreads.SERIAL, false, true, chunks * rows, n, k, 1, h, 0, k, w, 0, k, 0, expect, 0, n);
+        F32Gemm.gemm(CpuThreads.SERIAL, false, true, chunks * rows, n, k, 1, h, 0, k, w, 0, k, 0, expect, 0, n);
         for (int rep = 0; rep < 3; rep++) {
             float[] got = new float[chunks * rows * n];
-            three.parallelFor(chunks, t -> Gemm.sgemm(CpuThreads.SERIAL, false, true, rows, n, k, 1, h, t * rows * k,
+            three.parallelFor(chunks, t -> F32Gemm.gemm(CpuThreads.SERIAL, false, true, rows, n, k, 1, h, t * rows * k,
                     k, w, 0, k, 0, got, t * rows * n, n));
             assertArrayEquals(expect, got, "chunked serial calls inside parallelFor, repetition " + rep);
         }

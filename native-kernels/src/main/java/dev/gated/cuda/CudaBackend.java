@@ -459,7 +459,8 @@ public final class CudaBackend implements Backend {
         CudaTensor ty = own("y", y);
         OpChecks.dropout(x, y, p);
         enter();
-        // float32: (float) (1.0 / (1.0 - p)), as CpuOps.dropout; Kernels rounds the scale to the dtype.
+        // float32: (float) (1.0 / (1.0 - p)), as the CPU backend's F32Ops.dropout; Kernels rounds the scale to the
+        // dtype.
         kernels.dropout(tx.dtype(), tx.pointer(), ty.pointer(), tx.numel(), p, 1.0 / (1.0 - p), seed, offset);
     }
 
