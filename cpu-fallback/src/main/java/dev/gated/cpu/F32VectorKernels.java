@@ -123,72 +123,135 @@ final class F32VectorKernels extends F32Kernels {
     @Override
     public void lstmForward(int hd, float[] g, int gOff, float[] rec, int recOff, float[] bias, int biasOff,
                             float[] cPrev, int cPrevOff, float[] c, int cOff, float[] h, int hOff) {
-        // One pass per gate, each with a single exp: with all five in one loop body the JIT stopped inlining
-        // the vector code (its inlining budget ran out) and boxed the vectors, which made the step ~50 % slower.
+        // One pass per gate, each loop body with a single exp and few other ops. C2 stops inlining once a method's
+        // graph reaches its node budget (NodeCountInliningCutoff), and each Vector API op inlines into many nodes:
+        // a body with two exps, or one exp and a dozen more ops, gets its later calls compiled out of line, and
+        // every vector passed to or returned from such a call is boxed on the heap (measured: ~180 bytes
+        // allocated per vector, gate kernels 3-6x slower). Splitting a body into passes keeps each element's
+        // operations and their order, so results are unchanged.
         int end = S.loopBound(hd);
-        activate(end, false, g, gOff, rec, recOff, bias, biasOff);                       // i
-        activate(end, false, g, gOff + hd, rec, recOff + hd, bias, biasOff + hd);        // f
-        activate(end, true, g, gOff + 2 * hd, rec, recOff + 2 * hd, bias, biasOff + 2 * hd); // g
-        activate(end, false, g, gOff + 3 * hd, rec, recOff + 3 * hd, bias, biasOff + 3 * hd); // o
-        int j = 0;
-        for (; j < end; j += S.length()) {
+        sigmoidGate(end, g, gOff, rec, recOff, bias, biasOff);                         // i
+        sigmoidGate(end, g, gOff + hd, rec, recOff + hd, bias, biasOff + hd);          // f
+        tanhGate(end, g, gOff + 2 * hd, rec, recOff + 2 * hd, bias, biasOff + 2 * hd); // g
+        sigmoidGate(end, g, gOff + 3 * hd, rec, recOff + 3 * hd, bias, biasOff + 3 * hd); // o
+        lstmCell(end, hd, g, gOff, cPrev, cPrevOff, c, cOff, h, hOff);
+        lstmForwardFrom(hd, end, g, gOff, rec, recOff, bias, biasOff, cPrev, cPrevOff, c, cOff, h, hOff);
+    }
+
+    /** c = f * cPrev + i * g and h = o * tanh(c) for units j < end, from the activated gates. */
+    private static void lstmCell(int end, int hd, float[] g, int gOff, float[] cPrev, int cPrevOff, float[] c, int cOff,
+                                 float[] h, int hOff) {
+        for (int j = 0; j < end; j += S.length()) {
             FloatVector cn = load(g, gOff + hd + j).mul(load(cPrev, cPrevOff + j))
                     .add(load(g, gOff + j).mul(load(g, gOff + 2 * hd + j)));
             cn.intoArray(c, cOff + j);
             load(g, gOff + 3 * hd + j).mul(tanh(cn)).intoArray(h, hOff + j);
         }
-        lstmForwardFrom(hd, j, g, gOff, rec, recOff, bias, biasOff, cPrev, cPrevOff, c, cOff, h, hOff);
     }
 
-    /** g[j] = act(g[j] + rec[j] + bias[j]) for j < end, act = tanh or sigmoid; one exp per loop body (see above). */
-    private static void activate(int end, boolean tanh, float[] g, int gOff, float[] rec, int recOff, float[] bias,
-                                 int biasOff) {
+    /** g[j] = sigmoid(g[j] + rec[j] + bias[j]) for j < end (a pass of its own: see lstmForward). */
+    private static void sigmoidGate(int end, float[] g, int gOff, float[] rec, int recOff, float[] bias,
+                                    int biasOff) {
         for (int j = 0; j < end; j += S.length()) {
-            FloatVector pre = load(g, gOff + j).add(load(rec, recOff + j)).add(load(bias, biasOff + j));
-            (tanh ? tanh(pre) : sigmoid(pre)).intoArray(g, gOff + j);
+            sigmoid(load(g, gOff + j).add(load(rec, recOff + j)).add(load(bias, biasOff + j))).intoArray(g, gOff + j);
+        }
+    }
+
+    /** g[j] = tanh(g[j] + rec[j] + bias[j]) for j < end. */
+    private static void tanhGate(int end, float[] g, int gOff, float[] rec, int recOff, float[] bias, int biasOff) {
+        for (int j = 0; j < end; j += S.length()) {
+            tanh(load(g, gOff + j).add(load(rec, recOff + j)).add(load(bias, biasOff + j))).intoArray(g, gOff + j);
         }
     }
 
     @Override
     public void lstmBackward(int hd, float[] g, int gOff, float[] c, int cOff, float[] cPrev, int cPrevOff,
                              float[] dh, int dhOff, float[] dc, int dcOff, float[] dg, int dgOff) {
-        int j = 0;
-        for (int end = S.loopBound(hd); j < end; j += S.length()) {
+        // Passes, each a method of its own, so that no loop body outgrows C2's inlining budget (see lstmForward):
+        // tanh(c) alone (a tanh takes most of the budget), parked in the output gate's dg; then dc and that dg;
+        // then the other gates' dg from the new dc.
+        int end = S.loopBound(hd);
+        tanhInto(end, c, cOff, dg, dgOff + 3 * hd);
+        lstmBackwardOutput(end, hd, g, gOff, dh, dhOff, dc, dcOff, dg, dgOff);
+        lstmBackwardGates(end, hd, g, gOff, cPrev, cPrevOff, dc, dcOff, dg, dgOff);
+        lstmBackwardFrom(hd, end, g, gOff, c, cOff, cPrev, cPrevOff, dh, dhOff, dc, dcOff, dg, dgOff);
+    }
+
+    /** dst[j] = tanh(src[j]) for j < end. */
+    private static void tanhInto(int end, float[] src, int srcOff, float[] dst, int dstOff) {
+        for (int j = 0; j < end; j += S.length()) {
+            tanh(load(src, srcOff + j)).intoArray(dst, dstOff + j);
+        }
+    }
+
+    /** dc += dh * o * (1 - tc^2) and the output gate's dg = dh * tc * o * (1 - o), tc = tanh(c) read from that dg. */
+    private static void lstmBackwardOutput(int end, int hd, float[] g, int gOff, float[] dh, int dhOff, float[] dc,
+                                           int dcOff, float[] dg, int dgOff) {
+        for (int j = 0; j < end; j += S.length()) {
+            FloatVector o = load(g, gOff + 3 * hd + j);
+            FloatVector tc = load(dg, dgOff + 3 * hd + j);
+            FloatVector dhj = load(dh, dhOff + j);
+            load(dc, dcOff + j).add(dhj.mul(o).mul(oneMinusSquare(tc))).intoArray(dc, dcOff + j);
+            dhj.mul(tc).mul(sigmoidSlope(o)).intoArray(dg, dgOff + 3 * hd + j);
+        }
+    }
+
+    /** The input, forget and cell gates' dg from dc (as left by lstmBackwardOutput), then dc *= f. */
+    private static void lstmBackwardGates(int end, int hd, float[] g, int gOff, float[] cPrev, int cPrevOff,
+                                          float[] dc, int dcOff, float[] dg, int dgOff) {
+        for (int j = 0; j < end; j += S.length()) {
             FloatVector i = load(g, gOff + j);
             FloatVector f = load(g, gOff + hd + j);
             FloatVector gg = load(g, gOff + 2 * hd + j);
-            FloatVector o = load(g, gOff + 3 * hd + j);
-            FloatVector tc = tanh(load(c, cOff + j));
-            FloatVector dhj = load(dh, dhOff + j);
-            FloatVector dcj = load(dc, dcOff + j).add(dhj.mul(o).mul(oneMinusSquare(tc)));
+            FloatVector dcj = load(dc, dcOff + j);
             dcj.mul(gg).mul(sigmoidSlope(i)).intoArray(dg, dgOff + j);
             dcj.mul(load(cPrev, cPrevOff + j)).mul(sigmoidSlope(f)).intoArray(dg, dgOff + hd + j);
             dcj.mul(i).mul(oneMinusSquare(gg)).intoArray(dg, dgOff + 2 * hd + j);
-            dhj.mul(tc).mul(sigmoidSlope(o)).intoArray(dg, dgOff + 3 * hd + j);
             dcj.mul(f).intoArray(dc, dcOff + j);
         }
-        lstmBackwardFrom(hd, j, g, gOff, c, cOff, cPrev, cPrevOff, dh, dhOff, dc, dcOff, dg, dgOff);
     }
 
     @Override
     public void gruForward(int hd, float[] g, int gOff, float[] rec, int recOff, float[] bIh, int bIhOff,
                            float[] bHh, int bHhOff, float[] hPrev, int hPrevOff, float[] hn, int hnOff,
                            float[] h, int hOff) {
-        int j = 0;
-        for (int end = S.loopBound(hd); j < end; j += S.length()) {
-            FloatVector r = sigmoid(load(g, gOff + j).add(load(bIh, bIhOff + j)).add(load(rec, recOff + j))
-                    .add(load(bHh, bHhOff + j)));
-            FloatVector z = sigmoid(load(g, gOff + hd + j).add(load(bIh, bIhOff + hd + j))
-                    .add(load(rec, recOff + hd + j)).add(load(bHh, bHhOff + hd + j)));
+        // r, z, then n and h: passes of their own, one exp per loop body (see lstmForward).
+        int end = S.loopBound(hd);
+        gruSigmoidGate(end, g, gOff, bIh, bIhOff, rec, recOff, bHh, bHhOff);                          // r
+        gruSigmoidGate(end, g, gOff + hd, bIh, bIhOff + hd, rec, recOff + hd, bHh, bHhOff + hd);       // z
+        gruCandidate(end, hd, g, gOff, rec, recOff, bIh, bIhOff, bHh, bHhOff, hn, hnOff);
+        gruHidden(end, hd, g, gOff, hPrev, hPrevOff, h, hOff);
+        gruForwardFrom(hd, end, g, gOff, rec, recOff, bIh, bIhOff, bHh, bHhOff, hPrev, hPrevOff, hn, hnOff, h, hOff);
+    }
+
+    /** n = tanh(g_n + bIh_n + r * (rec_n + bHh_n)) into g_n, rec_n + bHh_n into hn, for units j < end. */
+    private static void gruCandidate(int end, int hd, float[] g, int gOff, float[] rec, int recOff, float[] bIh,
+                                     int bIhOff, float[] bHh, int bHhOff, float[] hn, int hnOff) {
+        for (int j = 0; j < end; j += S.length()) {
             FloatVector hnj = load(rec, recOff + 2 * hd + j).add(load(bHh, bHhOff + 2 * hd + j));
-            FloatVector n = tanh(load(g, gOff + 2 * hd + j).add(load(bIh, bIhOff + 2 * hd + j)).add(r.mul(hnj)));
-            r.intoArray(g, gOff + j);
-            z.intoArray(g, gOff + hd + j);
-            n.intoArray(g, gOff + 2 * hd + j);
             hnj.intoArray(hn, hnOff + j);
-            FloatVector.broadcast(S, 1f).sub(z).mul(n).add(z.mul(load(hPrev, hPrevOff + j))).intoArray(h, hOff + j);
+            tanh(load(g, gOff + 2 * hd + j).add(load(bIh, bIhOff + 2 * hd + j)).add(load(g, gOff + j).mul(hnj)))
+                    .intoArray(g, gOff + 2 * hd + j);
         }
-        gruForwardFrom(hd, j, g, gOff, rec, recOff, bIh, bIhOff, bHh, bHhOff, hPrev, hPrevOff, hn, hnOff, h, hOff);
+    }
+
+    /** h = (1 - z) * n + z * hPrev for units j < end, from the activated gates. */
+    private static void gruHidden(int end, int hd, float[] g, int gOff, float[] hPrev, int hPrevOff, float[] h,
+                                  int hOff) {
+        for (int j = 0; j < end; j += S.length()) {
+            FloatVector z = load(g, gOff + hd + j);
+            FloatVector.broadcast(S, 1f).sub(z).mul(load(g, gOff + 2 * hd + j)).add(z.mul(load(hPrev, hPrevOff + j)))
+                    .intoArray(h, hOff + j);
+        }
+    }
+
+    /** g[j] = sigmoid(g[j] + bIh[j] + rec[j] + bHh[j]) for j < end: GRU's r and z gates. */
+    private static void gruSigmoidGate(int end, float[] g, int gOff, float[] bIh, int bIhOff, float[] rec,
+                                       int recOff, float[] bHh, int bHhOff) {
+        for (int j = 0; j < end; j += S.length()) {
+            sigmoid(load(g, gOff + j).add(load(bIh, bIhOff + j)).add(load(rec, recOff + j))
+                    .add(load(bHh, bHhOff + j))).intoArray(g, gOff + j);
+        }
     }
 
     @Override
