@@ -38,26 +38,41 @@ final class VectorGemm {
     private VectorGemm() {
     }
 
-    /** op(B) (k x n) in strips: element (kk, j) at data[((j / NR) * k + kk) * NR + j % NR]; padding is 0. */
+    /**
+     * op(B) (k x n) in strips: element (kk, j) at data[((j / NR) * k + kk) * NR + j % NR]; padding is 0. data may be
+     * longer than k x n needs: a buffer is reused for any smaller product (no allocation inside a training step,
+     * whose products alternate between shapes).
+     */
     static final class Packed {
-        final int k;
-        final int n;
+        int k;
+        int n;
         final float[] data;
 
         private Packed(int k, int n) {
             this.k = k;
             this.n = n;
-            this.data = new float[Math.multiplyExact(strips(n) * NR, Math.max(k, 1))];
+            this.data = new float[size(k, n)];
         }
 
         private static int strips(int n) {
             return (n + NR - 1) / NR;
         }
+
+        private static int size(int k, int n) {
+            return Math.multiplyExact(strips(n) * NR, Math.max(k, 1));
+        }
     }
 
-    /** Packs op(B) (B stored n x k when transB, else k x n), into {@code reuse} when it has the same k and n. */
+    /** Packs op(B) (B stored n x k when transB, else k x n), into {@code reuse} when it has room. */
     static Packed pack(Packed reuse, boolean transB, int k, int n, float[] b, int bOff, int ldb) {
-        Packed p = reuse != null && reuse.k == k && reuse.n == n ? reuse : new Packed(k, n);
+        Packed p;
+        if (reuse != null && reuse.data.length >= Packed.size(k, n)) {
+            p = reuse;
+            p.k = k;
+            p.n = n;
+        } else {
+            p = new Packed(k, n);
+        }
         float[] d = p.data;
         for (int s = 0, strips = Packed.strips(n); s < strips; s++) {
             int j0 = s * NR;

@@ -2,6 +2,7 @@ package dev.gated.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,25 @@ class VectorGemmTest {
                         "C[" + i + "][" + j + "]");
             }
         }
+    }
+
+    @Test
+    void aPackedBufferReusedForASmallerProductGivesTheFreshResultBitForBit() {
+        int m = 19;
+        int k = 37;
+        int n = 45;
+        float[] a = random(m * k, 8);
+        float[] big = random(400 * 90, 9);
+        float[] b = random(n * k, 10);
+        VectorGemm.Packed buffer = VectorGemm.pack(null, false, 400, 90, big, 0, 90);  // stale values everywhere
+        VectorGemm.Packed reused = VectorGemm.pack(buffer, true, k, n, b, 0, k);
+        VectorGemm.Packed fresh = VectorGemm.pack(null, true, k, n, b, 0, k);
+        assertSame(buffer, reused, "a buffer with room is reused, not reallocated");
+        float[] expected = new float[m * n];
+        float[] actual = new float[m * n];
+        VectorGemm.sgemm(CpuThreads.SERIAL, false, m, a, 0, k, fresh, false, expected, 0, n);
+        VectorGemm.sgemm(CpuThreads.SERIAL, false, m, a, 0, k, reused, false, actual, 0, n);
+        assertArrayEquals(expected, actual);
     }
 
     @Test
