@@ -8,6 +8,7 @@ import dev.gated.engine.backend.DeviceMode;
 import dev.gated.engine.rnn.CellType;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -44,7 +45,8 @@ public final class BenchReport {
     private String format = "table";
 
     /** One measured configuration. */
-    record Row(CellType cell, BenchShape shape, int steps, double medianMs, double minMs, double flops) {
+    record Row(CellType cell, BenchShape shape, int steps, double medianMs, double minMs, double flops,
+               double allocatedMbPerStep) {
         double samplesPerSecond() {
             return shape.batch() * 1e3 / medianMs;
         }
@@ -197,14 +199,16 @@ public final class BenchReport {
             out.println("- step: rnnForward (training) + rnnBackwardData + rnnBackwardWeights + sgdStep, float32, "
                     + "unidirectional, full-length sequences; each step timed on its own");
             out.println();
-            out.println("| cell | shape | L-I-H-T-B | steps | ms/step (median) | ms/step (min) | samples/s | GFLOP/s |");
-            out.println("|---|---|---|---:|---:|---:|---:|---:|");
+            out.println("| cell | shape | L-I-H-T-B | steps | ms/step (median) | ms/step (min) | samples/s | GFLOP/s "
+                    + "| heap MB/step |");
+            out.println("|---|---|---|---:|---:|---:|---:|---:|---:|");
             out.flush();
             for (BenchShape shape : shapes) {
                 for (CellType cell : cells) {
                     Row r = measure(backend, cell, shape);
-                    out.printf(Locale.ROOT, "| %s | %s | %s | %d | %.2f | %.2f | %.0f | %.1f |%n", cell, shape.name(),
-                            shape.dims(), r.steps(), r.medianMs(), r.minMs(), r.samplesPerSecond(), r.gflops());
+                    out.printf(Locale.ROOT, "| %s | %s | %s | %d | %.2f | %.2f | %.0f | %.1f | %.2f |%n", cell,
+                            shape.name(), shape.dims(), r.steps(), r.medianMs(), r.minMs(), r.samplesPerSecond(),
+                            r.gflops(), r.allocatedMbPerStep());
                     out.flush();
                 }
             }
@@ -227,19 +231,37 @@ public final class BenchReport {
             }
             int n = steps > 0 ? steps : (int) Math.max(5, Math.min(200, Math.ceil(seconds * 1e3 / Math.max(lastMs, 1e-3))));
             double[] ms = new double[n];
+            double allocated = heapAllocatedBytes();
             for (int i = 0; i < n; i++) {
                 long t0 = System.nanoTime();
                 step.run();
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
+            double mbPerStep = (heapAllocatedBytes() - allocated) / 1e6 / n;
             if (!Double.isFinite(step.checksum())) {
                 throw new IllegalStateException(cell + " " + shape.name() + ": the step produced non-finite gradients");
             }
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
             double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-            return new Row(cell, shape, n, median, sorted[0], step.flops());
+            return new Row(cell, shape, n, median, sorted[0], step.flops(), mbPerStep);
         }
+    }
+
+    /**
+     * Heap bytes allocated so far by all live threads (NaN where the JVM cannot tell): a step should allocate
+     * nothing once warm, and a vector the JIT failed to keep in registers shows up here as megabytes per step.
+     */
+    private static double heapAllocatedBytes() {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx)
+                || !mx.isThreadAllocatedMemorySupported() || !mx.isThreadAllocatedMemoryEnabled()) {
+            return Double.NaN;
+        }
+        long sum = 0;
+        for (long bytes : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {
+            sum += Math.max(0, bytes);
+        }
+        return sum;
     }
 
     private static String cpuModel() {

@@ -179,8 +179,10 @@ final class CpuThreads implements AutoCloseable {
             }
         }
 
+        /** The oldest job with unclaimed tasks, dropping finished ones; peek, not an iterator: it runs while spinning. */
         private Job nextJob() {
-            for (Job j : queue) {
+            Job j;
+            while ((j = queue.peek()) != null) {
                 if (j.hasUnclaimed()) {
                     return j;
                 }
