@@ -290,7 +290,7 @@ final class VectorGemm {
                 System.arraycopy(a, src + kk * ka, dst, dOff + kk * A_ROWS, rows);
                 if (sums != null) {
                     for (int r = 0; r < rows; r++) {
-                        sums[sOff + r] += a[src + kk * ka + r];
+                        sums[sOff + r] += dst[dOff + kk * A_ROWS + r];  // the copy just made, not A again
                     }
                 }
             }
