@@ -6,8 +6,13 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * float32 gate kernels on the Vector API, with exp and tanh computed in vector registers from adds and multiplies
- * (several times faster than scalar Math.exp, and bit-identical whether interpreted or JIT-compiled). Hidden units past the last full vector use the scalar kernels; which path
- * a unit takes depends only on its index, so results stay independent of batching and thread count.
+ * (several times faster than scalar Math.exp, and bit-identical whether interpreted or JIT-compiled). Hidden units
+ * past the last full vector use the scalar kernels; which path a unit takes depends only on its index, so results
+ * stay independent of batching and thread count.
+ *
+ * <p>Every vector loop is a private static method of its own, called with arrays and offsets only; inside it, only
+ * Vector API calls (which the JIT inlines whatever its budget) and at most one exp/tanh/sigmoid. Past C2's inlining
+ * budget, a call of our own that passes vectors is compiled out of line and boxes them (see lstmForward).
  * Loaded only when the jdk.incubator.vector module is present (see {@link CpuKernels}).
  */
 final class F32VectorKernels extends F32Kernels {
@@ -50,9 +55,9 @@ final class F32VectorKernels extends F32Kernels {
         for (; j + S.length() <= col1; j += S.length()) {
             FloatVector acc = FloatVector.zero(S);
             for (int r = 0, p = off + j; r < rows; r++, p += ld) {
-                acc = acc.add(load(src, p));
+                acc = acc.add(FloatVector.fromArray(S, src, p));
             }
-            load(dst, dstOff + j).add(acc).intoArray(dst, dstOff + j);
+            FloatVector.fromArray(S, dst, dstOff + j).add(acc).intoArray(dst, dstOff + j);
         }
         for (; j < col1; j++) {
             float acc = 0f;
@@ -63,9 +68,6 @@ final class F32VectorKernels extends F32Kernels {
         }
     }
 
-    private static FloatVector load(float[] a, int off) {
-        return FloatVector.fromArray(S, a, off);
-    }
 
     private static FloatVector sigmoid(FloatVector x) {
         return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f));
@@ -110,15 +112,7 @@ final class F32VectorKernels extends F32Kernels {
         return p.mul(pow2); // max/min keep NaN (Math.max semantics), so NaN stays NaN
     }
 
-    /** 1 - x*x. */
-    private static FloatVector oneMinusSquare(FloatVector x) {
-        return FloatVector.broadcast(S, 1f).sub(x.mul(x));
-    }
 
-    /** x * (1 - x). */
-    private static FloatVector sigmoidSlope(FloatVector x) {
-        return x.mul(FloatVector.broadcast(S, 1f).sub(x));
-    }
 
     @Override
     public void lstmForward(int hd, float[] g, int gOff, float[] rec, int recOff, float[] bias, int biasOff,
@@ -127,7 +121,7 @@ final class F32VectorKernels extends F32Kernels {
         // graph reaches its node budget (NodeCountInliningCutoff), and each Vector API op inlines into many nodes:
         // a body with two exps, or one exp and a dozen more ops, gets its later calls compiled out of line, and
         // every vector passed to or returned from such a call is boxed on the heap (measured: ~180 bytes
-        // allocated per vector, gate kernels 3-6x slower). Splitting a body into passes keeps each element's
+        // allocated per vector, gate kernels 3-8x slower). Splitting a body into passes keeps each element's
         // operations and their order, so results are unchanged.
         int end = S.loopBound(hd);
         sigmoidGate(end, g, gOff, rec, recOff, bias, biasOff);                         // i
@@ -139,13 +133,15 @@ final class F32VectorKernels extends F32Kernels {
     }
 
     /** c = f * cPrev + i * g and h = o * tanh(c) for units j < end, from the activated gates. */
-    private static void lstmCell(int end, int hd, float[] g, int gOff, float[] cPrev, int cPrevOff, float[] c, int cOff,
-                                 float[] h, int hOff) {
+    private static void lstmCell(int end, int hd, float[] g, int gOff, float[] cPrev, int cPrevOff, float[] c,
+                                 int cOff, float[] h, int hOff) {
         for (int j = 0; j < end; j += S.length()) {
-            FloatVector cn = load(g, gOff + hd + j).mul(load(cPrev, cPrevOff + j))
-                    .add(load(g, gOff + j).mul(load(g, gOff + 2 * hd + j)));
+            FloatVector f = FloatVector.fromArray(S, g, gOff + hd + j);
+            FloatVector i = FloatVector.fromArray(S, g, gOff + j);
+            FloatVector gg = FloatVector.fromArray(S, g, gOff + 2 * hd + j);
+            FloatVector cn = f.mul(FloatVector.fromArray(S, cPrev, cPrevOff + j)).add(i.mul(gg));
             cn.intoArray(c, cOff + j);
-            load(g, gOff + 3 * hd + j).mul(tanh(cn)).intoArray(h, hOff + j);
+            FloatVector.fromArray(S, g, gOff + 3 * hd + j).mul(tanh(cn)).intoArray(h, hOff + j);
         }
     }
 
@@ -153,14 +149,18 @@ final class F32VectorKernels extends F32Kernels {
     private static void sigmoidGate(int end, float[] g, int gOff, float[] rec, int recOff, float[] bias,
                                     int biasOff) {
         for (int j = 0; j < end; j += S.length()) {
-            sigmoid(load(g, gOff + j).add(load(rec, recOff + j)).add(load(bias, biasOff + j))).intoArray(g, gOff + j);
+            FloatVector pre = FloatVector.fromArray(S, g, gOff + j).add(FloatVector.fromArray(S, rec, recOff + j))
+                    .add(FloatVector.fromArray(S, bias, biasOff + j));
+            sigmoid(pre).intoArray(g, gOff + j);
         }
     }
 
     /** g[j] = tanh(g[j] + rec[j] + bias[j]) for j < end. */
     private static void tanhGate(int end, float[] g, int gOff, float[] rec, int recOff, float[] bias, int biasOff) {
         for (int j = 0; j < end; j += S.length()) {
-            tanh(load(g, gOff + j).add(load(rec, recOff + j)).add(load(bias, biasOff + j))).intoArray(g, gOff + j);
+            FloatVector pre = FloatVector.fromArray(S, g, gOff + j).add(FloatVector.fromArray(S, rec, recOff + j))
+                    .add(FloatVector.fromArray(S, bias, biasOff + j));
+            tanh(pre).intoArray(g, gOff + j);
         }
     }
 
@@ -180,33 +180,37 @@ final class F32VectorKernels extends F32Kernels {
     /** dst[j] = tanh(src[j]) for j < end. */
     private static void tanhInto(int end, float[] src, int srcOff, float[] dst, int dstOff) {
         for (int j = 0; j < end; j += S.length()) {
-            tanh(load(src, srcOff + j)).intoArray(dst, dstOff + j);
+            tanh(FloatVector.fromArray(S, src, srcOff + j)).intoArray(dst, dstOff + j);
         }
     }
 
     /** dc += dh * o * (1 - tc^2) and the output gate's dg = dh * tc * o * (1 - o), tc = tanh(c) read from that dg. */
     private static void lstmBackwardOutput(int end, int hd, float[] g, int gOff, float[] dh, int dhOff, float[] dc,
                                            int dcOff, float[] dg, int dgOff) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int j = 0; j < end; j += S.length()) {
-            FloatVector o = load(g, gOff + 3 * hd + j);
-            FloatVector tc = load(dg, dgOff + 3 * hd + j);
-            FloatVector dhj = load(dh, dhOff + j);
-            load(dc, dcOff + j).add(dhj.mul(o).mul(oneMinusSquare(tc))).intoArray(dc, dcOff + j);
-            dhj.mul(tc).mul(sigmoidSlope(o)).intoArray(dg, dgOff + 3 * hd + j);
+            FloatVector o = FloatVector.fromArray(S, g, gOff + 3 * hd + j);
+            FloatVector tc = FloatVector.fromArray(S, dg, dgOff + 3 * hd + j);
+            FloatVector dhj = FloatVector.fromArray(S, dh, dhOff + j);
+            FloatVector dcj = FloatVector.fromArray(S, dc, dcOff + j);
+            dcj.add(dhj.mul(o).mul(one.sub(tc.mul(tc)))).intoArray(dc, dcOff + j);
+            dhj.mul(tc).mul(o.mul(one.sub(o))).intoArray(dg, dgOff + 3 * hd + j);
         }
     }
 
     /** The input, forget and cell gates' dg from dc (as left by lstmBackwardOutput), then dc *= f. */
     private static void lstmBackwardGates(int end, int hd, float[] g, int gOff, float[] cPrev, int cPrevOff,
                                           float[] dc, int dcOff, float[] dg, int dgOff) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int j = 0; j < end; j += S.length()) {
-            FloatVector i = load(g, gOff + j);
-            FloatVector f = load(g, gOff + hd + j);
-            FloatVector gg = load(g, gOff + 2 * hd + j);
-            FloatVector dcj = load(dc, dcOff + j);
-            dcj.mul(gg).mul(sigmoidSlope(i)).intoArray(dg, dgOff + j);
-            dcj.mul(load(cPrev, cPrevOff + j)).mul(sigmoidSlope(f)).intoArray(dg, dgOff + hd + j);
-            dcj.mul(i).mul(oneMinusSquare(gg)).intoArray(dg, dgOff + 2 * hd + j);
+            FloatVector i = FloatVector.fromArray(S, g, gOff + j);
+            FloatVector f = FloatVector.fromArray(S, g, gOff + hd + j);
+            FloatVector gg = FloatVector.fromArray(S, g, gOff + 2 * hd + j);
+            FloatVector dcj = FloatVector.fromArray(S, dc, dcOff + j);
+            dcj.mul(gg).mul(i.mul(one.sub(i))).intoArray(dg, dgOff + j);
+            FloatVector cp = FloatVector.fromArray(S, cPrev, cPrevOff + j);
+            dcj.mul(cp).mul(f.mul(one.sub(f))).intoArray(dg, dgOff + hd + j);
+            dcj.mul(i).mul(one.sub(gg.mul(gg))).intoArray(dg, dgOff + 2 * hd + j);
             dcj.mul(f).intoArray(dc, dcOff + j);
         }
     }
@@ -228,10 +232,13 @@ final class F32VectorKernels extends F32Kernels {
     private static void gruCandidate(int end, int hd, float[] g, int gOff, float[] rec, int recOff, float[] bIh,
                                      int bIhOff, float[] bHh, int bHhOff, float[] hn, int hnOff) {
         for (int j = 0; j < end; j += S.length()) {
-            FloatVector hnj = load(rec, recOff + 2 * hd + j).add(load(bHh, bHhOff + 2 * hd + j));
+            FloatVector hnj = FloatVector.fromArray(S, rec, recOff + 2 * hd + j)
+                    .add(FloatVector.fromArray(S, bHh, bHhOff + 2 * hd + j));
             hnj.intoArray(hn, hnOff + j);
-            tanh(load(g, gOff + 2 * hd + j).add(load(bIh, bIhOff + 2 * hd + j)).add(load(g, gOff + j).mul(hnj)))
-                    .intoArray(g, gOff + 2 * hd + j);
+            FloatVector r = FloatVector.fromArray(S, g, gOff + j);
+            FloatVector pre = FloatVector.fromArray(S, g, gOff + 2 * hd + j)
+                    .add(FloatVector.fromArray(S, bIh, bIhOff + 2 * hd + j)).add(r.mul(hnj));
+            tanh(pre).intoArray(g, gOff + 2 * hd + j);
         }
     }
 
@@ -239,9 +246,10 @@ final class F32VectorKernels extends F32Kernels {
     private static void gruHidden(int end, int hd, float[] g, int gOff, float[] hPrev, int hPrevOff, float[] h,
                                   int hOff) {
         for (int j = 0; j < end; j += S.length()) {
-            FloatVector z = load(g, gOff + hd + j);
-            FloatVector.broadcast(S, 1f).sub(z).mul(load(g, gOff + 2 * hd + j)).add(z.mul(load(hPrev, hPrevOff + j)))
-                    .intoArray(h, hOff + j);
+            FloatVector z = FloatVector.fromArray(S, g, gOff + hd + j);
+            FloatVector n = FloatVector.fromArray(S, g, gOff + 2 * hd + j);
+            FloatVector hp = FloatVector.fromArray(S, hPrev, hPrevOff + j);
+            FloatVector.broadcast(S, 1f).sub(z).mul(n).add(z.mul(hp)).intoArray(h, hOff + j);
         }
     }
 
@@ -249,23 +257,33 @@ final class F32VectorKernels extends F32Kernels {
     private static void gruSigmoidGate(int end, float[] g, int gOff, float[] bIh, int bIhOff, float[] rec,
                                        int recOff, float[] bHh, int bHhOff) {
         for (int j = 0; j < end; j += S.length()) {
-            sigmoid(load(g, gOff + j).add(load(bIh, bIhOff + j)).add(load(rec, recOff + j))
-                    .add(load(bHh, bHhOff + j))).intoArray(g, gOff + j);
+            FloatVector pre = FloatVector.fromArray(S, g, gOff + j).add(FloatVector.fromArray(S, bIh, bIhOff + j))
+                    .add(FloatVector.fromArray(S, rec, recOff + j)).add(FloatVector.fromArray(S, bHh, bHhOff + j));
+            sigmoid(pre).intoArray(g, gOff + j);
         }
     }
 
     @Override
     public void gruBackward(int hd, float[] g, int gOff, float[] hn, int hnOff, float[] hPrev, int hPrevOff,
                             float[] dh, int dhOff, float[] dgi, int dgiOff, float[] dgh, int dghOff) {
-        int j = 0;
-        for (int end = S.loopBound(hd); j < end; j += S.length()) {
-            FloatVector r = load(g, gOff + j);
-            FloatVector z = load(g, gOff + hd + j);
-            FloatVector n = load(g, gOff + 2 * hd + j);
-            FloatVector dhj = load(dh, dhOff + j);
-            FloatVector dn = dhj.mul(FloatVector.broadcast(S, 1f).sub(z)).mul(oneMinusSquare(n));
-            FloatVector dz = dhj.mul(load(hPrev, hPrevOff + j).sub(n)).mul(sigmoidSlope(z));
-            FloatVector dr = dn.mul(load(hn, hnOff + j)).mul(sigmoidSlope(r));
+        int end = S.loopBound(hd);
+        gruBackwardPass(end, hd, g, gOff, hn, hnOff, hPrev, hPrevOff, dh, dhOff, dgi, dgiOff, dgh, dghOff);
+        gruBackwardFrom(hd, end, g, gOff, hn, hnOff, hPrev, hPrevOff, dh, dhOff, dgi, dgiOff, dgh, dghOff);
+    }
+
+    /** GRU's gate gradients for units j < end (a method of its own, like every vector loop here). */
+    private static void gruBackwardPass(int end, int hd, float[] g, int gOff, float[] hn, int hnOff, float[] hPrev,
+                                        int hPrevOff, float[] dh, int dhOff, float[] dgi, int dgiOff, float[] dgh,
+                                        int dghOff) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int j = 0; j < end; j += S.length()) {
+            FloatVector r = FloatVector.fromArray(S, g, gOff + j);
+            FloatVector z = FloatVector.fromArray(S, g, gOff + hd + j);
+            FloatVector n = FloatVector.fromArray(S, g, gOff + 2 * hd + j);
+            FloatVector dhj = FloatVector.fromArray(S, dh, dhOff + j);
+            FloatVector dn = dhj.mul(one.sub(z)).mul(one.sub(n.mul(n)));
+            FloatVector dz = dhj.mul(FloatVector.fromArray(S, hPrev, hPrevOff + j).sub(n)).mul(z.mul(one.sub(z)));
+            FloatVector dr = dn.mul(FloatVector.fromArray(S, hn, hnOff + j)).mul(r.mul(one.sub(r)));
             dr.intoArray(dgi, dgiOff + j);
             dz.intoArray(dgi, dgiOff + hd + j);
             dn.intoArray(dgi, dgiOff + 2 * hd + j);
@@ -274,6 +292,5 @@ final class F32VectorKernels extends F32Kernels {
             dn.mul(r).intoArray(dgh, dghOff + 2 * hd + j);
             dhj.mul(z).intoArray(dh, dhOff + j);
         }
-        gruBackwardFrom(hd, j, g, gOff, hn, hnOff, hPrev, hPrevOff, dh, dhOff, dgi, dgiOff, dgh, dghOff);
     }
 }
