@@ -8,6 +8,7 @@
 #   SHAPES="L1-I16-H32-T10-B8" STEPS=5 WARMUP=2 REPS=1 benchmarks/run-peers.sh   # a quick check
 #
 # Environment: SHAPES ("S M"; also L<layers>-I<input>-H<hidden>-T<seq>-B<batch>), CELLS ("lstm gru"), REPS (2),
+# GATED_THP (1: Gated's JVM with transparent huge pages where Linux offers them, as `gated` starts it; 0: without),
 # THREADS (all cores), STEPS / WARMUP (per shape: S 100/10, M 10/2, custom 20/3), TOOLS ("gated pytorch dl4j"),
 # GATED_JAR, PEERS_JAR, DL4J_JAR (jar paths), LOG (stderr of every run; benchmarks/target/run-peers.log).
 set -uo pipefail
@@ -68,6 +69,13 @@ ERR=$(mktemp)
 trap 'rm -f "$ERR"' EXIT
 # hs_err files of crashed JVMs go next to the log, not into the current folder.
 JVM_ERRFILE="-XX:ErrorFile=$(dirname "$LOG")/hs_err_pid%p.log"
+# Gated runs with the JVM flags its `gated` command uses: huge pages where Linux offers them (GATED_THP=0: off).
+GATED_FLAGS=(--add-modules jdk.incubator.vector)
+if [ "${GATED_THP:-1}" = 1 ] && [ -r /sys/kernel/mm/transparent_hugepage/enabled ]; then
+    read -r thp </sys/kernel/mm/transparent_hugepage/enabled
+    case "$thp" in *"[never]"*) ;; *) GATED_FLAGS+=(-XX:+UseTransparentHugePages) ;; esac
+fi
+echo "# gated JVM flags: ${GATED_FLAGS[*]}"
 
 run_one() { # run_one TOOL CELL SHAPE
     local tool=$1 cell=$2 shape=$3 out line rc
@@ -75,7 +83,7 @@ run_one() { # run_one TOOL CELL SHAPE
     case "$tool" in
         gated)
             # Gated warms up for at least W steps and 2 s (JIT compilation); the peers run native code.
-            out=$(java "$JVM_ERRFILE" --add-modules jdk.incubator.vector -cp "$GATED_JAR" dev.gated.bench.BenchReport \
+            out=$(java "$JVM_ERRFILE" "${GATED_FLAGS[@]}" -cp "$GATED_JAR" dev.gated.bench.BenchReport \
                 --format lines --cells "$cell" --shapes "L$L-I$I-H$H-T$T-B$B" --threads "$THREADS" --steps "$S" \
                 --warmup "$W" 2>"$ERR") ;;
         pytorch)
