@@ -70,12 +70,9 @@ trap 'rm -f "$ERR"' EXIT
 # hs_err files of crashed JVMs go next to the log, not into the current folder.
 JVM_ERRFILE="-XX:ErrorFile=$(dirname "$LOG")/hs_err_pid%p.log"
 # Gated runs with the JVM flags its `gated` command uses: huge pages where Linux offers them (GATED_THP=0: off).
-GATED_FLAGS=(--add-modules jdk.incubator.vector)
-if [ "${GATED_THP:-1}" = 1 ] && [ -r /sys/kernel/mm/transparent_hugepage/enabled ]; then
-    read -r thp </sys/kernel/mm/transparent_hugepage/enabled
-    case "$thp" in *"[never]"*) ;; *) GATED_FLAGS+=(-XX:+UseTransparentHugePages) ;; esac
-fi
-echo "# gated JVM flags: ${GATED_FLAGS[*]}"
+# shellcheck source=../gated-java-flags.sh
+. "$ROOT/gated-java-flags.sh"
+echo "# gated JVM flags: ${GATED_JAVA_FLAGS[*]}"
 
 run_one() { # run_one TOOL CELL SHAPE
     local tool=$1 cell=$2 shape=$3 out line rc
@@ -83,7 +80,7 @@ run_one() { # run_one TOOL CELL SHAPE
     case "$tool" in
         gated)
             # Gated warms up for at least W steps and 2 s (JIT compilation); the peers run native code.
-            out=$(java "$JVM_ERRFILE" "${GATED_FLAGS[@]}" -cp "$GATED_JAR" dev.gated.bench.BenchReport \
+            out=$(java "$JVM_ERRFILE" "${GATED_JAVA_FLAGS[@]}" -cp "$GATED_JAR" dev.gated.bench.BenchReport \
                 --format lines --cells "$cell" --shapes "L$L-I$I-H$H-T$T-B$B" --threads "$THREADS" --steps "$S" \
                 --warmup "$W" 2>"$ERR") ;;
         pytorch)
