@@ -65,7 +65,8 @@ public final class TrainingStep implements AutoCloseable {
         this.grads = RnnGradients.of(dy, dx);
     }
 
-    private static float[] random(SplittableRandom rnd, int n, double bound) {
+    /** n floats drawn uniformly from [-bound, bound): the benchmarks' inputs. */
+    public static float[] random(SplittableRandom rnd, int n, double bound) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = (float) rnd.nextDouble(-bound, bound);

@@ -1,6 +1,7 @@
 package dev.gated.cpu;
 
-import java.util.Random;
+import dev.gated.bench.TrainingStep;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -62,16 +63,16 @@ public class GateKernelBenchmark {
         k = F32VectorKernels.INSTANCE;
         int gates = "lstm".equals(cell) ? 4 : 3;
         gh = gates * hidden;
-        Random random = new Random(7);
-        g = gaussian(random, rows * gh);
-        rec = gaussian(random, rows * gh);
-        bias = gaussian(random, 2 * gh);
-        prev = gaussian(random, rows * hidden);
-        c = gaussian(random, rows * hidden);
+        SplittableRandom random = new SplittableRandom(7);
+        g = TrainingStep.random(random, rows * gh, 2);
+        rec = TrainingStep.random(random, rows * gh, 2);
+        bias = TrainingStep.random(random, 2 * gh, 2);
+        prev = TrainingStep.random(random, rows * hidden, 2);
+        c = TrainingStep.random(random, rows * hidden, 2);
         h = new float[rows * hidden];
-        hn = gaussian(random, rows * hidden);
-        dh = gaussian(random, rows * hidden);
-        dc = gaussian(random, rows * hidden);
+        hn = TrainingStep.random(random, rows * hidden, 2);
+        dh = TrainingStep.random(random, rows * hidden, 2);
+        dc = TrainingStep.random(random, rows * hidden, 2);
         dg = new float[rows * gh];
         dgRec = new float[rows * gh];
         if (gates == 3) {
@@ -80,14 +81,6 @@ public class GateKernelBenchmark {
                 java.util.Arrays.fill(g, b * gh + hidden, b * gh + 2 * hidden, 1f);
             }
         }
-    }
-
-    private static float[] gaussian(Random random, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) random.nextGaussian();
-        }
-        return a;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.gated.cpu;
 
-import java.util.Random;
+import dev.gated.bench.TrainingStep;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -61,9 +62,9 @@ public class VectorGemmBenchmark {
             case "weightGradient" -> shape(2048, 256, 6400);
             default -> throw new IllegalArgumentException("product: recurrent, inputProjection or weightGradient");
         }
-        Random random = new Random(11);
-        a = gaussian(random, m * k);
-        b = gaussian(random, k * n);
+        SplittableRandom random = new SplittableRandom(11);
+        a = TrainingStep.random(random, m * k, 2);
+        b = TrainingStep.random(random, k * n, 2);
         c = new float[m * n];
         sums = new float[m];
         // The recurrent product's B is W_hh^T: W_hh (n x k) read transposed, packed once.
@@ -75,14 +76,6 @@ public class VectorGemmBenchmark {
         m = rows;
         n = cols;
         k = depth;
-    }
-
-    private static float[] gaussian(Random random, int size) {
-        float[] x = new float[size];
-        for (int i = 0; i < size; i++) {
-            x[i] = (float) random.nextGaussian();
-        }
-        return x;
     }
 
     /** Floating-point operations of one product. */

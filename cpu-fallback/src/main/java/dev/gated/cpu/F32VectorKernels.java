@@ -117,11 +117,11 @@ final class F32VectorKernels extends F32Kernels {
     @Override
     public void lstmForward(int hd, float[] g, int gOff, float[] rec, int recOff, float[] bias, int biasOff,
                             float[] cPrev, int cPrevOff, float[] c, int cOff, float[] h, int hOff) {
-        // One pass per gate, each loop body with a single exp and few other ops. C2 stops inlining once a method's
-        // graph reaches its node budget (NodeCountInliningCutoff), and each Vector API op inlines into many nodes:
-        // a body with two exps, or one exp and a dozen more ops, gets its later calls compiled out of line, and
-        // every vector passed to or returned from such a call is boxed on the heap (measured: ~180 bytes
-        // allocated per vector, gate kernels 3-8x slower). Splitting a body into passes keeps each element's
+        // One pass per gate, each loop body with a single exp. C2 stops inlining our own methods once a method's
+        // graph reaches its node budget (NodeCountInliningCutoff; the Vector API's methods are inlined regardless),
+        // and each Vector API op inlines into many nodes: in a body with two exps the second call was compiled out
+        // of line, and every vector passed to or returned from such a call is boxed on the heap (measured: ~180
+        // bytes allocated per vector, gate kernels 3-8x slower). Splitting a body into passes keeps each element's
         // operations and their order, so results are unchanged.
         int end = S.loopBound(hd);
         sigmoidGate(end, g, gOff, rec, recOff, bias, biasOff);                         // i
