@@ -68,7 +68,6 @@ final class F32VectorKernels extends F32Kernels {
         }
     }
 
-
     private static FloatVector sigmoid(FloatVector x) {
         return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f));
     }
@@ -111,8 +110,6 @@ final class F32VectorKernels extends F32Kernels {
                 .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return p.mul(pow2); // max/min keep NaN (Math.max semantics), so NaN stays NaN
     }
-
-
 
     @Override
     public void lstmForward(int hd, float[] g, int gOff, float[] rec, int recOff, float[] bias, int biasOff,
